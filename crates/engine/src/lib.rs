@@ -1,0 +1,12 @@
+//! Shipdeck's GitOps engine.
+//!
+//! A library with no Tauri or UI dependency, so it can be tested headless and reused by other
+//! front ends. It speaks the vocabulary of [`shipdeck_ipc`] so results cross the IPC boundary
+//! without translation.
+
+pub mod commit;
+pub mod secret;
+pub mod workspace;
+
+pub use secret::Secret;
+pub use workspace::{Workspace, WorkspaceError};

@@ -1,0 +1,84 @@
+//! What the user configures: clusters, repositories and applications. Stored by the backend in
+//! a versioned TOML file; credentials are never part of it (they live in the OS keyring).
+
+use serde::{Deserialize, Serialize};
+
+/// A cluster: a kubeconfig context, remembered by id.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ClusterEntry {
+    pub id: String,
+    pub context: String,
+    /// Kubeconfig files to read, merged in order; empty means `KUBECONFIG` or `~/.kube/config`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kubeconfig: Vec<String>,
+}
+
+/// How Shipdeck authenticates to a Git remote. Secrets are in the keyring, keyed by the
+/// repository id; this only says which kind to use.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RepoAuth {
+    /// Public HTTPS, git://, or a local path.
+    #[default]
+    None,
+    /// HTTPS with a user and a password or token (from the keyring).
+    Https { username: String },
+    /// SSH with a private key file; its passphrase, if any, is in the keyring.
+    SshKey {
+        username: String,
+        private_key: String,
+        has_passphrase: bool,
+    },
+    /// SSH through the running ssh-agent.
+    SshAgent { username: String },
+}
+
+/// A Git repository of manifests.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct RepositoryEntry {
+    pub id: String,
+    pub url: String,
+    #[serde(default)]
+    pub auth: RepoAuth,
+    /// How often to poll for new commits, in seconds.
+    #[serde(default = "default_interval")]
+    pub poll_interval_secs: u32,
+}
+
+pub const DEFAULT_POLL_INTERVAL_SECS: u32 = 30;
+
+fn default_interval() -> u32 {
+    DEFAULT_POLL_INTERVAL_SECS
+}
+
+/// What an application tracks in its repository.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(tag = "kind", content = "name", rename_all = "snake_case")]
+pub enum Revision {
+    Branch(String),
+    Tag(String),
+    Commit(String),
+}
+
+/// An application: (repository, revision, path) deployed to (cluster, namespace).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ApplicationEntry {
+    pub id: String,
+    pub repository: String,
+    pub revision: Revision,
+    /// Directory inside the repository, relative, `/`-separated; empty for the root.
+    pub path: String,
+    pub cluster: String,
+    pub namespace: String,
+}
+
+/// Everything Shipdeck is configured with.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct Settings {
+    #[serde(default)]
+    pub clusters: Vec<ClusterEntry>,
+    #[serde(default)]
+    pub repositories: Vec<RepositoryEntry>,
+    #[serde(default)]
+    pub applications: Vec<ApplicationEntry>,
+}

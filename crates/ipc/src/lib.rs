@@ -1,0 +1,16 @@
+//! The contract between the Shipdeck backend and its UI.
+//!
+//! Everything here is plain serde data so the wasm UI and the native backend agree by
+//! construction. Command names and event names are constants here too, so neither side spells
+//! them by hand.
+
+pub mod clusters;
+pub mod commands;
+pub mod config;
+pub mod error;
+pub mod events;
+pub mod status;
+pub mod workspace;
+
+pub use error::{ErrorCode, IpcError};
+pub use status::{HealthStatus, SyncStatus};

@@ -1,0 +1,4 @@
+//! Tauri commands, one file per domain. Each is a few lines: state in, engine call, error mapped.
+
+pub mod app;
+pub mod workspace;

@@ -1,0 +1,52 @@
+use shipdeck_e2e::App;
+
+/// (nav link, page id, text the page must show)
+const PAGES: [(&str, &str, &str); 5] = [
+    ("#nav-overview", "#page-overview", "Overview"),
+    ("#nav-applications", "#page-applications", "No applications yet"),
+    ("#nav-timeline", "#page-timeline", "Git history of the workspace"),
+    ("#nav-metrics", "#page-metrics", "Change lead time"),
+    ("#nav-settings", "#page-settings", "Status colours and icons"),
+];
+
+#[tokio::test]
+#[ignore = "drives the real window: run with `cargo xtask test`"]
+async fn overview_renders_and_every_page_opens() -> anyhow::Result<()> {
+    let app = App::launch().await?;
+
+    // The Overview is the start page and shows the demo workspace read from Git.
+    app.wait_for("#page-overview").await?;
+    let workspace = app.text("#workspace-card").await?;
+    assert!(workspace.contains("Latest commit"), "{workspace}");
+    let dirs = app.text("#manifest-dirs").await?;
+    for name in ["storefront", "payments", "catalog", "notifications", "auth-gateway"] {
+        assert!(dirs.contains(name), "manifest dir {name} missing from: {dirs}");
+    }
+
+    for (link, page, expected) in PAGES {
+        app.click(link).await?;
+        let text = app.text(page).await?;
+        assert!(text.contains(expected), "{page} lacks '{expected}': {text}");
+        let current = app.wait_for(&format!("{link}[aria-current='page']")).await;
+        assert!(current.is_ok(), "{link} is not marked as the current page");
+        let name = page.trim_start_matches("#page-");
+        app.screenshot(&format!("navigation-{name}")).await?;
+    }
+
+    // The timeline lists real commits from the workspace history.
+    app.click("#nav-timeline").await?;
+    let history = app.text("#commit-list").await?;
+    assert!(history.contains("Bootstrap shop"), "{history}");
+
+    app.close().await
+}
+
+#[tokio::test]
+#[ignore = "drives the real window: run with `cargo xtask test`"]
+async fn without_a_workspace_the_overview_says_what_to_do() -> anyhow::Result<()> {
+    let app = App::launch_on(None).await?;
+    let alert = app.text("#page-overview [role='alert']").await?;
+    assert!(alert.contains("cargo xtask demo"), "{alert}");
+    app.screenshot("overview-no-workspace").await?;
+    app.close().await
+}

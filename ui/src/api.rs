@@ -1,0 +1,90 @@
+//! The one typed bridge to the backend: Tauri's `invoke` and event `listen`, wrapped with the
+//! shared IPC types. Pages never name a command or event by string.
+
+use serde::{Serialize, de::DeserializeOwned};
+use shipdeck_ipc::{
+    ErrorCode, IpcError,
+    commands::{self, AppInfo, RecentCommitsArgs},
+    events::{self, WorkspaceLoaded},
+    workspace::{CommitSummary, WorkspaceOverview},
+};
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = ["window", "__TAURI__", "core"], js_name = invoke, catch)]
+    async fn tauri_invoke(cmd: &str, args: JsValue) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(js_namespace = ["window", "__TAURI__", "event"], js_name = listen, catch)]
+    async fn tauri_listen(event: &str, handler: &Closure<dyn FnMut(JsValue)>)
+    -> Result<JsValue, JsValue>;
+}
+
+pub type ApiResult<T> = Result<T, IpcError>;
+
+async fn invoke<A: Serialize, R: DeserializeOwned>(cmd: &str, args: &A) -> ApiResult<R> {
+    let args = serde_wasm_bindgen::to_value(args).map_err(|e| bridge_error(cmd, e))?;
+    match tauri_invoke(cmd, args).await {
+        Ok(value) => serde_wasm_bindgen::from_value(value).map_err(|e| bridge_error(cmd, e)),
+        Err(value) => Err(serde_wasm_bindgen::from_value::<IpcError>(value.clone())
+            .unwrap_or_else(|_| untyped_error(cmd, &value))),
+    }
+}
+
+/// Listens for the app's lifetime: the handler is intentionally leaked, since the listeners
+/// registered here feed app-wide state that lives as long as the window.
+async fn listen_forever<T: DeserializeOwned + 'static>(
+    event: &'static str,
+    mut on_payload: impl FnMut(ApiResult<T>) + 'static,
+) -> ApiResult<()> {
+    let handler = Closure::<dyn FnMut(JsValue)>::new(move |raw: JsValue| {
+        let payload = js_sys::Reflect::get(&raw, &JsValue::from_str("payload"))
+            .map_err(|e| untyped_error(event, &e))
+            .and_then(|p| serde_wasm_bindgen::from_value(p).map_err(|e| bridge_error(event, e)));
+        on_payload(payload);
+    });
+    tauri_listen(event, &handler)
+        .await
+        .map_err(|e| untyped_error(event, &e))?;
+    handler.forget();
+    Ok(())
+}
+
+fn bridge_error(what: &str, err: impl std::fmt::Display) -> IpcError {
+    IpcError::new(
+        ErrorCode::Internal,
+        format!("The UI and backend disagree about '{what}': {err}. Rebuild both with `cargo xtask build`."),
+    )
+}
+
+fn untyped_error(what: &str, value: &JsValue) -> IpcError {
+    let detail = value
+        .as_string()
+        .unwrap_or_else(|| format!("{value:?}"));
+    IpcError::new(ErrorCode::Internal, format!("'{what}' failed: {detail}"))
+}
+
+#[derive(Serialize)]
+struct NoArgs {}
+
+pub async fn app_info() -> ApiResult<AppInfo> {
+    invoke(commands::APP_INFO, &NoArgs {}).await
+}
+
+pub async fn workspace_overview() -> ApiResult<WorkspaceOverview> {
+    invoke(commands::WORKSPACE_OVERVIEW, &NoArgs {}).await
+}
+
+pub async fn recent_commits(limit: u32) -> ApiResult<Vec<CommitSummary>> {
+    #[derive(Serialize)]
+    struct Args {
+        args: RecentCommitsArgs,
+    }
+    invoke(commands::RECENT_COMMITS, &Args { args: RecentCommitsArgs { limit } }).await
+}
+
+pub async fn on_workspace_loaded(
+    on_event: impl FnMut(ApiResult<WorkspaceLoaded>) + 'static,
+) -> ApiResult<()> {
+    listen_forever(events::WORKSPACE_LOADED, on_event).await
+}

@@ -1,0 +1,20 @@
+use leptos::prelude::*;
+use shipdeck_ipc::{ErrorCode, IpcError};
+
+/// Shows a command error the way every page does: what failed, and the backend's advice.
+#[component]
+pub fn ErrorView(error: IpcError) -> impl IntoView {
+    let title = match error.code {
+        ErrorCode::NotFound => "Nothing to show yet",
+        ErrorCode::InvalidInput => "That input was rejected",
+        ErrorCode::Git => "Git operation failed",
+        ErrorCode::Io => "Could not read or write local files",
+        ErrorCode::Internal => "Something went wrong inside Shipdeck",
+    };
+    view! {
+        <div class="error-view" role="alert" data-code=format!("{:?}", error.code)>
+            <strong>{title}</strong>
+            <p>{error.message}</p>
+        </div>
+    }
+}

@@ -1,0 +1,5 @@
+pub mod commit;
+pub mod empty_state;
+pub mod error_view;
+pub mod nav;
+pub mod status;

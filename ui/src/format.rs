@@ -1,0 +1,42 @@
+//! Formatting for display. Pure functions, tested natively.
+
+/// Seconds since the epoch, from the browser clock.
+pub fn now_secs() -> i64 {
+    (js_sys::Date::now() / 1000.0) as i64
+}
+
+/// A coarse relative age: "just now", "5 min ago", "3 h ago", "12 d ago", "4 mo ago", "2 y ago".
+pub fn age(now: i64, then: i64) -> String {
+    let secs = now - then;
+    if secs < 0 {
+        return "in the future".into();
+    }
+    const MIN: i64 = 60;
+    const HOUR: i64 = 60 * MIN;
+    const DAY: i64 = 24 * HOUR;
+    match secs {
+        s if s < MIN => "just now".into(),
+        s if s < HOUR => format!("{} min ago", s / MIN),
+        s if s < DAY => format!("{} h ago", s / HOUR),
+        s if s < 60 * DAY => format!("{} d ago", s / DAY),
+        s if s < 365 * DAY => format!("{} mo ago", s / (30 * DAY)),
+        s => format!("{} y ago", s / (365 * DAY)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::age;
+
+    #[test]
+    fn ages_read_naturally() {
+        let now = 1_000_000_000;
+        assert_eq!(age(now, now - 5), "just now");
+        assert_eq!(age(now, now - 125), "2 min ago");
+        assert_eq!(age(now, now - 3 * 3600), "3 h ago");
+        assert_eq!(age(now, now - 12 * 86_400), "12 d ago");
+        assert_eq!(age(now, now - 95 * 86_400), "3 mo ago");
+        assert_eq!(age(now, now - 800 * 86_400), "2 y ago");
+        assert_eq!(age(now, now + 10), "in the future");
+    }
+}

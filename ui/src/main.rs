@@ -1,0 +1,3 @@
+fn main() {
+    shipdeck_ui::start();
+}

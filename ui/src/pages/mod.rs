@@ -1,0 +1,6 @@
+pub mod applications;
+pub mod metrics;
+pub mod not_found;
+pub mod overview;
+pub mod settings;
+pub mod timeline;

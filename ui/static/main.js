@@ -1,0 +1,2 @@
+import init from "./shipdeck_ui.js";
+init();

@@ -1,0 +1,51 @@
+//! `cargo xtask` — the two quick-start commands and the developer tasks behind them.
+//!
+//! Every task installs what it needs (idempotently), prints each step it runs, and on failure
+//! names the step that failed. Heavy caches live outside the clone (see [`paths`]).
+
+mod app;
+mod cluster;
+mod demo;
+mod demo_repo;
+mod paths;
+mod session;
+mod step;
+mod system;
+mod test;
+mod tools;
+mod ui;
+
+use anyhow::{Result, bail};
+
+const USAGE: &str = "\
+usage: cargo xtask <task>
+
+tasks:
+  demo                      install what is missing, build, open Shipdeck on the demo workspace
+  test                      install what is missing, run the whole suite (unit, integration, e2e)
+  cluster up|down|status    manage the local Kubernetes control plane on loopback
+  build                     install what is missing and build the UI bundle and the app
+";
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Err(err) = run(&args) {
+        eprintln!("\nxtask: error: {err:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run(args: &[String]) -> Result<()> {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        ["demo", rest @ ..] => demo::run(rest),
+        ["test", rest @ ..] => test::run(rest),
+        ["build"] => app::build_all().map(|_| ()),
+        ["cluster", sub] => cluster::run(sub),
+        ["help" | "--help" | "-h"] | [] => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        _ => bail!("unknown task {args:?}\n\n{USAGE}"),
+    }
+}
