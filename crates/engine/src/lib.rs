@@ -5,6 +5,7 @@
 //! without translation.
 
 pub mod commit;
+pub mod git;
 pub mod secret;
 pub mod workspace;
 
