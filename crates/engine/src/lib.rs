@@ -6,6 +6,7 @@
 
 pub mod commit;
 pub mod git;
+pub mod manifests;
 pub mod secret;
 pub mod workspace;
 
