@@ -7,6 +7,18 @@ fn main() {
             "app_info",
             "workspace_overview",
             "recent_commits",
+            "settings_get",
+            "kube_contexts",
+            "cluster_add",
+            "cluster_remove",
+            "cluster_set_token",
+            "repository_save",
+            "repository_remove",
+            "repository_test",
+            "operation_cancel",
+            "application_save",
+            "application_remove",
+            "connections_overview",
         ]));
     tauri_build::try_build(attributes).expect("tauri-build failed");
 }

@@ -2,12 +2,18 @@
 //! Domain logic lives in `shipdeck-engine`; commands here only adapt it to IPC.
 
 mod commands;
+mod errors;
 mod guard;
 mod logging;
 mod state;
 mod watch;
 
-use tauri::Manager;
+use shipdeck_engine::credentials::Keyring;
+use shipdeck_engine::monitor::Monitor;
+use shipdeck_engine::settings::SettingsStore;
+use shipdeck_ipc::events::CONNECTIONS_CHANGED;
+use std::sync::Arc;
+use tauri::{Emitter, Manager};
 
 pub use state::AppState;
 
@@ -17,8 +23,42 @@ pub fn run() {
         .setup(move |app| {
             let log_dir = app.path().app_log_dir()?;
             let log_guard = logging::init(&log_dir)?;
-            tracing::info!(version = env!("CARGO_PKG_VERSION"), ?workspace, "Shipdeck starting");
-            app.manage(AppState::new(workspace.clone(), log_guard));
+            tracing::info!(
+                version = env!("CARGO_PKG_VERSION"),
+                ?workspace,
+                "Shipdeck starting"
+            );
+            let settings_path = app.path().app_config_dir()?.join("settings.toml");
+            let settings = SettingsStore::open(&settings_path).map_err(state::settings_error);
+            if let Err(err) = &settings {
+                tracing::error!("{}", err.message);
+            }
+            let secrets = Arc::new(Keyring::default());
+            let cache = app.path().app_cache_dir()?;
+            let handle = app.handle().clone();
+            let monitor = Monitor::start(
+                tauri::async_runtime::handle().inner().clone(),
+                secrets.clone(),
+                cache.join("mirrors"),
+                move |overview| {
+                    if let Err(err) = handle.emit(CONNECTIONS_CHANGED, overview) {
+                        tracing::warn!(%err, "could not emit {CONNECTIONS_CHANGED}");
+                    }
+                },
+            );
+            if let Ok(store) = &settings {
+                monitor.reconfigure(&store.get());
+            }
+            app.manage(AppState {
+                workspace: workspace.clone(),
+                settings,
+                settings_path,
+                secrets,
+                monitor,
+                scratch_dir: cache.join("scratch"),
+                operations: Default::default(),
+                _log_guard: log_guard,
+            });
             if let Some(path) = workspace.clone() {
                 watch::spawn_head_watcher(app.handle().clone(), path);
             }
@@ -28,6 +68,18 @@ pub fn run() {
             commands::app::app_info,
             commands::workspace::workspace_overview,
             commands::workspace::recent_commits,
+            commands::applications::settings_get,
+            commands::clusters::kube_contexts,
+            commands::clusters::cluster_add,
+            commands::clusters::cluster_remove,
+            commands::clusters::cluster_set_token,
+            commands::repositories::repository_save,
+            commands::repositories::repository_remove,
+            commands::repositories::repository_test,
+            commands::repositories::operation_cancel,
+            commands::applications::application_save,
+            commands::applications::application_remove,
+            commands::applications::connections_overview,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("Shipdeck failed to start its window");
@@ -54,7 +106,10 @@ mod tests {
         assert_eq!(allowed, expected);
         let build_rs = include_str!("../build.rs");
         for command in shipdeck_ipc::commands::ALL {
-            assert!(build_rs.contains(&format!("\"{command}\"")), "{command} not in build.rs");
+            assert!(
+                build_rs.contains(&format!("\"{command}\"")),
+                "{command} not in build.rs"
+            );
         }
     }
 }

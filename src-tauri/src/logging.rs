@@ -5,9 +5,7 @@ use tracing_subscriber::{EnvFilter, fmt, layer::SubscriberExt, util::SubscriberI
 
 /// Starts logging; `SHIPDECK_LOG` takes an env-filter (default `info`). Panics are logged too,
 /// so a failure in a command leaves a trace next to the error the UI shows.
-pub fn init(
-    log_dir: &Path,
-) -> std::io::Result<tracing_appender::non_blocking::WorkerGuard> {
+pub fn init(log_dir: &Path) -> std::io::Result<tracing_appender::non_blocking::WorkerGuard> {
     std::fs::create_dir_all(log_dir)?;
     let file = tracing_appender::rolling::daily(log_dir, "shipdeck.log");
     let (writer, guard) = tracing_appender::non_blocking(file);

@@ -1,22 +1,33 @@
 //! State shared by commands.
 
+use shipdeck_engine::credentials::Keyring;
+use shipdeck_engine::git::CancelToken;
+use shipdeck_engine::monitor::Monitor;
+use shipdeck_engine::settings::SettingsStore;
+use shipdeck_ipc::{ErrorCode, IpcError};
+use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 pub struct AppState {
     pub workspace: Option<PathBuf>,
+    /// A settings file that cannot be read is kept as its error: the app keeps running, shows
+    /// the error, and never overwrites the file.
+    pub settings: Result<SettingsStore, IpcError>,
+    pub settings_path: PathBuf,
+    pub secrets: Arc<Keyring>,
+    pub monitor: Monitor,
+    /// Scratch space for repository tests.
+    pub scratch_dir: PathBuf,
+    /// Cancel tokens of the long operations the UI can cancel, by operation id.
+    pub operations: Mutex<HashMap<String, CancelToken>>,
     // Dropping this flushes and stops the log writer, so it lives as long as the app.
-    _log_guard: tracing_appender::non_blocking::WorkerGuard,
+    pub _log_guard: tracing_appender::non_blocking::WorkerGuard,
 }
 
 impl AppState {
-    pub fn new(
-        workspace: Option<PathBuf>,
-        log_guard: tracing_appender::non_blocking::WorkerGuard,
-    ) -> Self {
-        Self {
-            workspace,
-            _log_guard: log_guard,
-        }
+    pub fn settings(&self) -> Result<&SettingsStore, IpcError> {
+        self.settings.as_ref().map_err(Clone::clone)
     }
 }
 
@@ -33,4 +44,8 @@ pub fn workspace_from_env_and_args(mut args: impl Iterator<Item = String>) -> Op
     std::env::var_os("SHIPDECK_WORKSPACE")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
+}
+
+pub fn settings_error(err: shipdeck_engine::settings::Error) -> IpcError {
+    IpcError::new(ErrorCode::InvalidInput, err.to_string())
 }

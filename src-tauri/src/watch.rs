@@ -19,7 +19,7 @@ pub fn spawn_head_watcher(app: AppHandle, path: PathBuf) {
                 if head != last {
                     last = head;
                     let payload = match load_overview(&path) {
-                        Ok(overview) => WorkspaceLoaded::Loaded(overview),
+                        Ok(overview) => WorkspaceLoaded::Loaded(Box::new(overview)),
                         Err(err) => WorkspaceLoaded::Failed(err),
                     };
                     if let Err(err) = app.emit(WORKSPACE_LOADED, payload) {

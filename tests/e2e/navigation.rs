@@ -3,10 +3,22 @@ use shipdeck_e2e::App;
 /// (nav link, page id, text the page must show)
 const PAGES: [(&str, &str, &str); 5] = [
     ("#nav-overview", "#page-overview", "Overview"),
-    ("#nav-applications", "#page-applications", "No applications yet"),
-    ("#nav-timeline", "#page-timeline", "Git history of the workspace"),
+    (
+        "#nav-applications",
+        "#page-applications",
+        "No applications yet",
+    ),
+    (
+        "#nav-timeline",
+        "#page-timeline",
+        "Git history of the workspace",
+    ),
     ("#nav-metrics", "#page-metrics", "Change lead time"),
-    ("#nav-settings", "#page-settings", "Status colours and icons"),
+    (
+        "#nav-settings",
+        "#page-settings",
+        "Status colours and icons",
+    ),
 ];
 
 #[tokio::test]
@@ -19,8 +31,17 @@ async fn overview_renders_and_every_page_opens() -> anyhow::Result<()> {
     let workspace = app.text("#workspace-card").await?;
     assert!(workspace.contains("Latest commit"), "{workspace}");
     let dirs = app.text("#manifest-dirs").await?;
-    for name in ["storefront", "payments", "catalog", "notifications", "auth-gateway"] {
-        assert!(dirs.contains(name), "manifest dir {name} missing from: {dirs}");
+    for name in [
+        "storefront",
+        "payments",
+        "catalog",
+        "notifications",
+        "auth-gateway",
+    ] {
+        assert!(
+            dirs.contains(name),
+            "manifest dir {name} missing from: {dirs}"
+        );
     }
 
     for (link, page, expected) in PAGES {

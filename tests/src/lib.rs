@@ -7,6 +7,7 @@
 
 use anyhow::{Context, Result, bail};
 use fantoccini::{Client, ClientBuilder, Locator, elements::Element};
+use hyper_util::client::legacy::connect::HttpConnector;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -46,9 +47,14 @@ impl App {
         let (port, native_port) = (free_port()?, free_port()?);
 
         let mut cmd = Command::new(&driver_bin);
-        cmd.args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit());
+        cmd.args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native_port.to_string(),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit());
         // The app inherits the driver's environment: give it private state dirs.
         for (var, sub) in [
             ("XDG_DATA_HOME", "data"),
@@ -61,6 +67,10 @@ impl App {
             Some(path) => cmd.env("SHIPDECK_WORKSPACE", path),
             None => cmd.env_remove("SHIPDECK_WORKSPACE"),
         };
+        // The app reads kubeconfig like kubectl: point it at the local control plane.
+        if let Some(kubeconfig) = std::env::var_os("SHIPDECK_KUBECONFIG") {
+            cmd.env("KUBECONFIG", kubeconfig);
+        }
         let driver = cmd.spawn().context("starting tauri-driver")?;
 
         let capabilities = serde_json::json!({
@@ -73,8 +83,41 @@ impl App {
             driver,
             _home: home,
         };
-        app.wait_for(".shell").await.context("the UI did not mount")?;
+        app.wait_for(".shell")
+            .await
+            .context("the UI did not mount")?;
         Ok(app)
+    }
+
+    /// The per-test home holding the app's data, config, cache and log directories.
+    pub fn home(&self) -> &Path {
+        self._home.path()
+    }
+
+    /// Types into an input, replacing what it held.
+    pub async fn fill(&self, css: &str, text: &str) -> Result<()> {
+        let input = self.wait_for(css).await?;
+        input.clear().await?;
+        input.send_keys(text).await?;
+        Ok(())
+    }
+
+    /// Waits until the element's text contains `needle`; returns the text.
+    pub async fn wait_for_text(&self, css: &str, needle: &str) -> Result<String> {
+        let deadline = std::time::Instant::now() + WAIT;
+        loop {
+            let text = match self.client.find(Locator::Css(css)).await {
+                Ok(el) => el.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            if text.contains(needle) {
+                return Ok(text);
+            }
+            if std::time::Instant::now() > deadline {
+                bail!("`{css}` never contained '{needle}'; last text: {text}");
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
     }
 
     pub async fn wait_for(&self, css: &str) -> Result<Element> {
@@ -145,7 +188,7 @@ async fn connect(port: u16, capabilities: serde_json::Value) -> Result<Client> {
     let mut last_err = None;
     // tauri-driver needs a moment to listen.
     for _ in 0..50 {
-        match ClientBuilder::rustls()?
+        match ClientBuilder::new(HttpConnector::new())
             .capabilities(caps.clone())
             .connect(&url)
             .await
@@ -155,6 +198,8 @@ async fn connect(port: u16, capabilities: serde_json::Value) -> Result<Client> {
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    Err(last_err.map(anyhow::Error::from).unwrap_or_else(|| anyhow::anyhow!("no attempt")))
-        .context("connecting to tauri-driver")
+    Err(last_err
+        .map(anyhow::Error::from)
+        .unwrap_or_else(|| anyhow::anyhow!("no attempt")))
+    .context("connecting to tauri-driver")
 }

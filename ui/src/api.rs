@@ -4,7 +4,13 @@
 use serde::{Serialize, de::DeserializeOwned};
 use shipdeck_ipc::{
     ErrorCode, IpcError,
-    commands::{self, AppInfo, RecentCommitsArgs},
+    clusters::KubeContext,
+    commands::{
+        self, AppInfo, ApplicationSaveArgs, ClusterAddArgs, ClusterTokenArgs, IdArgs,
+        OperationArgs, RecentCommitsArgs, RepositorySaveArgs, RepositoryTestArgs,
+    },
+    config::{ApplicationEntry, RepositoryEntry, Revision, Settings},
+    connections::{ConnectionsOverview, GitProgress, RepositoryCheck},
     events::{self, WorkspaceLoaded},
     workspace::{CommitSummary, WorkspaceOverview},
 };
@@ -16,8 +22,10 @@ extern "C" {
     async fn tauri_invoke(cmd: &str, args: JsValue) -> Result<JsValue, JsValue>;
 
     #[wasm_bindgen(js_namespace = ["window", "__TAURI__", "event"], js_name = listen, catch)]
-    async fn tauri_listen(event: &str, handler: &Closure<dyn FnMut(JsValue)>)
-    -> Result<JsValue, JsValue>;
+    async fn tauri_listen(
+        event: &str,
+        handler: &Closure<dyn FnMut(JsValue)>,
+    ) -> Result<JsValue, JsValue>;
 }
 
 pub type ApiResult<T> = Result<T, IpcError>;
@@ -53,14 +61,14 @@ async fn listen_forever<T: DeserializeOwned + 'static>(
 fn bridge_error(what: &str, err: impl std::fmt::Display) -> IpcError {
     IpcError::new(
         ErrorCode::Internal,
-        format!("The UI and backend disagree about '{what}': {err}. Rebuild both with `cargo xtask build`."),
+        format!(
+            "The UI and backend disagree about '{what}': {err}. Rebuild both with `cargo xtask build`."
+        ),
     )
 }
 
 fn untyped_error(what: &str, value: &JsValue) -> IpcError {
-    let detail = value
-        .as_string()
-        .unwrap_or_else(|| format!("{value:?}"));
+    let detail = value.as_string().unwrap_or_else(|| format!("{value:?}"));
     IpcError::new(ErrorCode::Internal, format!("'{what}' failed: {detail}"))
 }
 
@@ -80,11 +88,107 @@ pub async fn recent_commits(limit: u32) -> ApiResult<Vec<CommitSummary>> {
     struct Args {
         args: RecentCommitsArgs,
     }
-    invoke(commands::RECENT_COMMITS, &Args { args: RecentCommitsArgs { limit } }).await
+    invoke(
+        commands::RECENT_COMMITS,
+        &Args {
+            args: RecentCommitsArgs { limit },
+        },
+    )
+    .await
 }
 
 pub async fn on_workspace_loaded(
     on_event: impl FnMut(ApiResult<WorkspaceLoaded>) + 'static,
 ) -> ApiResult<()> {
     listen_forever(events::WORKSPACE_LOADED, on_event).await
+}
+
+/// Commands take their payload under `args`, mirroring the backend's parameter name.
+#[derive(Serialize)]
+struct Wrapped<T> {
+    args: T,
+}
+
+async fn call<A: Serialize, R: DeserializeOwned>(cmd: &str, args: A) -> ApiResult<R> {
+    invoke(cmd, &Wrapped { args }).await
+}
+
+pub async fn settings() -> ApiResult<Settings> {
+    invoke(commands::SETTINGS_GET, &NoArgs {}).await
+}
+
+pub async fn kube_contexts() -> ApiResult<Vec<KubeContext>> {
+    invoke(commands::KUBE_CONTEXTS, &NoArgs {}).await
+}
+
+pub async fn cluster_add(id: String, context: String) -> ApiResult<Settings> {
+    call(commands::CLUSTER_ADD, ClusterAddArgs { id, context }).await
+}
+
+pub async fn cluster_remove(id: String) -> ApiResult<Settings> {
+    call(commands::CLUSTER_REMOVE, IdArgs { id }).await
+}
+
+pub async fn cluster_set_token(id: String, token: String) -> ApiResult<()> {
+    call(commands::CLUSTER_SET_TOKEN, ClusterTokenArgs { id, token }).await
+}
+
+pub async fn repository_save(
+    entry: RepositoryEntry,
+    secret: Option<String>,
+) -> ApiResult<Settings> {
+    call(
+        commands::REPOSITORY_SAVE,
+        RepositorySaveArgs { entry, secret },
+    )
+    .await
+}
+
+pub async fn repository_remove(id: String) -> ApiResult<Settings> {
+    call(commands::REPOSITORY_REMOVE, IdArgs { id }).await
+}
+
+pub async fn repository_test(
+    entry: RepositoryEntry,
+    secret: Option<String>,
+    revision: Revision,
+    path: String,
+    operation: String,
+) -> ApiResult<RepositoryCheck> {
+    let args = RepositoryTestArgs {
+        entry,
+        secret,
+        revision,
+        path,
+        operation,
+    };
+    call(commands::REPOSITORY_TEST, args).await
+}
+
+pub async fn operation_cancel(operation: String) -> ApiResult<()> {
+    call(commands::OPERATION_CANCEL, OperationArgs { operation }).await
+}
+
+pub async fn application_save(entry: ApplicationEntry) -> ApiResult<Settings> {
+    call(commands::APPLICATION_SAVE, ApplicationSaveArgs { entry }).await
+}
+
+pub async fn application_remove(id: String) -> ApiResult<Settings> {
+    call(commands::APPLICATION_REMOVE, IdArgs { id }).await
+}
+
+pub async fn connections_overview() -> ApiResult<ConnectionsOverview> {
+    invoke(commands::CONNECTIONS_OVERVIEW, &NoArgs {}).await
+}
+
+pub async fn on_connections_changed(
+    on_event: impl FnMut(ApiResult<ConnectionsOverview>) + 'static,
+) -> ApiResult<()> {
+    listen_forever(events::CONNECTIONS_CHANGED, on_event).await
+}
+
+pub async fn on_git_progress(
+    on_event: impl FnMut(ApiResult<GitProgress>) + 'static,
+) -> ApiResult<()> {
+    listen_forever(events::GIT_PROGRESS, on_event).await
 }

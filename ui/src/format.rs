@@ -40,3 +40,26 @@ mod tests {
         assert_eq!(age(now, now + 10), "in the future");
     }
 }
+
+/// A name usable as an id: lower-case letters, digits and '-' (`Prod EU` → `prod-eu`).
+pub fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').chars().take(63).collect()
+}
+
+#[cfg(test)]
+mod slug_tests {
+    #[test]
+    fn slugs_are_valid_names() {
+        assert_eq!(super::slug("Prod EU"), "prod-eu");
+        assert_eq!(super::slug("kind-shipdeck_a"), "kind-shipdeck-a");
+        assert_eq!(super::slug("--x--"), "x");
+    }
+}

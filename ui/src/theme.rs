@@ -32,7 +32,10 @@ impl Theme {
     }
 
     pub fn from_id(id: &str) -> Theme {
-        Theme::ALL.into_iter().find(|t| t.id() == id).unwrap_or(Theme::System)
+        Theme::ALL
+            .into_iter()
+            .find(|t| t.id() == id)
+            .unwrap_or(Theme::System)
     }
 }
 

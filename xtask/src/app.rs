@@ -6,18 +6,35 @@ use anyhow::Result;
 use std::path::PathBuf;
 use std::process::Command;
 
-/// Installs what is missing, builds the UI bundle and the app; returns the app binary.
-pub fn build_all() -> Result<PathBuf> {
-    step("Debian packages", system::ensure_packages)?;
-    step("Rust wasm32 target", system::ensure_wasm_target)?;
-    let wasm_bindgen = step("wasm-bindgen CLI (pinned to Cargo.lock)", || tools::wasm_bindgen()?.ensure())?;
-    step("UI bundle (Leptos → wasm)", || ui::build(&wasm_bindgen))?;
-    step("Shipdeck app", build_app)
+/// What the app is built for. Tests build every target in one cargo invocation so that the
+/// dependency graph (and its feature unification) matches the `cargo test --workspace` that
+/// follows; building only the app first would compile GTK, Tauri and kube twice.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    Run,
+    Test,
 }
 
-fn build_app() -> Result<PathBuf> {
+/// Installs what is missing, builds the UI bundle and the app; returns the app binary.
+pub fn build_all(purpose: Purpose) -> Result<PathBuf> {
+    step("Debian packages", system::ensure_packages)?;
+    step("Rust wasm32 target", system::ensure_wasm_target)?;
+    let wasm_bindgen = step("wasm-bindgen CLI (pinned to Cargo.lock)", || {
+        tools::wasm_bindgen()?.ensure()
+    })?;
+    step("UI bundle (Leptos → wasm)", || ui::build(&wasm_bindgen))?;
+    match purpose {
+        Purpose::Run => step("Shipdeck app", || build(&["-p", "shipdeck-app"])),
+        Purpose::Test => step("Shipdeck app and every test target", || {
+            build(&["--workspace", "--all-targets"])
+        }),
+    }
+}
+
+fn build(selection: &[&str]) -> Result<PathBuf> {
     run(Command::new("cargo")
-        .args(["build", "--locked", "-p", "shipdeck-app"])
+        .args(["build", "--locked"])
+        .args(selection)
         .env("CARGO_TARGET_DIR", paths::target_dir())
         .current_dir(paths::workspace_root()))?;
     Ok(app_binary())

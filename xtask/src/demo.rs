@@ -4,9 +4,9 @@
 //! private Xvfb and a screenshot of the screen is saved, so the demo is visible either way.
 //! `--screenshot` takes that screenshot and exits instead of waiting for the window to close.
 
-use crate::session::{Display, in_session};
+use crate::session::{Display, in_session_with_keyring};
 use crate::step::step;
-use crate::{app, demo_repo, paths};
+use crate::{app, cluster, demo_repo, demo_settings, paths};
 use anyhow::{Context, Result, bail};
 use std::time::Duration;
 
@@ -16,10 +16,20 @@ pub fn run(args: &[&str]) -> Result<()> {
         ["--screenshot"] => true,
         other => bail!("unknown demo option {other:?}: the only option is --screenshot"),
     };
-    let binary = app::build_all()?;
+    let binary = app::build_all(app::Purpose::Run)?;
     let workspace = step("Demo workspace repository", demo_repo::ensure)?;
+    step("Local Kubernetes control plane", cluster::up)?;
+    let home = paths::cache_dir().join("demo-home");
+    let kubeconfig = cluster::kubeconfig_path();
+    step("Demo settings", || {
+        demo_settings::ensure(&home.join("config"), &workspace, &kubeconfig)
+    })?;
     let display = step("Display", || {
-        let display = if screenshot_and_exit { Display::start_virtual() } else { Display::user_or_virtual() }?;
+        let display = if screenshot_and_exit {
+            Display::start_virtual()
+        } else {
+            Display::user_or_virtual()
+        }?;
         if display.is_virtual() {
             println!("    no $DISPLAY: using a private Xvfb on {}", display.name);
         }
@@ -27,11 +37,20 @@ pub fn run(args: &[&str]) -> Result<()> {
     })?;
 
     println!("==> Opening Shipdeck on {}", workspace.display());
-    let mut child = in_session(&display, &binary)
+    // On a private display the app also gets a private session bus with its own keyring; on
+    // the user's display it uses their session and keyring.
+    let mut command = if display.is_virtual() {
+        in_session_with_keyring(&display, &binary)
+    } else {
+        std::process::Command::new(&binary)
+    };
+    let mut child = command
         .arg("--workspace")
         .arg(&workspace)
-        .env("XDG_DATA_HOME", paths::cache_dir().join("demo-home/data"))
-        .env("XDG_CONFIG_HOME", paths::cache_dir().join("demo-home/config"))
+        .env("KUBECONFIG", &kubeconfig)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_CACHE_HOME", home.join("cache"))
         .spawn()
         .context("starting Shipdeck")?;
 
@@ -40,8 +59,8 @@ pub fn run(args: &[&str]) -> Result<()> {
         let taken = display
             .wait_for_window("Shipdeck", Duration::from_secs(60))
             .and_then(|()| {
-                // The window maps before the wasm UI has rendered its first page.
-                std::thread::sleep(Duration::from_secs(4));
+                // The window maps before the wasm UI has rendered and the first cluster checks answered.
+                std::thread::sleep(Duration::from_secs(8));
                 display.screenshot(&shot)
             });
         match taken {
@@ -56,11 +75,18 @@ pub fn run(args: &[&str]) -> Result<()> {
             let _ = child.wait();
             return Ok(());
         }
-        println!("    running on the private display {}; press Ctrl-C to stop", display.name);
+        println!(
+            "    running on the private display {}; press Ctrl-C to stop",
+            display.name
+        );
     }
     let status = child.wait()?;
+    println!("    the local control plane keeps running; `cargo xtask cluster down` stops it");
     if !status.success() {
-        bail!("Shipdeck exited with {status}; its log is under ~/.local/share or the app log dir");
+        bail!(
+            "Shipdeck exited with {status}; its log is in {}",
+            home.join("data/dev.shipdeck.desktop/logs").display()
+        );
     }
     Ok(())
 }

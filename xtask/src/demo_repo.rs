@@ -17,8 +17,18 @@ const HISTORY_DAYS: i64 = 120;
 
 const AUTHORS: [(&str, &str, &str, i64); 5] = [
     ("Maya Chen", "maya.chen@shipdeck.example", "+0100", 3600),
-    ("Tomás Rivera", "tomas.rivera@shipdeck.example", "-0500", -5 * 3600),
-    ("Priya Natarajan", "priya.natarajan@shipdeck.example", "+0530", 19_800),
+    (
+        "Tomás Rivera",
+        "tomas.rivera@shipdeck.example",
+        "-0500",
+        -5 * 3600,
+    ),
+    (
+        "Priya Natarajan",
+        "priya.natarajan@shipdeck.example",
+        "+0530",
+        19_800,
+    ),
     ("Jonas Weber", "jonas.weber@shipdeck.example", "+0100", 3600),
     ("Amara Okafor", "amara.okafor@shipdeck.example", "+0000", 0),
 ];
@@ -52,11 +62,13 @@ pub fn ensure() -> Result<PathBuf> {
 }
 
 fn create(repo: &Path) -> Result<()> {
-    run(Command::new("git").args(["init", "-q", "-b", "main"]).arg(repo))?;
+    run(Command::new("git")
+        .args(["init", "-q", "-b", "main"])
+        .arg(repo))?;
     let mut rng = Lcg(SEED);
     let now = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs() as i64;
     let start = now - HISTORY_DAYS * DAY;
-    let mut apps = vec![
+    let mut apps = [
         app("storefront", "shop", (1, 4, 2), 3),
         app("catalog", "shop", (3, 1, 0), 2),
         app("payments", "payments", (2, 3, 1), 2),
@@ -64,14 +76,21 @@ fn create(repo: &Path) -> Result<()> {
         app("auth-gateway", "platform", (1, 0, 7), 2),
     ];
 
-    let mut clock = Clock { day: start, rng: &mut rng };
+    let mut clock = Clock {
+        day: start,
+        rng: &mut rng,
+    };
     fs::write(repo.join("README.md"), README)?;
     for a in &apps[..2] {
         write_app(repo, a)?;
     }
     let (t, who) = clock.next(0);
     commit(repo, t, who, "Bootstrap shop: storefront and catalog")?;
-    let introductions = [(2, "Add payments service"), (3, "Add notifications worker"), (4, "Add auth-gateway in front of the shop")];
+    let introductions = [
+        (2, "Add payments service"),
+        (3, "Add notifications worker"),
+        (4, "Add auth-gateway in front of the shop"),
+    ];
     for (i, message) in introductions {
         write_app(repo, &apps[i])?;
         let (t, who) = clock.next(2);
@@ -84,11 +103,15 @@ fn create(repo: &Path) -> Result<()> {
         let a = &mut apps[i];
         let message = match clock.rng.next() % 10 {
             0..=4 => {
-                a.version = bump(a.version, clock.rng.next() % 4 == 0);
+                a.version = bump(a.version, clock.rng.next().is_multiple_of(4));
                 format!("{}: release {}", a.name, semver(a.version))
             }
             5 => {
-                a.replicas = if a.replicas >= 5 { a.replicas - 1 } else { a.replicas + 1 };
+                a.replicas = if a.replicas >= 5 {
+                    a.replicas - 1
+                } else {
+                    a.replicas + 1
+                };
                 format!("{}: scale to {} replicas", a.name, a.replicas)
             }
             6 => {
@@ -96,7 +119,11 @@ fn create(repo: &Path) -> Result<()> {
                 format!("{}: raise CPU request to {}m", a.name, a.cpu_millis)
             }
             7 => {
-                a.log_level = if a.log_level == "info" { "debug" } else { "info" };
+                a.log_level = if a.log_level == "info" {
+                    "debug"
+                } else {
+                    "info"
+                };
                 format!("{}: set log level to {}", a.name, a.log_level)
             }
             _ => {
@@ -116,7 +143,10 @@ fn create(repo: &Path) -> Result<()> {
             a.version = unbump(bad);
             write_app(repo, a)?;
             let (t, who) = clock.next(1);
-            let msg = format!("Revert \"payments: release {}\"\n\nCheckout errors spiked after the release.", semver(bad));
+            let msg = format!(
+                "Revert \"payments: release {}\"\n\nCheckout errors spiked after the release.",
+                semver(bad)
+            );
             commit(repo, t, who, &msg)?;
         }
     }
@@ -165,16 +195,37 @@ fn commit(repo: &Path, time: i64, who: usize, message: &str) -> Result<()> {
         .env("GIT_COMMITTER_DATE", &date))
 }
 
-fn app(name: &'static str, namespace: &'static str, version: (u32, u32, u32), replicas: u32) -> App {
-    App { name, namespace, version, replicas, cpu_millis: 100, log_level: "info", feature_flags: 0 }
+fn app(
+    name: &'static str,
+    namespace: &'static str,
+    version: (u32, u32, u32),
+    replicas: u32,
+) -> App {
+    App {
+        name,
+        namespace,
+        version,
+        replicas,
+        cpu_millis: 100,
+        log_level: "info",
+        feature_flags: 0,
+    }
 }
 
 fn bump((major, minor, patch): (u32, u32, u32), minor_release: bool) -> (u32, u32, u32) {
-    if minor_release { (major, minor + 1, 0) } else { (major, minor, patch + 1) }
+    if minor_release {
+        (major, minor + 1, 0)
+    } else {
+        (major, minor, patch + 1)
+    }
 }
 
 fn unbump((major, minor, patch): (u32, u32, u32)) -> (u32, u32, u32) {
-    if patch > 0 { (major, minor, patch - 1) } else { (major, minor.saturating_sub(1), 9) }
+    if patch > 0 {
+        (major, minor, patch - 1)
+    } else {
+        (major, minor.saturating_sub(1), 9)
+    }
 }
 
 fn semver((major, minor, patch): (u32, u32, u32)) -> String {
@@ -185,8 +236,10 @@ fn write_app(repo: &Path, a: &App) -> Result<()> {
     let dir = repo.join("apps").join(a.name);
     fs::create_dir_all(&dir)?;
     let (name, ns, version) = (a.name, a.namespace, semver(a.version));
-    fs::write(dir.join("deployment.yaml"), format!(
-"apiVersion: apps/v1
+    fs::write(
+        dir.join("deployment.yaml"),
+        format!(
+            "apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: {name}
@@ -217,9 +270,15 @@ spec:
               memory: 128Mi
             limits:
               memory: 256Mi
-", replicas = a.replicas, cpu = a.cpu_millis))?;
-    fs::write(dir.join("service.yaml"), format!(
-"apiVersion: v1
+",
+            replicas = a.replicas,
+            cpu = a.cpu_millis
+        ),
+    )?;
+    fs::write(
+        dir.join("service.yaml"),
+        format!(
+            "apiVersion: v1
 kind: Service
 metadata:
   name: {name}
@@ -230,17 +289,26 @@ spec:
   ports:
     - port: 80
       targetPort: 8080
-"))?;
-    let flags: String = (1..=a.feature_flags).map(|i| format!("  FEATURE_{i}: \"on\"\n")).collect();
-    fs::write(dir.join("configmap.yaml"), format!(
-"apiVersion: v1
+"
+        ),
+    )?;
+    let flags: String = (1..=a.feature_flags)
+        .map(|i| format!("  FEATURE_{i}: \"on\"\n"))
+        .collect();
+    fs::write(
+        dir.join("configmap.yaml"),
+        format!(
+            "apiVersion: v1
 kind: ConfigMap
 metadata:
   name: {name}-config
   namespace: {ns}
 data:
   LOG_LEVEL: {level}
-{flags}", level = a.log_level))?;
+{flags}",
+            level = a.log_level
+        ),
+    )?;
     Ok(())
 }
 
@@ -251,7 +319,10 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         self.0 >> 33
     }
 }

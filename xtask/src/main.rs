@@ -7,6 +7,9 @@ mod app;
 mod cluster;
 mod demo;
 mod demo_repo;
+mod demo_settings;
+mod helm;
+mod kustomize;
 mod paths;
 mod session;
 mod step;
@@ -24,6 +27,7 @@ tasks:
   demo                      install what is missing, build, open Shipdeck on the demo workspace
   test                      install what is missing, run the whole suite (unit, integration, e2e)
   cluster up|down|status    manage the local Kubernetes control plane on loopback
+  cluster verify-down       fail if anything the control plane started is still running
   build                     install what is missing and build the UI bundle and the app
 ";
 
@@ -40,7 +44,7 @@ fn run(args: &[String]) -> Result<()> {
     match args.as_slice() {
         ["demo", rest @ ..] => demo::run(rest),
         ["test", rest @ ..] => test::run(rest),
-        ["build"] => app::build_all().map(|_| ()),
+        ["build"] => app::build_all(app::Purpose::Run).map(|_| ()),
         ["cluster", sub] => cluster::run(sub),
         ["help" | "--help" | "-h"] | [] => {
             print!("{USAGE}");

@@ -25,7 +25,15 @@ impl Display {
     /// A new Xvfb on a free display number (Xvfb picks it and reports it on `-displayfd`).
     pub fn start_virtual() -> Result<Self> {
         let mut child = Command::new("Xvfb")
-            .args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+            .args([
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                "1280x800x24",
+                "-nolisten",
+                "tcp",
+            ])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -63,7 +71,10 @@ impl Display {
             }
             std::thread::sleep(Duration::from_millis(300));
         }
-        bail!("no window titled '{title}' appeared on {} within {timeout:?}", self.name)
+        bail!(
+            "no window titled '{title}' appeared on {} within {timeout:?}",
+            self.name
+        )
     }
 
     /// A screenshot of the whole screen (ImageMagick's `import`).
@@ -88,9 +99,22 @@ impl Drop for Display {
     }
 }
 
-/// `program` run inside its own dbus session on `display`.
-pub fn in_session(display: &Display, program: impl AsRef<std::ffi::OsStr>) -> Command {
+/// `program` on `display`, inside its own dbus session with an unlocked gnome-keyring serving
+/// the Secret Service API on that bus, so credentials go to a real keyring. Started before the program: a client that
+/// finds none would start a locked one on demand.
+pub fn in_session_with_keyring(display: &Display, program: impl AsRef<std::ffi::OsStr>) -> Command {
     let mut cmd = Command::new("dbus-run-session");
-    cmd.arg("--").arg(program).env("DISPLAY", &display.name);
+    cmd.args([
+        "--",
+        "sh",
+        "-c",
+        // A non-empty unlock password: with an empty one no `login` collection is created and
+        // every lookup fails with "no result found". The password guards only this throwaway
+        // keyring, which lives in the session's own XDG_DATA_HOME.
+        "eval \"$(printf shipdeck | gnome-keyring-daemon --unlock --components=secrets)\" && exec \"$@\"",
+        "shipdeck-session",
+    ])
+    .arg(program)
+    .env("DISPLAY", &display.name);
     cmd
 }

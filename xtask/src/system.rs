@@ -5,7 +5,8 @@ use anyhow::{Result, bail};
 use std::process::Command;
 
 /// WebKitGTK and friends for Tauri, Xvfb and the WebKit WebDriver for e2e, dbus and a
-/// keyring for credentials, ImageMagick for whole-screen screenshots, openssl for cluster PKI.
+/// keyring for credentials, ImageMagick for whole-screen screenshots, openssl and curl for the
+/// local control plane.
 const PACKAGES: &[&str] = &[
     "build-essential",
     "pkg-config",
@@ -25,7 +26,13 @@ const PACKAGES: &[&str] = &[
     "imagemagick",
     "x11-utils",
     "openssl",
+    "curl",
     "git",
+    "libdbus-1-dev",
+    // Real Git servers on loopback for the transport tests: sshd, lighttpd + http-backend.
+    "openssh-server",
+    "openssh-client",
+    "lighttpd",
 ];
 
 pub fn ensure_packages() -> Result<()> {
@@ -77,7 +84,10 @@ fn is_root() -> bool {
 
 pub fn ensure_wasm_target() -> Result<()> {
     let installed = output(Command::new("rustup").args(["target", "list", "--installed"]))?;
-    if installed.lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
+    if installed
+        .lines()
+        .any(|l| l.trim() == "wasm32-unknown-unknown")
+    {
         println!("    wasm32-unknown-unknown present");
         return Ok(());
     }

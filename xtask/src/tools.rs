@@ -31,13 +31,21 @@ impl Tool {
             println!("    {} {} present", self.krate, self.version);
             return Ok(path);
         }
-        println!("    installing {} {} (cold: several minutes)", self.krate, self.version);
+        println!(
+            "    installing {} {} (cold: several minutes)",
+            self.krate, self.version
+        );
         let mut cmd = Command::new("cargo");
-        cmd.args(["install", self.krate, "--version", &format!("={}", self.version)])
-            .arg("--root")
-            .arg(paths::tool_dir(self.krate, &self.version))
-            // Installs build in their own temp dir; keep the shared target dir out of it.
-            .env_remove("CARGO_TARGET_DIR");
+        cmd.args([
+            "install",
+            self.krate,
+            "--version",
+            &format!("={}", self.version),
+        ])
+        .arg("--root")
+        .arg(paths::tool_dir(self.krate, &self.version))
+        // Installs build in their own temp dir; keep the shared target dir out of it.
+        .env_remove("CARGO_TARGET_DIR");
         if self.locked {
             cmd.arg("--locked");
         }

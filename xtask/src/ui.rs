@@ -13,7 +13,15 @@ const STATIC_FILES: [&str; 3] = ["index.html", "main.js", "styles.css"];
 pub fn build(wasm_bindgen: &Path) -> Result<()> {
     let root = paths::workspace_root();
     run(Command::new("cargo")
-        .args(["build", "--locked", "--release", "-p", "shipdeck-ui", "--target", "wasm32-unknown-unknown"])
+        .args([
+            "build",
+            "--locked",
+            "--release",
+            "-p",
+            "shipdeck-ui",
+            "--target",
+            "wasm32-unknown-unknown",
+        ])
         .env("CARGO_TARGET_DIR", paths::target_dir())
         .current_dir(&root))?;
 
@@ -25,12 +33,20 @@ pub fn build(wasm_bindgen: &Path) -> Result<()> {
     let _ = fs::remove_dir_all(&staging);
     fs::create_dir_all(&staging)?;
     run(Command::new(wasm_bindgen)
-        .args(["--target", "web", "--no-typescript", "--out-name", "shipdeck_ui", "--out-dir"])
+        .args([
+            "--target",
+            "web",
+            "--no-typescript",
+            "--out-name",
+            "shipdeck_ui",
+            "--out-dir",
+        ])
         .arg(&staging)
         .arg(&wasm))?;
     for file in STATIC_FILES {
         let from = root.join("ui/static").join(file);
-        fs::copy(&from, staging.join(file)).with_context(|| format!("copying {}", from.display()))?;
+        fs::copy(&from, staging.join(file))
+            .with_context(|| format!("copying {}", from.display()))?;
     }
     fs::copy(root.join("icons/shipdeck.svg"), staging.join("icon.svg"))?;
     let _ = fs::remove_dir_all(&dist);

@@ -4,10 +4,15 @@
 //! front ends. It speaks the vocabulary of [`shipdeck_ipc`] so results cross the IPC boundary
 //! without translation.
 
+pub mod clusters;
 pub mod commit;
+pub mod connections;
+pub mod credentials;
 pub mod git;
 pub mod manifests;
+pub mod monitor;
 pub mod secret;
+pub mod settings;
 pub mod workspace;
 
 pub use secret::Secret;

@@ -8,7 +8,9 @@ pub enum AuthMethod {
     Token,
     ClientCertificate,
     /// An exec credential plugin, e.g. `aws`, `gke-gcloud-auth-plugin`.
-    Exec { command: String },
+    Exec {
+        command: String,
+    },
     Password,
     /// No credential in the kubeconfig: one from the keyring is needed.
     None,

@@ -2,18 +2,92 @@
 //!
 //! The Tauri capability file allows exactly these; a test in `src-tauri` checks the two agree.
 
+use crate::config::{ApplicationEntry, RepositoryEntry, Revision};
 use serde::{Deserialize, Serialize};
 
 pub const APP_INFO: &str = "app_info";
 pub const WORKSPACE_OVERVIEW: &str = "workspace_overview";
 pub const RECENT_COMMITS: &str = "recent_commits";
+pub const SETTINGS_GET: &str = "settings_get";
+pub const KUBE_CONTEXTS: &str = "kube_contexts";
+pub const CLUSTER_ADD: &str = "cluster_add";
+pub const CLUSTER_REMOVE: &str = "cluster_remove";
+pub const CLUSTER_SET_TOKEN: &str = "cluster_set_token";
+pub const REPOSITORY_SAVE: &str = "repository_save";
+pub const REPOSITORY_REMOVE: &str = "repository_remove";
+pub const REPOSITORY_TEST: &str = "repository_test";
+pub const OPERATION_CANCEL: &str = "operation_cancel";
+pub const APPLICATION_SAVE: &str = "application_save";
+pub const APPLICATION_REMOVE: &str = "application_remove";
+pub const CONNECTIONS_OVERVIEW: &str = "connections_overview";
 
 /// Every command the backend registers.
-pub const ALL: &[&str] = &[APP_INFO, WORKSPACE_OVERVIEW, RECENT_COMMITS];
+pub const ALL: &[&str] = &[
+    APP_INFO,
+    WORKSPACE_OVERVIEW,
+    RECENT_COMMITS,
+    SETTINGS_GET,
+    KUBE_CONTEXTS,
+    CLUSTER_ADD,
+    CLUSTER_REMOVE,
+    CLUSTER_SET_TOKEN,
+    REPOSITORY_SAVE,
+    REPOSITORY_REMOVE,
+    REPOSITORY_TEST,
+    OPERATION_CANCEL,
+    APPLICATION_SAVE,
+    APPLICATION_REMOVE,
+    CONNECTIONS_OVERVIEW,
+];
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct RecentCommitsArgs {
     pub limit: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct IdArgs {
+    pub id: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ClusterAddArgs {
+    pub id: String,
+    pub context: String,
+}
+
+/// A credential typed by the user; the backend moves it straight into the OS keyring.
+#[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ClusterTokenArgs {
+    pub id: String,
+    pub token: String,
+}
+
+#[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct RepositorySaveArgs {
+    pub entry: RepositoryEntry,
+    /// Password, token or SSH passphrase; `None` keeps the stored one.
+    pub secret: Option<String>,
+}
+
+#[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct RepositoryTestArgs {
+    pub entry: RepositoryEntry,
+    pub secret: Option<String>,
+    pub revision: Revision,
+    pub path: String,
+    /// Chosen by the UI so it can cancel this test with [`OPERATION_CANCEL`].
+    pub operation: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct OperationArgs {
+    pub operation: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ApplicationSaveArgs {
+    pub entry: ApplicationEntry,
 }
 
 /// Facts about the running app, shown in Settings and used to locate logs.
@@ -25,4 +99,14 @@ pub struct AppInfo {
     pub config_dir: String,
     /// The workspace repository the app opened, if any.
     pub workspace: Option<String>,
+    pub settings_file: String,
+}
+
+// Deliberately no Debug on the argument types that carry credentials.
+impl std::fmt::Debug for ClusterTokenArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClusterTokenArgs")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
 }

@@ -21,16 +21,17 @@ pub enum RepoAuth {
     /// Public HTTPS, git://, or a local path.
     #[default]
     None,
-    /// HTTPS with a user and a password or token (from the keyring).
+    /// HTTPS with a password or token from the keyring. An empty username sends a token
+    /// the way forges expect (`x-access-token`).
     Https { username: String },
-    /// SSH with a private key file; its passphrase, if any, is in the keyring.
+    /// SSH with a private key file; its passphrase, if any, is in the keyring. The SSH user
+    /// is part of the URL (`git@host:org/repo.git`).
     SshKey {
-        username: String,
         private_key: String,
         has_passphrase: bool,
     },
     /// SSH through the running ssh-agent.
-    SshAgent { username: String },
+    SshAgent,
 }
 
 /// A Git repository of manifests.

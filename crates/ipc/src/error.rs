@@ -13,6 +13,12 @@ pub enum ErrorCode {
     InvalidInput,
     /// A Git operation failed.
     Git,
+    /// A cluster could not be reached or refused us.
+    Cluster,
+    /// The OS keyring is unavailable or refused.
+    Keyring,
+    /// The user cancelled the operation.
+    Cancelled,
     /// Reading or writing local files failed.
     Io,
     /// A bug: a command panicked or broke an invariant. The app keeps running.

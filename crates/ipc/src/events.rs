@@ -9,6 +9,13 @@ pub const WORKSPACE_LOADED: &str = "workspace-loaded";
 /// Payload of [`WORKSPACE_LOADED`].
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub enum WorkspaceLoaded {
-    Loaded(WorkspaceOverview),
+    Loaded(Box<WorkspaceOverview>),
     Failed(IpcError),
 }
+
+/// Emitted with a [`crate::connections::ConnectionsOverview`] whenever a cluster check or a
+/// repository poll changes what the Overview shows.
+pub const CONNECTIONS_CHANGED: &str = "connections-changed";
+
+/// Emitted with a [`crate::connections::GitProgress`] while a clone the user waits on runs.
+pub const GIT_PROGRESS: &str = "git-progress";

@@ -7,6 +7,7 @@
 pub mod clusters;
 pub mod commands;
 pub mod config;
+pub mod connections;
 pub mod error;
 pub mod events;
 pub mod status;

@@ -77,7 +77,10 @@ mod tests {
 
     #[test]
     fn group_health_is_its_worst_member() {
-        assert_eq!(HealthStatus::worst([Healthy, Progressing, Suspended]), Progressing);
+        assert_eq!(
+            HealthStatus::worst([Healthy, Progressing, Suspended]),
+            Progressing
+        );
         assert_eq!(HealthStatus::worst([Healthy, Missing, Degraded]), Degraded);
         assert_eq!(HealthStatus::worst([Healthy, Unknown]), Unknown);
         assert_eq!(HealthStatus::worst([]), Healthy);

@@ -1,4 +1,7 @@
 //! Tauri commands, one file per domain. Each is a few lines: state in, engine call, error mapped.
 
 pub mod app;
+pub mod applications;
+pub mod clusters;
+pub mod repositories;
 pub mod workspace;

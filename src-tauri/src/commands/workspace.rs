@@ -32,7 +32,9 @@ pub async fn recent_commits(
 }
 
 pub fn load_overview(path: &std::path::Path) -> Result<WorkspaceOverview, IpcError> {
-    Workspace::open(path).and_then(|w| w.overview()).map_err(to_ipc)
+    Workspace::open(path)
+        .and_then(|w| w.overview())
+        .map_err(to_ipc)
 }
 
 fn workspace_path(state: &AppState) -> Result<PathBuf, IpcError> {

@@ -8,6 +8,9 @@ pub fn ErrorView(error: IpcError) -> impl IntoView {
         ErrorCode::NotFound => "Nothing to show yet",
         ErrorCode::InvalidInput => "That input was rejected",
         ErrorCode::Git => "Git operation failed",
+        ErrorCode::Cluster => "The cluster could not be reached",
+        ErrorCode::Keyring => "The OS keyring is not available",
+        ErrorCode::Cancelled => "Cancelled",
         ErrorCode::Io => "Could not read or write local files",
         ErrorCode::Internal => "Something went wrong inside Shipdeck",
     };

@@ -1,4 +1,5 @@
 pub mod commit;
+pub mod connection;
 pub mod empty_state;
 pub mod error_view;
 pub mod nav;

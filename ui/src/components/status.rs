@@ -23,7 +23,9 @@ impl Status {
         match self {
             Status::Sync(SyncStatus::Synced) => "st-synced",
             Status::Sync(SyncStatus::OutOfSync) => "st-outofsync",
-            Status::Sync(SyncStatus::Unknown) | Status::Health(HealthStatus::Unknown) => "st-unknown",
+            Status::Sync(SyncStatus::Unknown) | Status::Health(HealthStatus::Unknown) => {
+                "st-unknown"
+            }
             Status::Health(HealthStatus::Healthy) => "st-healthy",
             Status::Health(HealthStatus::Progressing) => "st-progressing",
             Status::Health(HealthStatus::Degraded) => "st-degraded",
@@ -53,12 +55,22 @@ impl Status {
     pub fn meaning(self) -> &'static str {
         match self {
             Status::Sync(SyncStatus::Synced) => "The live objects match the desired state in Git.",
-            Status::Sync(SyncStatus::OutOfSync) => "Some live object differs from Git; review the diff before syncing.",
-            Status::Sync(SyncStatus::Unknown) => "The comparison could not be made (cluster or Git unreachable).",
-            Status::Health(HealthStatus::Healthy) => "Every declared resource is running as intended.",
+            Status::Sync(SyncStatus::OutOfSync) => {
+                "Some live object differs from Git; review the diff before syncing."
+            }
+            Status::Sync(SyncStatus::Unknown) => {
+                "The comparison could not be made (cluster or Git unreachable)."
+            }
+            Status::Health(HealthStatus::Healthy) => {
+                "Every declared resource is running as intended."
+            }
             Status::Health(HealthStatus::Progressing) => "A rollout or change is still under way.",
-            Status::Health(HealthStatus::Degraded) => "A resource failed, e.g. a rollout hit its progress deadline.",
-            Status::Health(HealthStatus::Suspended) => "Paused on purpose, e.g. a paused Deployment.",
+            Status::Health(HealthStatus::Degraded) => {
+                "A resource failed, e.g. a rollout hit its progress deadline."
+            }
+            Status::Health(HealthStatus::Suspended) => {
+                "Paused on purpose, e.g. a paused Deployment."
+            }
             Status::Health(HealthStatus::Missing) => "Declared in Git but absent from the cluster.",
             Status::Health(HealthStatus::Unknown) => "Health could not be assessed.",
         }
@@ -66,15 +78,12 @@ impl Status {
 
     /// Every status in display order: sync first, then health by severity.
     pub fn all() -> impl Iterator<Item = Status> {
-        SyncStatus::ALL
-            .into_iter()
-            .map(Status::Sync)
-            .chain(
-                HealthStatus::ALL
-                    .into_iter()
-                    .filter(|h| *h != HealthStatus::Unknown)
-                    .map(Status::Health),
-            )
+        SyncStatus::ALL.into_iter().map(Status::Sync).chain(
+            HealthStatus::ALL
+                .into_iter()
+                .filter(|h| *h != HealthStatus::Unknown)
+                .map(Status::Health),
+        )
     }
 }
 

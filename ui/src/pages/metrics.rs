@@ -3,11 +3,26 @@ use leptos::prelude::*;
 
 /// DORA's five metrics as the 2024 report defines them, shown next to where the numbers go.
 const DEFINITIONS: [(&str, &str); 5] = [
-    ("Change lead time", "Time from a commit to that change running in production."),
-    ("Deployment frequency", "How often an application is deployed to production."),
-    ("Failed deployment recovery time", "Time to recover from a failure caused by a deployment."),
-    ("Change fail rate", "Share of deployments that need immediate intervention (rollback or hotfix)."),
-    ("Deployment rework rate", "Share of deployments that were unplanned, made because of a production incident."),
+    (
+        "Change lead time",
+        "Time from a commit to that change running in production.",
+    ),
+    (
+        "Deployment frequency",
+        "How often an application is deployed to production.",
+    ),
+    (
+        "Failed deployment recovery time",
+        "Time to recover from a failure caused by a deployment.",
+    ),
+    (
+        "Change fail rate",
+        "Share of deployments that need immediate intervention (rollback or hotfix).",
+    ),
+    (
+        "Deployment rework rate",
+        "Share of deployments that were unplanned, made because of a production incident.",
+    ),
 ];
 
 #[component]

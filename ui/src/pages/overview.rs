@@ -1,7 +1,11 @@
+use crate::components::connection::{ClusterStateView, RenderView, RevisionView};
 use crate::components::{commit::CommitLine, empty_state::EmptyState, error_view::ErrorView};
 use crate::format;
 use crate::store::use_store;
 use leptos::prelude::*;
+use leptos_router::components::A;
+use shipdeck_ipc::config::Revision;
+use shipdeck_ipc::connections::{ApplicationStatus, ClusterState, ConnectionsOverview};
 use shipdeck_ipc::workspace::{ManifestDir, WorkspaceOverview};
 
 #[component]
@@ -13,25 +17,99 @@ pub fn Overview() -> impl IntoView {
                 <h1>"Overview"</h1>
                 <p class="lede">"Every application, across clusters, at a glance."</p>
             </header>
+            {move || match store.connections.get() {
+                None => view! { <p class="loading">"Loading connections…"</p> }.into_any(),
+                Some(Err(error)) => view! { <ErrorView error/> }.into_any(),
+                Some(Ok(overview)) => view! { <ConnectionsView overview/> }.into_any(),
+            }}
             {move || match store.workspace.get() {
                 None => view! { <p class="loading">"Loading the workspace…"</p> }.into_any(),
                 Some(Err(error)) => view! { <ErrorView error/> }.into_any(),
                 Some(Ok(overview)) => view! { <WorkspaceView overview/> }.into_any(),
             }}
-            <EmptyState title="No clusters connected">
-                <p>
-                    "Connected clusters and the sync and health status of each application will \
-                     appear here. Connecting clusters from your kubeconfig is not part of this \
-                     build yet; until then Shipdeck shows the Git side of the workspace."
-                </p>
-            </EmptyState>
         </section>
     }
 }
 
 #[component]
+fn ConnectionsView(overview: ConnectionsOverview) -> impl IntoView {
+    if overview.clusters.is_empty() && overview.applications.is_empty() {
+        return view! {
+            <EmptyState title="No clusters or applications yet">
+                <p>
+                    "Add clusters from your kubeconfig and define applications (a path in a Git \
+                     repository deployed to a cluster and namespace) in "
+                    <A href="/settings">"Settings"</A>
+                    ". Each application then appears here with its tracked revision and its \
+                     cluster's connection state, updated live."
+                </p>
+            </EmptyState>
+        }
+        .into_any();
+    }
+    let clusters = overview.clusters.clone();
+    let apps = overview.applications.clone();
+    view! {
+        <h2 class="section-title">"Applications"</h2>
+        {if apps.is_empty() {
+            view! { <p class="muted">"No applications yet: add one in Settings → Applications."</p> }.into_any()
+        } else {
+            view! {
+                <div class="grid" id="application-cards">
+                    {apps.into_iter().map(|status| {
+                        let cluster = clusters.iter().find(|c| c.id == status.app.cluster).map(|c| c.state.clone());
+                        view! { <ApplicationCard status cluster/> }
+                    }).collect_view()}
+                </div>
+            }.into_any()
+        }}
+        <h2 class="section-title">"Clusters"</h2>
+        <div class="grid" id="cluster-cards">
+            {overview.clusters.into_iter().map(|c| view! {
+                <article class="card cluster-card" data-cluster=c.id.clone()>
+                    <h3>{c.id.clone()}</h3>
+                    <p class="muted">"context "<code>{c.context.clone()}</code></p>
+                    <ClusterStateView state=c.state/>
+                </article>
+            }).collect_view()}
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn ApplicationCard(status: ApplicationStatus, cluster: Option<ClusterState>) -> impl IntoView {
+    let app = status.app;
+    let tracked = match &app.revision {
+        Revision::Branch(b) => format!("branch {b}"),
+        Revision::Tag(t) => format!("tag {t}"),
+        Revision::Commit(c) => format!("commit {}", &c[..c.len().min(7)]),
+    };
+    let path = if app.path.is_empty() {
+        "/".to_string()
+    } else {
+        app.path.clone()
+    };
+    view! {
+        <article class="card app-card" data-app=app.id.clone()>
+            <h3>{app.id.clone()}</h3>
+            <p class="muted">
+                <code>{app.repository.clone()}</code>" · "{tracked}" · "<code>{path}</code>
+                <br/>"→ "<code>{app.cluster.clone()}</code>" / "<code>{app.namespace.clone()}</code>
+            </p>
+            <RevisionView state=status.revision/>
+            <RenderView summary=status.render/>
+            {cluster.map(|state| view! { <div class="app-cluster"><ClusterStateView state/></div> })}
+        </article>
+    }
+}
+
+#[component]
 fn WorkspaceView(overview: WorkspaceOverview) -> impl IntoView {
-    let branch = overview.branch.clone().unwrap_or_else(|| "detached HEAD".into());
+    let branch = overview
+        .branch
+        .clone()
+        .unwrap_or_else(|| "detached HEAD".into());
     let authors = overview.authors.len();
     let dirs = overview.manifest_dirs.clone();
     view! {

@@ -43,7 +43,6 @@ pub fn run(sub: &str) -> Result<()> {
 }
 
 /// The kubeconfig with the `shipdeck-*` contexts (exists once `up` has run).
-#[allow(dead_code)] // for the test task, which may pass it on as SHIPDECK_KUBECONFIG
 pub fn kubeconfig_path() -> PathBuf {
     layout::kubeconfig()
 }

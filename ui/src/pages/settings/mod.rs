@@ -1,18 +1,64 @@
-use crate::api;
-use crate::components::{error_view::ErrorView, status::{Status, StatusBadge}};
+//! Settings: connections (clusters, repositories, applications), appearance, and about.
+
+mod applications;
+mod clusters;
+mod repositories;
+
+use crate::api::{self, ApiResult};
+use crate::components::{
+    error_view::ErrorView,
+    status::{Status, StatusBadge},
+};
 use crate::theme::{self, Theme};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shipdeck_ipc::config::Settings as Config;
+
+/// The settings as last read or returned by a change; sections update it with the result of
+/// every mutation, so what is shown is always what the backend stored.
+pub type ConfigSignal = RwSignal<Option<ApiResult<Config>>>;
+
+/// Runs a mutation; on success shows the stored settings, on failure the error.
+pub fn apply_change<F>(
+    config: ConfigSignal,
+    error: RwSignal<Option<shipdeck_ipc::IpcError>>,
+    change: F,
+) where
+    F: std::future::Future<Output = ApiResult<Config>> + 'static,
+{
+    spawn_local(async move {
+        match change.await {
+            Ok(saved) => {
+                error.set(None);
+                config.set(Some(Ok(saved)));
+                crate::store::refresh_connections(crate::store::use_store_untracked());
+            }
+            Err(err) => error.set(Some(err)),
+        }
+    });
+}
 
 #[component]
 pub fn Settings() -> impl IntoView {
     let info = LocalResource::new(api::app_info);
+    let config: ConfigSignal = RwSignal::new(None);
+    spawn_local(async move { config.set(Some(api::settings().await)) });
     let current = RwSignal::new(theme::load());
     view! {
         <section class="page" id="page-settings">
             <header class="page-header">
                 <h1>"Settings"</h1>
-                <p class="lede">"Appearance and where Shipdeck keeps its files."</p>
+                <p class="lede">"Clusters, repositories and applications; appearance; where Shipdeck keeps its files."</p>
             </header>
+            {move || match config.get() {
+                None => view! { <p class="loading">"Loading settings…"</p> }.into_any(),
+                Some(Err(error)) => view! { <ErrorView error/> }.into_any(),
+                Some(Ok(_)) => view! {
+                    <clusters::Clusters config/>
+                    <repositories::Repositories config/>
+                    <applications::Applications config/>
+                }.into_any(),
+            }}
             <div class="card">
                 <h2>"Appearance"</h2>
                 <label class="field">
@@ -48,9 +94,9 @@ pub fn Settings() -> impl IntoView {
                         <dl class="facts vertical" id="about">
                             <div><dt>"Version"</dt><dd>{info.version}</dd></div>
                             <div><dt>"Workspace"</dt><dd><code>{info.workspace.unwrap_or_else(|| "none".into())}</code></dd></div>
+                            <div><dt>"Settings file"</dt><dd><code>{info.settings_file}</code></dd></div>
                             <div><dt>"Logs"</dt><dd><code>{info.log_dir}</code></dd></div>
                             <div><dt>"Data"</dt><dd><code>{info.data_dir}</code></dd></div>
-                            <div><dt>"Configuration"</dt><dd><code>{info.config_dir}</code></dd></div>
                         </dl>
                     }
                     .into_any(),
@@ -58,4 +104,9 @@ pub fn Settings() -> impl IntoView {
             </div>
         </section>
     }
+}
+
+/// The configured settings, for sections rendered only once they loaded.
+pub fn loaded(config: ConfigSignal) -> Config {
+    config.get().and_then(Result::ok).unwrap_or_default()
 }

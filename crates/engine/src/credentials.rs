@@ -1,0 +1,153 @@
+//! Credentials live in the OS keyring and nowhere else.
+//!
+//! Shipdeck's config names a credential by [`CredentialKey`]; the value is fetched from the
+//! keyring when a connection is made and kept in memory as a [`Secret`]. The [`SecretStore`]
+//! trait exists so pure logic can be unit-tested without a keyring; everything that ships uses
+//! [`Keyring`], and the integration tests run it against a real Secret Service.
+
+use crate::Secret;
+use std::fmt;
+
+/// The keyring "service" all of Shipdeck's entries are filed under.
+pub const SERVICE: &str = "dev.shipdeck.desktop";
+
+/// What a stored credential is for. Its `Display` is the keyring account name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CredentialKey {
+    /// Bearer token for a cluster connection.
+    ClusterToken(String),
+    /// PEM client key for a cluster connection (the certificate itself is not secret).
+    ClusterClientKey(String),
+    /// Token or password for an HTTPS Git remote.
+    RepoPassword(String),
+    /// Passphrase of the SSH key used for a Git remote.
+    RepoSshPassphrase(String),
+}
+
+impl fmt::Display for CredentialKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::ClusterToken(id) => write!(f, "cluster/{id}/token"),
+            Self::ClusterClientKey(id) => write!(f, "cluster/{id}/client-key"),
+            Self::RepoPassword(id) => write!(f, "repository/{id}/password"),
+            Self::RepoSshPassphrase(id) => write!(f, "repository/{id}/ssh-passphrase"),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(
+        "the OS keyring is not available ({0}); start a Secret Service such as gnome-keyring \
+         and unlock it, then try again"
+    )]
+    Unavailable(String),
+    #[error("the OS keyring refused to {action} {key}: {detail}")]
+    Refused {
+        action: &'static str,
+        key: String,
+        detail: String,
+    },
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+pub trait SecretStore: Send + Sync {
+    fn get(&self, key: &CredentialKey) -> Result<Option<Secret>>;
+    fn set(&self, key: &CredentialKey, secret: &Secret) -> Result<()>;
+    /// Deleting a credential that does not exist succeeds: the outcome is the same.
+    fn delete(&self, key: &CredentialKey) -> Result<()>;
+}
+
+/// The OS keyring (Secret Service on Linux, through the `keyring` crate).
+#[derive(Debug, Clone)]
+pub struct Keyring {
+    service: String,
+}
+
+impl Default for Keyring {
+    fn default() -> Self {
+        Self {
+            service: SERVICE.to_string(),
+        }
+    }
+}
+
+impl Keyring {
+    /// A keyring under another service name, so tests never touch a user's real entries.
+    #[must_use]
+    pub fn with_service(service: impl Into<String>) -> Self {
+        Self {
+            service: service.into(),
+        }
+    }
+
+    fn entry(&self, key: &CredentialKey, action: &'static str) -> Result<keyring::Entry> {
+        keyring::Entry::new(&self.service, &key.to_string()).map_err(|e| map_err(e, action, key))
+    }
+}
+
+impl SecretStore for Keyring {
+    fn get(&self, key: &CredentialKey) -> Result<Option<Secret>> {
+        match self.entry(key, "read")?.get_password() {
+            Ok(value) => Ok(Some(Secret::new(value))),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(map_err(e, "read", key)),
+        }
+    }
+
+    fn set(&self, key: &CredentialKey, secret: &Secret) -> Result<()> {
+        self.entry(key, "store")?
+            .set_password(secret.expose())
+            .map_err(|e| map_err(e, "store", key))
+    }
+
+    fn delete(&self, key: &CredentialKey) -> Result<()> {
+        match self.entry(key, "delete")?.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(e) => Err(map_err(e, "delete", key)),
+        }
+    }
+}
+
+fn map_err(err: keyring::Error, action: &'static str, key: &CredentialKey) -> Error {
+    match err {
+        keyring::Error::NoStorageAccess(inner) => Error::Unavailable(inner.to_string()),
+        keyring::Error::PlatformFailure(inner) => Error::Unavailable(inner.to_string()),
+        other => Error::Refused {
+            action,
+            key: key.to_string(),
+            detail: other.to_string(),
+        },
+    }
+}
+
+/// A credential the user just typed, in front of the keyring: lets a connection be tested
+/// before anything is stored.
+pub struct Overlay<'a> {
+    typed: Option<(CredentialKey, Secret)>,
+    fallback: &'a dyn SecretStore,
+}
+
+impl<'a> Overlay<'a> {
+    pub fn new(typed: Option<(CredentialKey, Secret)>, fallback: &'a dyn SecretStore) -> Self {
+        Self { typed, fallback }
+    }
+}
+
+impl SecretStore for Overlay<'_> {
+    fn get(&self, key: &CredentialKey) -> Result<Option<Secret>> {
+        match &self.typed {
+            Some((typed, secret)) if typed == key => Ok(Some(secret.clone())),
+            _ => self.fallback.get(key),
+        }
+    }
+
+    fn set(&self, key: &CredentialKey, secret: &Secret) -> Result<()> {
+        self.fallback.set(key, secret)
+    }
+
+    fn delete(&self, key: &CredentialKey) -> Result<()> {
+        self.fallback.delete(key)
+    }
+}

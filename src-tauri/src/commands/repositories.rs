@@ -1,0 +1,161 @@
+use crate::errors::{from_connections, from_credentials, from_settings, invalid};
+use crate::{AppState, guard::blocking};
+use shipdeck_engine::connections::{check_repository, git_source, repository_secret_key};
+use shipdeck_engine::credentials::{Overlay, SecretStore};
+use shipdeck_engine::git::CancelToken;
+use shipdeck_engine::{Secret, settings::validate};
+use shipdeck_ipc::IpcError;
+use shipdeck_ipc::commands::{IdArgs, OperationArgs, RepositorySaveArgs, RepositoryTestArgs};
+use shipdeck_ipc::config::Settings;
+use shipdeck_ipc::connections::{GitProgress, RepositoryCheck};
+use shipdeck_ipc::events::GIT_PROGRESS;
+use std::time::{Duration, Instant};
+use tauri::{AppHandle, Emitter, Manager, State};
+
+/// Progress events are throttled: a clone reports thousands of steps.
+const PROGRESS_EVERY: Duration = Duration::from_millis(150);
+
+#[tauri::command]
+pub fn repository_save(
+    state: State<'_, AppState>,
+    args: RepositorySaveArgs,
+) -> Result<Settings, IpcError> {
+    let store = state.settings()?;
+    let mut next = store.get();
+    match next.repositories.iter_mut().find(|r| r.id == args.entry.id) {
+        Some(existing) => *existing = args.entry.clone(),
+        None => next.repositories.push(args.entry.clone()),
+    }
+    // Validate before storing the secret, so a rejected form leaves no orphan in the keyring.
+    validate(&next).map_err(from_settings)?;
+    if let (Some(secret), Some(key)) = (
+        args.secret.filter(|s| !s.is_empty()),
+        repository_secret_key(&args.entry),
+    ) {
+        state
+            .secrets
+            .set(&key, &Secret::new(secret))
+            .map_err(from_credentials)?;
+    }
+    store
+        .update(|s| {
+            *s = next;
+            Ok(())
+        })
+        .map_err(from_settings)?;
+    state.monitor.reconfigure(&store.get());
+    Ok(store.get())
+}
+
+#[tauri::command]
+pub fn repository_remove(state: State<'_, AppState>, args: IdArgs) -> Result<Settings, IpcError> {
+    let store = state.settings()?;
+    let current = store.get();
+    if let Some(app) = current
+        .applications
+        .iter()
+        .find(|a| a.repository == args.id)
+    {
+        return Err(invalid(format!(
+            "application '{}' uses repository '{}'; remove it first",
+            app.id, args.id
+        )));
+    }
+    let key = current
+        .repositories
+        .iter()
+        .find(|r| r.id == args.id)
+        .and_then(repository_secret_key);
+    store
+        .update(|s| {
+            s.repositories.retain(|r| r.id != args.id);
+            Ok(())
+        })
+        .map_err(from_settings)?;
+    if let Some(key) = key {
+        state.secrets.delete(&key).map_err(from_credentials)?;
+    }
+    state.monitor.reconfigure(&store.get());
+    Ok(store.get())
+}
+
+/// Clones the form's repository (not yet saved) into scratch space, reporting progress as
+/// `git-progress` events; [`operation_cancel`] stops it.
+#[tauri::command]
+pub async fn repository_test(
+    app: AppHandle,
+    args: RepositoryTestArgs,
+) -> Result<RepositoryCheck, IpcError> {
+    let state = app.state::<AppState>();
+    let cancel = CancelToken::new();
+    state
+        .operations
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(args.operation.clone(), cancel.clone());
+    let scratch = std::fs::create_dir_all(&state.scratch_dir)
+        .and_then(|()| {
+            tempfile::Builder::new()
+                .prefix("repository-test-")
+                .tempdir_in(&state.scratch_dir)
+        })
+        .map_err(|e| {
+            invalid(format!(
+                "cannot create scratch space in {}: {e}",
+                state.scratch_dir.display()
+            ))
+        })?;
+    let secrets = state.secrets.clone();
+    let operation = args.operation.clone();
+    let emitter = app.clone();
+    let result = blocking("repository_test", move || {
+        let typed = args
+            .secret
+            .filter(|s| !s.is_empty())
+            .zip(repository_secret_key(&args.entry))
+            .map(|(s, key)| (key, Secret::new(s)));
+        let store = Overlay::new(typed, secrets.as_ref());
+        let source = git_source(&args.entry, &args.revision, &args.path, &store)
+            .map_err(from_connections)?;
+        let mut last = Instant::now() - PROGRESS_EVERY;
+        let mut report = |p: &shipdeck_engine::git::Progress| {
+            if last.elapsed() >= PROGRESS_EVERY || p.received_objects == p.total_objects {
+                last = Instant::now();
+                let _ = emitter.emit(
+                    GIT_PROGRESS,
+                    GitProgress {
+                        operation: operation.clone(),
+                        received_objects: p.received_objects as u64,
+                        total_objects: p.total_objects as u64,
+                        received_bytes: p.received_bytes as u64,
+                    },
+                );
+            }
+        };
+        check_repository(&source, scratch.path(), &cancel, &mut report).map_err(from_connections)
+    })
+    .await;
+    state
+        .operations
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .remove(&args.operation);
+    result
+}
+
+#[tauri::command]
+pub fn operation_cancel(state: State<'_, AppState>, args: OperationArgs) -> Result<(), IpcError> {
+    match state
+        .operations
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get(&args.operation)
+    {
+        Some(token) => {
+            token.cancel();
+            Ok(())
+        }
+        // Finished before the click arrived: nothing left to cancel.
+        None => Ok(()),
+    }
+}

@@ -1,0 +1,80 @@
+//! How a cluster connection and an application's revision are shown, wherever they appear.
+
+use crate::components::commit::CommitLine;
+use leptos::prelude::*;
+use shipdeck_ipc::clusters::ConnectionFailure;
+use shipdeck_ipc::connections::{ClusterState, RenderSummary, RevisionState};
+
+pub fn failure_label(failure: ConnectionFailure) -> &'static str {
+    match failure {
+        ConnectionFailure::Unreachable => "Unreachable",
+        ConnectionFailure::Dns => "DNS failure",
+        ConnectionFailure::Tls => "TLS / certificate mismatch",
+        ConnectionFailure::Unauthorized => "Unauthorized",
+        ConnectionFailure::Forbidden => "Forbidden",
+        ConnectionFailure::ExecPluginMissing => "Auth plugin missing",
+        ConnectionFailure::InvalidKubeconfig => "Kubeconfig problem",
+        ConnectionFailure::Other => "Connection failed",
+    }
+}
+
+#[component]
+pub fn ClusterStateView(state: ClusterState) -> impl IntoView {
+    match state {
+        ClusterState::Checking => {
+            view! { <span class="conn conn-checking">"Checking…"</span> }.into_any()
+        }
+        ClusterState::Connected(probe) => view! {
+            <span class="conn conn-ok" data-state="connected">
+                "Connected · "{probe.server_version}" · "{probe.rtt_ms}" ms"
+            </span>
+        }
+        .into_any(),
+        ClusterState::Failed { failure, message } => view! {
+            <span class="conn conn-failed" data-state="failed" title=message.clone()>
+                {failure_label(failure)}
+            </span>
+            <p class="conn-message">{message}</p>
+        }
+        .into_any(),
+    }
+}
+
+#[component]
+pub fn RevisionView(state: RevisionState) -> impl IntoView {
+    match state {
+        RevisionState::Fetching => view! { <p class="loading">"Fetching from Git…"</p> }.into_any(),
+        RevisionState::Resolved(commit) => view! { <CommitLine commit/> }.into_any(),
+        RevisionState::Failed { message, last_good, retry_in_secs } => view! {
+            <p class="conn-message">{message}" (retrying in "{retry_in_secs}" s)"</p>
+            {last_good.map(|commit| view! { <p class="muted">"Last good revision:"</p><CommitLine commit/> })}
+        }
+        .into_any(),
+    }
+}
+
+/// What the manifests at the tracked revision rendered to; per-file errors name file and line.
+#[component]
+pub fn RenderView(summary: Option<RenderSummary>) -> impl IntoView {
+    let Some(summary) = summary else {
+        return view! { <p class="muted render">"Manifests not rendered yet."</p> }.into_any();
+    };
+    if let Some(message) = summary.failed {
+        return view! { <p class="render render-failed" role="alert">{message}</p> }.into_any();
+    }
+    let count = summary.objects.len();
+    let errors = summary.errors;
+    view! {
+        <div class="render">
+            <p class="muted">{count}" objects rendered"
+                {(!errors.is_empty()).then(|| format!(", {} files with errors", errors.len()))}
+            </p>
+            {(!errors.is_empty()).then(|| view! {
+                <ul class="render-errors" role="alert">
+                    {errors.into_iter().map(|e| view! { <li><code>{e}</code></li> }).collect_view()}
+                </ul>
+            })}
+        </div>
+    }
+    .into_any()
+}
