@@ -4,6 +4,7 @@ use shipdeck_engine::credentials::Keyring;
 use shipdeck_engine::git::CancelToken;
 use shipdeck_engine::monitor::Monitor;
 use shipdeck_engine::settings::SettingsStore;
+use shipdeck_ipc::config::Settings;
 use shipdeck_ipc::{ErrorCode, IpcError};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -28,6 +29,19 @@ pub struct AppState {
 impl AppState {
     pub fn settings(&self) -> Result<&SettingsStore, IpcError> {
         self.settings.as_ref().map_err(Clone::clone)
+    }
+
+    /// Applies a validated settings change, makes the monitor follow it, and returns what was
+    /// stored: the one path every settings command takes.
+    pub fn change_settings(
+        &self,
+        change: impl FnOnce(&mut Settings) -> shipdeck_engine::settings::Result<()>,
+    ) -> Result<Settings, IpcError> {
+        let store = self.settings()?;
+        store.update(change).map_err(settings_error)?;
+        let saved = store.get();
+        self.monitor.reconfigure(&saved);
+        Ok(saved)
     }
 }
 

@@ -107,6 +107,12 @@ async fn a_cluster_and_an_application_added_in_settings_show_on_the_overview() -
     assert!(card.contains("shipdeck-a"), "{card}");
     app.wait_for_text("#application-cards [data-app='storefront']", "Connected")
         .await?;
+    // Its manifests at that revision were rendered: deployment, service and config map.
+    app.wait_for_text(
+        "#application-cards [data-app='storefront']",
+        "3 objects rendered",
+    )
+    .await?;
     app.screenshot("overview-connections").await?;
 
     // Nothing Shipdeck wrote (settings, data, cache, logs) holds the token in plain text.

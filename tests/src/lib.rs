@@ -120,6 +120,20 @@ impl App {
         }
     }
 
+    /// The element's `textContent`: all its text, including what CSS clips (WebDriver's
+    /// visible text leaves out ellipsised overflow).
+    pub async fn text_content(&self, css: &str) -> Result<String> {
+        self.wait_for(css).await?;
+        let value = self
+            .client
+            .execute(
+                "return document.querySelector(arguments[0]).textContent;",
+                vec![css.into()],
+            )
+            .await?;
+        Ok(value.as_str().unwrap_or_default().to_string())
+    }
+
     pub async fn wait_for(&self, css: &str) -> Result<Element> {
         self.client
             .wait()

@@ -97,8 +97,15 @@ fn create(repo: &Path) -> Result<()> {
         commit(repo, t, who, message)?;
     }
 
+    // Stop before a commit would be dated within the last hour (or ahead of now).
+    let latest = now - 3600;
     let mut reverted = false;
-    while clock.day < now - DAY {
+    loop {
+        let gap = 1 + (clock.rng.next() % 3) as i64;
+        let (t, who) = clock.next(gap);
+        if t > latest {
+            break;
+        }
         let i = (clock.rng.next() % apps.len() as u64) as usize;
         let a = &mut apps[i];
         let message = match clock.rng.next() % 10 {
@@ -132,17 +139,18 @@ fn create(repo: &Path) -> Result<()> {
             }
         };
         write_app(repo, a)?;
-        let gap = 1 + (clock.rng.next() % 3) as i64;
-        let (t, who) = clock.next(gap);
         commit(repo, t, who, &message)?;
 
         // One bad payments release, reverted the next working day: a rollback to remember.
         if !reverted && a.name == "payments" && message.contains("release") {
+            let (t, who) = clock.next(1);
+            if t > latest {
+                break;
+            }
             reverted = true;
             let bad = a.version;
             a.version = unbump(bad);
             write_app(repo, a)?;
-            let (t, who) = clock.next(1);
             let msg = format!(
                 "Revert \"payments: release {}\"\n\nCheckout errors spiked after the release.",
                 semver(bad)

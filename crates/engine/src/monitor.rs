@@ -163,12 +163,16 @@ impl Monitor {
                 Ok(source) => {
                     let config = PollConfig::default()
                         .interval(Duration::from_secs(u64::from(repo.poll_interval_secs)));
-                    poller.watch(
+                    let mirror = self.shared.mirrors.join(&app.id);
+                    watched.insert(
                         app.id.clone(),
-                        source,
-                        self.shared.mirrors.join(&app.id),
-                        config,
+                        Watched {
+                            source: source.clone(),
+                            mirror: mirror.clone(),
+                            namespace: app.namespace.clone(),
+                        },
                     );
+                    poller.watch(app.id.clone(), source, mirror, config);
                 }
                 Err(err) => self.shared.update(|state| {
                     set_revision(state, &app.id, |_| RevisionState::Failed {

@@ -1,5 +1,5 @@
 use crate::AppState;
-use crate::errors::{from_settings, invalid};
+use crate::errors::invalid;
 use shipdeck_ipc::IpcError;
 use shipdeck_ipc::commands::{ApplicationSaveArgs, IdArgs};
 use shipdeck_ipc::config::Settings;
@@ -16,34 +16,30 @@ pub fn application_save(
     state: State<'_, AppState>,
     args: ApplicationSaveArgs,
 ) -> Result<Settings, IpcError> {
-    let store = state.settings()?;
-    store
-        .update(|s| {
-            match s.applications.iter_mut().find(|a| a.id == args.entry.id) {
-                Some(existing) => *existing = args.entry,
-                None => s.applications.push(args.entry),
-            }
-            Ok(())
-        })
-        .map_err(from_settings)?;
-    state.monitor.reconfigure(&store.get());
-    Ok(store.get())
+    state.change_settings(|s| {
+        match s.applications.iter_mut().find(|a| a.id == args.entry.id) {
+            Some(existing) => *existing = args.entry,
+            None => s.applications.push(args.entry),
+        }
+        Ok(())
+    })
 }
 
 #[tauri::command]
 pub fn application_remove(state: State<'_, AppState>, args: IdArgs) -> Result<Settings, IpcError> {
-    let store = state.settings()?;
-    if !store.get().applications.iter().any(|a| a.id == args.id) {
+    if !state
+        .settings()?
+        .get()
+        .applications
+        .iter()
+        .any(|a| a.id == args.id)
+    {
         return Err(invalid(format!("there is no application '{}'", args.id)));
     }
-    store
-        .update(|s| {
-            s.applications.retain(|a| a.id != args.id);
-            Ok(())
-        })
-        .map_err(from_settings)?;
-    state.monitor.reconfigure(&store.get());
-    Ok(store.get())
+    state.change_settings(|s| {
+        s.applications.retain(|a| a.id != args.id);
+        Ok(())
+    })
 }
 
 #[tauri::command]

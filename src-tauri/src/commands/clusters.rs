@@ -1,4 +1,4 @@
-use crate::errors::{from_cluster, from_credentials, from_settings, invalid};
+use crate::errors::{from_cluster, from_credentials, invalid};
 use crate::{AppState, guard::blocking};
 use shipdeck_engine::Secret;
 use shipdeck_engine::clusters::{self, KubeconfigSource};
@@ -30,19 +30,14 @@ pub fn cluster_add(state: State<'_, AppState>, args: ClusterAddArgs) -> Result<S
             args.context
         )));
     }
-    let store = state.settings()?;
-    store
-        .update(|s| {
-            s.clusters.push(ClusterEntry {
-                id: args.id,
-                context: args.context,
-                kubeconfig: vec![],
-            });
-            Ok(())
-        })
-        .map_err(from_settings)?;
-    state.monitor.reconfigure(&store.get());
-    Ok(store.get())
+    state.change_settings(|s| {
+        s.clusters.push(ClusterEntry {
+            id: args.id,
+            context: args.context,
+            kubeconfig: vec![],
+        });
+        Ok(())
+    })
 }
 
 #[tauri::command]
@@ -59,20 +54,17 @@ pub fn cluster_remove(state: State<'_, AppState>, args: IdArgs) -> Result<Settin
             app.id, args.id
         )));
     }
-    store
-        .update(|s| {
-            s.clusters.retain(|c| c.id != args.id);
-            Ok(())
-        })
-        .map_err(from_settings)?;
+    let saved = state.change_settings(|s| {
+        s.clusters.retain(|c| c.id != args.id);
+        Ok(())
+    })?;
     for key in [
         CredentialKey::ClusterToken(args.id.clone()),
         CredentialKey::ClusterClientKey(args.id),
     ] {
         state.secrets.delete(&key).map_err(from_credentials)?;
     }
-    state.monitor.reconfigure(&store.get());
-    Ok(store.get())
+    Ok(saved)
 }
 
 /// Moves a token typed by the user into the OS keyring; it is never written anywhere else.

@@ -37,14 +37,10 @@ pub fn repository_save(
             .set(&key, &Secret::new(secret))
             .map_err(from_credentials)?;
     }
-    store
-        .update(|s| {
-            *s = next;
-            Ok(())
-        })
-        .map_err(from_settings)?;
-    state.monitor.reconfigure(&store.get());
-    Ok(store.get())
+    state.change_settings(|s| {
+        *s = next;
+        Ok(())
+    })
 }
 
 #[tauri::command]
@@ -66,17 +62,14 @@ pub fn repository_remove(state: State<'_, AppState>, args: IdArgs) -> Result<Set
         .iter()
         .find(|r| r.id == args.id)
         .and_then(repository_secret_key);
-    store
-        .update(|s| {
-            s.repositories.retain(|r| r.id != args.id);
-            Ok(())
-        })
-        .map_err(from_settings)?;
+    let saved = state.change_settings(|s| {
+        s.repositories.retain(|r| r.id != args.id);
+        Ok(())
+    })?;
     if let Some(key) = key {
         state.secrets.delete(&key).map_err(from_credentials)?;
     }
-    state.monitor.reconfigure(&store.get());
-    Ok(store.get())
+    Ok(saved)
 }
 
 /// Clones the form's repository (not yet saved) into scratch space, reporting progress as

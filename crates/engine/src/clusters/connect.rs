@@ -41,6 +41,8 @@ pub async fn client(target: &ClusterTarget, store: &dyn SecretStore) -> Result<k
         });
     };
 
+    check_certificate_authority(&config, &context.cluster)?;
+
     let token = store.get(&CredentialKey::ClusterToken(target.id.clone()))?;
     let client_key = store.get(&CredentialKey::ClusterClientKey(target.id.clone()))?;
     if token.is_some() || client_key.is_some() {
@@ -79,6 +81,42 @@ pub async fn client(target: &ClusterTarget, store: &dyn SecretStore) -> Result<k
         .map_err(classify::kubeconfig)?;
     let server = config.cluster_url.to_string();
     kube::Client::try_from(config).map_err(|e| classify::request(e, &server))
+}
+
+/// kube-rs accepts CA data that holds no certificate and the connection then fails as an
+/// untrusted server, which sends the user chasing the wrong problem. Say what is wrong instead.
+fn check_certificate_authority(config: &kube::config::Kubeconfig, cluster: &str) -> Result<()> {
+    let Some(c) = config
+        .clusters
+        .iter()
+        .find(|c| c.name == cluster)
+        .and_then(|c| c.cluster.as_ref())
+    else {
+        return Ok(());
+    };
+    let invalid = |what: String| Error::Connect {
+        failure: ConnectionFailure::InvalidKubeconfig,
+        message: format!("cluster '{cluster}': {what}; export a fresh kubeconfig for this cluster"),
+    };
+    let pem = if let Some(data) = &c.certificate_authority_data {
+        base64::engine::general_purpose::STANDARD
+            .decode(data.trim())
+            .map_err(|e| invalid(format!("certificate-authority-data is not base64 ({e})")))?
+    } else if let Some(path) = &c.certificate_authority {
+        std::fs::read(path).map_err(|e| {
+            invalid(format!(
+                "the certificate-authority file {path} cannot be read ({e})"
+            ))
+        })?
+    } else {
+        return Ok(());
+    };
+    if !String::from_utf8_lossy(&pem).contains("-----BEGIN CERTIFICATE-----") {
+        return Err(invalid(
+            "the certificate authority holds no PEM certificate".into(),
+        ));
+    }
+    Ok(())
 }
 
 fn user_entry<'a>(users: &'a mut Vec<NamedAuthInfo>, name: &str) -> &'a mut AuthInfo {
