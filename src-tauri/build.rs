@@ -11,7 +11,7 @@ fn main() {
             "kube_contexts",
             "cluster_add",
             "cluster_remove",
-            "cluster_set_token",
+            "cluster_set_credential",
             "repository_save",
             "repository_remove",
             "repository_test",

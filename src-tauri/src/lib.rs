@@ -72,7 +72,7 @@ pub fn run() {
             commands::clusters::kube_contexts,
             commands::clusters::cluster_add,
             commands::clusters::cluster_remove,
-            commands::clusters::cluster_set_token,
+            commands::clusters::cluster_set_credential,
             commands::repositories::repository_save,
             commands::repositories::repository_remove,
             commands::repositories::repository_test,

@@ -69,9 +69,9 @@ async fn a_cluster_and_an_application_added_in_settings_show_on_the_overview() -
 
     // A token typed into Settings goes to the keyring; the connection still works with it.
     let token = admin_token();
-    app.fill("li[data-cluster='shipdeck-a'] .token-input", &token)
+    app.fill("li[data-cluster='shipdeck-a'] .credential-input", &token)
         .await?;
-    app.click("li[data-cluster='shipdeck-a'] .row-actions button")
+    app.click("li[data-cluster='shipdeck-a'] .credential-save")
         .await?;
     app.wait_for_text(
         "#configured-clusters li[data-cluster='shipdeck-a']",

@@ -6,8 +6,9 @@ use shipdeck_ipc::{
     ErrorCode, IpcError,
     clusters::KubeContext,
     commands::{
-        self, AppInfo, ApplicationSaveArgs, ClusterAddArgs, ClusterTokenArgs, IdArgs,
-        OperationArgs, RecentCommitsArgs, RepositorySaveArgs, RepositoryTestArgs,
+        self, AppInfo, ApplicationSaveArgs, ClusterAddArgs, ClusterCredential,
+        ClusterCredentialArgs, IdArgs, OperationArgs, RecentCommitsArgs, RepositorySaveArgs,
+        RepositoryTestArgs,
     },
     config::{ApplicationEntry, RepositoryEntry, Revision, Settings},
     connections::{ConnectionsOverview, GitProgress, RepositoryCheck},
@@ -129,8 +130,16 @@ pub async fn cluster_remove(id: String) -> ApiResult<Settings> {
     call(commands::CLUSTER_REMOVE, IdArgs { id }).await
 }
 
-pub async fn cluster_set_token(id: String, token: String) -> ApiResult<()> {
-    call(commands::CLUSTER_SET_TOKEN, ClusterTokenArgs { id, token }).await
+pub async fn cluster_set_credential(
+    id: String,
+    kind: ClusterCredential,
+    value: String,
+) -> ApiResult<()> {
+    call(
+        commands::CLUSTER_SET_CREDENTIAL,
+        ClusterCredentialArgs { id, kind, value },
+    )
+    .await
 }
 
 pub async fn repository_save(

@@ -322,3 +322,41 @@ async fn a_missing_context_names_the_ones_that_exist() {
     );
     assert!(message.contains(contexts::A), "{message}");
 }
+
+#[tokio::test]
+async fn a_client_key_kept_only_in_the_keyring_is_used_in_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = base();
+    // The certificate stays in the kubeconfig (it is public); its private key moves out.
+    let user = config
+        .auth_infos
+        .iter_mut()
+        .find(|u| u.name == "shipdeck-cert-admin")
+        .unwrap();
+    let auth = user.auth_info.as_mut().unwrap();
+    let key_path = auth
+        .client_key
+        .take()
+        .expect("the test kubeconfig names a key file");
+    let key_pem = std::fs::read_to_string(&key_path).unwrap();
+    let file = write(dir.path(), "no-key", &config);
+    assert!(
+        !std::fs::read_to_string(&file)
+            .unwrap()
+            .contains("PRIVATE KEY")
+    );
+    let cluster = target("cert-a", contexts::A_CERT, vec![file]);
+
+    let mut keyring = TestKeyring::new("client-key");
+    assert!(
+        clusters::probe(&cluster, &keyring.store, TIMEOUT)
+            .await
+            .is_err(),
+        "a certificate without its key must not connect"
+    );
+    keyring.put(CredentialKey::ClusterClientKey("cert-a".into()), &key_pem);
+    let probe = clusters::probe(&cluster, &keyring.store, TIMEOUT)
+        .await
+        .unwrap();
+    assert_eq!(probe.server_version, "v1.34.2");
+}

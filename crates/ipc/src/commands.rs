@@ -12,7 +12,7 @@ pub const SETTINGS_GET: &str = "settings_get";
 pub const KUBE_CONTEXTS: &str = "kube_contexts";
 pub const CLUSTER_ADD: &str = "cluster_add";
 pub const CLUSTER_REMOVE: &str = "cluster_remove";
-pub const CLUSTER_SET_TOKEN: &str = "cluster_set_token";
+pub const CLUSTER_SET_CREDENTIAL: &str = "cluster_set_credential";
 pub const REPOSITORY_SAVE: &str = "repository_save";
 pub const REPOSITORY_REMOVE: &str = "repository_remove";
 pub const REPOSITORY_TEST: &str = "repository_test";
@@ -30,7 +30,7 @@ pub const ALL: &[&str] = &[
     KUBE_CONTEXTS,
     CLUSTER_ADD,
     CLUSTER_REMOVE,
-    CLUSTER_SET_TOKEN,
+    CLUSTER_SET_CREDENTIAL,
     REPOSITORY_SAVE,
     REPOSITORY_REMOVE,
     REPOSITORY_TEST,
@@ -56,11 +56,21 @@ pub struct ClusterAddArgs {
     pub context: String,
 }
 
+/// Which cluster credential the user is entering.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub enum ClusterCredential {
+    /// A bearer token.
+    Token,
+    /// A PEM private key for the kubeconfig user's client certificate.
+    ClientKey,
+}
+
 /// A credential typed by the user; the backend moves it straight into the OS keyring.
 #[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct ClusterTokenArgs {
+pub struct ClusterCredentialArgs {
     pub id: String,
-    pub token: String,
+    pub kind: ClusterCredential,
+    pub value: String,
 }
 
 #[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -103,10 +113,11 @@ pub struct AppInfo {
 }
 
 // Deliberately no Debug on the argument types that carry credentials.
-impl std::fmt::Debug for ClusterTokenArgs {
+impl std::fmt::Debug for ClusterCredentialArgs {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClusterTokenArgs")
+        f.debug_struct("ClusterCredentialArgs")
             .field("id", &self.id)
+            .field("kind", &self.kind)
             .finish_non_exhaustive()
     }
 }

@@ -5,9 +5,9 @@ use shipdeck_engine::clusters::{self, KubeconfigSource};
 use shipdeck_engine::credentials::{CredentialKey, SecretStore};
 use shipdeck_ipc::IpcError;
 use shipdeck_ipc::clusters::KubeContext;
-use shipdeck_ipc::commands::{ClusterAddArgs, ClusterTokenArgs, IdArgs};
+use shipdeck_ipc::commands::{ClusterAddArgs, ClusterCredential, ClusterCredentialArgs, IdArgs};
 use shipdeck_ipc::config::{ClusterEntry, Settings};
-use tauri::State;
+use tauri::{AppHandle, Manager};
 
 #[tauri::command]
 pub async fn kube_contexts() -> Result<Vec<KubeContext>, IpcError> {
@@ -19,74 +19,88 @@ pub async fn kube_contexts() -> Result<Vec<KubeContext>, IpcError> {
 }
 
 #[tauri::command]
-pub fn cluster_add(state: State<'_, AppState>, args: ClusterAddArgs) -> Result<Settings, IpcError> {
-    let config = clusters::load(&KubeconfigSource::Default).map_err(from_cluster)?;
-    if !clusters::contexts(&config)
-        .iter()
-        .any(|c| c.name == args.context)
-    {
-        return Err(invalid(format!(
-            "the kubeconfig has no context named '{}'; pick one from the list",
-            args.context
-        )));
-    }
-    state.change_settings(|s| {
-        s.clusters.push(ClusterEntry {
-            id: args.id,
-            context: args.context,
-            kubeconfig: vec![],
-        });
+pub async fn cluster_add(app: AppHandle, args: ClusterAddArgs) -> Result<Settings, IpcError> {
+    blocking("cluster_add", move || {
+        let config = clusters::load(&KubeconfigSource::Default).map_err(from_cluster)?;
+        if !clusters::contexts(&config)
+            .iter()
+            .any(|c| c.name == args.context)
+        {
+            return Err(invalid(format!(
+                "the kubeconfig has no context named '{}'; pick one from the list",
+                args.context
+            )));
+        }
+        app.state::<AppState>().change_settings(|s| {
+            s.clusters.push(ClusterEntry {
+                id: args.id,
+                context: args.context,
+                kubeconfig: vec![],
+            });
+            Ok(())
+        })
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn cluster_remove(app: AppHandle, args: IdArgs) -> Result<Settings, IpcError> {
+    blocking("cluster_remove", move || {
+        let state = app.state::<AppState>();
+        let current = state.settings()?.get();
+        if let Some(used) = current.applications.iter().find(|a| a.cluster == args.id) {
+            return Err(invalid(format!(
+                "application '{}' deploys to cluster '{}'; remove or move it first",
+                used.id, args.id
+            )));
+        }
+        let saved = state.change_settings(|s| {
+            s.clusters.retain(|c| c.id != args.id);
+            Ok(())
+        })?;
+        for key in [
+            CredentialKey::ClusterToken(args.id.clone()),
+            CredentialKey::ClusterClientKey(args.id),
+        ] {
+            state.secrets.delete(&key).map_err(from_credentials)?;
+        }
+        Ok(saved)
+    })
+    .await
+}
+
+/// Moves a token or client key typed by the user into the OS keyring; it is never written
+/// anywhere else, and the cluster is checked again with it at once.
+#[tauri::command]
+pub async fn cluster_set_credential(
+    app: AppHandle,
+    args: ClusterCredentialArgs,
+) -> Result<(), IpcError> {
+    blocking("cluster_set_credential", move || {
+        let state = app.state::<AppState>();
+        let current = state.settings()?.get();
+        if !current.clusters.iter().any(|c| c.id == args.id) {
+            return Err(invalid(format!("there is no cluster '{}'", args.id)));
+        }
+        let value = args.value.trim();
+        let key = match args.kind {
+            ClusterCredential::Token if value.is_empty() => {
+                return Err(invalid("the token is empty; paste the bearer token for this cluster"));
+            }
+            ClusterCredential::Token => CredentialKey::ClusterToken(args.id),
+            ClusterCredential::ClientKey if !value.contains("PRIVATE KEY-----") => {
+                return Err(invalid(
+                    "that is not a PEM private key; paste the whole key, from -----BEGIN to -----END",
+                ));
+            }
+            ClusterCredential::ClientKey => CredentialKey::ClusterClientKey(args.id),
+        };
+        state
+            .secrets
+            .set(&key, &Secret::new(value))
+            .map_err(from_credentials)?;
+        state.monitor.reconfigure(&current);
         Ok(())
     })
-}
-
-#[tauri::command]
-pub fn cluster_remove(state: State<'_, AppState>, args: IdArgs) -> Result<Settings, IpcError> {
-    let store = state.settings()?;
-    if let Some(app) = store
-        .get()
-        .applications
-        .iter()
-        .find(|a| a.cluster == args.id)
-    {
-        return Err(invalid(format!(
-            "application '{}' deploys to cluster '{}'; remove or move it first",
-            app.id, args.id
-        )));
-    }
-    let saved = state.change_settings(|s| {
-        s.clusters.retain(|c| c.id != args.id);
-        Ok(())
-    })?;
-    for key in [
-        CredentialKey::ClusterToken(args.id.clone()),
-        CredentialKey::ClusterClientKey(args.id),
-    ] {
-        state.secrets.delete(&key).map_err(from_credentials)?;
-    }
-    Ok(saved)
-}
-
-/// Moves a token typed by the user into the OS keyring; it is never written anywhere else.
-#[tauri::command]
-pub fn cluster_set_token(
-    state: State<'_, AppState>,
-    args: ClusterTokenArgs,
-) -> Result<(), IpcError> {
-    let store = state.settings()?;
-    if !store.get().clusters.iter().any(|c| c.id == args.id) {
-        return Err(invalid(format!("there is no cluster '{}'", args.id)));
-    }
-    let token = args.token.trim();
-    if token.is_empty() {
-        return Err(invalid(
-            "the token is empty; paste the bearer token for this cluster",
-        ));
-    }
-    state
-        .secrets
-        .set(&CredentialKey::ClusterToken(args.id), &Secret::new(token))
-        .map_err(from_credentials)?;
-    state.monitor.reconfigure(&store.get());
-    Ok(())
+    .await
 }

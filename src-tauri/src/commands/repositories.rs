@@ -16,60 +16,64 @@ use tauri::{AppHandle, Emitter, Manager, State};
 const PROGRESS_EVERY: Duration = Duration::from_millis(150);
 
 #[tauri::command]
-pub fn repository_save(
-    state: State<'_, AppState>,
+pub async fn repository_save(
+    app: AppHandle,
     args: RepositorySaveArgs,
 ) -> Result<Settings, IpcError> {
-    let store = state.settings()?;
-    let mut next = store.get();
-    match next.repositories.iter_mut().find(|r| r.id == args.entry.id) {
-        Some(existing) => *existing = args.entry.clone(),
-        None => next.repositories.push(args.entry.clone()),
-    }
-    // Validate before storing the secret, so a rejected form leaves no orphan in the keyring.
-    validate(&next).map_err(from_settings)?;
-    if let (Some(secret), Some(key)) = (
-        args.secret.filter(|s| !s.is_empty()),
-        repository_secret_key(&args.entry),
-    ) {
-        state
-            .secrets
-            .set(&key, &Secret::new(secret))
-            .map_err(from_credentials)?;
-    }
-    state.change_settings(|s| {
-        *s = next;
-        Ok(())
+    blocking("repository_save", move || {
+        let state = app.state::<AppState>();
+        let mut next = state.settings()?.get();
+        match next.repositories.iter_mut().find(|r| r.id == args.entry.id) {
+            Some(existing) => *existing = args.entry.clone(),
+            None => next.repositories.push(args.entry.clone()),
+        }
+        // Validate before storing the secret, so a rejected form leaves no orphan in the keyring.
+        validate(&next).map_err(from_settings)?;
+        let secret = args.secret.filter(|s| !s.is_empty());
+        if let (Some(secret), Some(key)) = (secret, repository_secret_key(&args.entry)) {
+            state
+                .secrets
+                .set(&key, &Secret::new(secret))
+                .map_err(from_credentials)?;
+        }
+        state.change_settings(|s| {
+            *s = next;
+            Ok(())
+        })
     })
+    .await
 }
 
 #[tauri::command]
-pub fn repository_remove(state: State<'_, AppState>, args: IdArgs) -> Result<Settings, IpcError> {
-    let store = state.settings()?;
-    let current = store.get();
-    if let Some(app) = current
-        .applications
-        .iter()
-        .find(|a| a.repository == args.id)
-    {
-        return Err(invalid(format!(
-            "application '{}' uses repository '{}'; remove it first",
-            app.id, args.id
-        )));
-    }
-    let key = current
-        .repositories
-        .iter()
-        .find(|r| r.id == args.id)
-        .and_then(repository_secret_key);
-    let saved = state.change_settings(|s| {
-        s.repositories.retain(|r| r.id != args.id);
-        Ok(())
-    })?;
-    if let Some(key) = key {
-        state.secrets.delete(&key).map_err(from_credentials)?;
-    }
-    Ok(saved)
+pub async fn repository_remove(app: AppHandle, args: IdArgs) -> Result<Settings, IpcError> {
+    blocking("repository_remove", move || {
+        let state = app.state::<AppState>();
+        let current = state.settings()?.get();
+        if let Some(used) = current
+            .applications
+            .iter()
+            .find(|a| a.repository == args.id)
+        {
+            return Err(invalid(format!(
+                "application '{}' uses repository '{}'; remove it first",
+                used.id, args.id
+            )));
+        }
+        let key = current
+            .repositories
+            .iter()
+            .find(|r| r.id == args.id)
+            .and_then(repository_secret_key);
+        let saved = state.change_settings(|s| {
+            s.repositories.retain(|r| r.id != args.id);
+            Ok(())
+        })?;
+        if let Some(key) = key {
+            state.secrets.delete(&key).map_err(from_credentials)?;
+        }
+        Ok(saved)
+    })
+    .await
 }
 
 /// Clones the form's repository (not yet saved) into scratch space, reporting progress as

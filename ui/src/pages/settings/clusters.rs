@@ -7,6 +7,7 @@ use crate::store::use_store;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shipdeck_ipc::clusters::{AuthMethod, KubeContext};
+use shipdeck_ipc::commands::ClusterCredential;
 
 #[component]
 pub fn Clusters(config: ConfigSignal) -> impl IntoView {
@@ -25,8 +26,7 @@ pub fn Clusters(config: ConfigSignal) -> impl IntoView {
                             .and_then(|o| o.clusters.into_iter().find(|s| s.id == id))
                             .map(|s| view! { <ClusterStateView state=s.state/> })
                     };
-                    let token = RwSignal::new(String::new());
-                    let (save_id, remove_id) = (c.id.clone(), c.id.clone());
+                    let remove_id = c.id.clone();
                     view! {
                         <li class="row" data-cluster=c.id.clone()>
                             <div class="row-main">
@@ -34,17 +34,7 @@ pub fn Clusters(config: ConfigSignal) -> impl IntoView {
                                 <div>{state}</div>
                             </div>
                             <div class="row-actions">
-                                <input type="password" class="token-input" placeholder="Bearer token (kept in the OS keyring)"
-                                    prop:value=move || token.get() on:input=move |ev| token.set(event_target_value(&ev))/>
-                                <button on:click=move |_| {
-                                    let (id, value) = (save_id.clone(), token.get_untracked());
-                                    spawn_local(async move {
-                                        match api::cluster_set_token(id, value).await {
-                                            Ok(()) => { token.set(String::new()); error.set(None); }
-                                            Err(err) => error.set(Some(err)),
-                                        }
-                                    });
-                                }>"Save token"</button>
+                                <CredentialEntry id=c.id.clone() error/>
                                 <button class="danger" on:click=move |_| apply_change(config, error, api::cluster_remove(remove_id.clone()))>"Remove"</button>
                             </div>
                         </li>
@@ -64,6 +54,45 @@ pub fn Clusters(config: ConfigSignal) -> impl IntoView {
                 }.into_any(),
             }}
         </div>
+    }
+}
+
+/// Enters a token or a PEM client key for one cluster; the value goes to the OS keyring and
+/// the field is cleared. Both inputs mask what is typed.
+#[component]
+fn CredentialEntry(id: String, error: RwSignal<Option<shipdeck_ipc::IpcError>>) -> impl IntoView {
+    let kind = RwSignal::new(ClusterCredential::Token);
+    let value = RwSignal::new(String::new());
+    let save = move |_| {
+        let (id, kind, secret) = (id.clone(), kind.get_untracked(), value.get_untracked());
+        spawn_local(async move {
+            match api::cluster_set_credential(id, kind, secret).await {
+                Ok(()) => {
+                    value.set(String::new());
+                    error.set(None);
+                }
+                Err(err) => error.set(Some(err)),
+            }
+        });
+    };
+    view! {
+        <select class="credential-kind" on:change=move |ev| {
+            kind.set(if event_target_value(&ev) == "client-key" { ClusterCredential::ClientKey } else { ClusterCredential::Token });
+        }>
+            <option value="token">"Bearer token"</option>
+            <option value="client-key">"Client key (PEM)"</option>
+        </select>
+        {move || match kind.get() {
+            ClusterCredential::Token => view! {
+                <input type="password" class="credential-input" placeholder="Kept in the OS keyring"
+                    prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
+            }.into_any(),
+            ClusterCredential::ClientKey => view! {
+                <textarea class="credential-input masked" rows="2" placeholder="-----BEGIN PRIVATE KEY-----"
+                    prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))></textarea>
+            }.into_any(),
+        }}
+        <button class="credential-save" on:click=save>"Save to keyring"</button>
     }
 }
 
