@@ -54,6 +54,27 @@ async fn overview_renders_and_every_page_opens() -> anyhow::Result<()> {
         app.screenshot(&format!("navigation-{name}")).await?;
     }
 
+    // Dark theme on request (a projector in a dark room), applied at once and remembered.
+    app.click("#nav-settings").await?;
+    app.click("#theme-select option[value='dark']").await?;
+    app.wait_for("html[data-theme='dark']").await?;
+    app.click("#nav-overview").await?;
+    app.wait_for("#workspace-card").await?;
+    app.screenshot("overview-dark").await?;
+    app.click("#nav-settings").await?;
+    app.click("#theme-select option[value='system']").await?;
+    let root_theme = app
+        .client
+        .execute(
+            "return document.documentElement.getAttribute('data-theme');",
+            vec![],
+        )
+        .await?;
+    assert!(
+        root_theme.is_null(),
+        "'system' must follow the OS again: {root_theme}"
+    );
+
     // The timeline lists real commits from the workspace history.
     app.click("#nav-timeline").await?;
     let history = app.text_content("#commit-list").await?;
