@@ -71,8 +71,3 @@ pub fn refresh_connections(store: Store) {
             .set(Some(api::connections_overview().await));
     });
 }
-
-/// The store from outside a reactive owner (e.g. inside a spawned task after a mutation).
-pub fn use_store_untracked() -> Store {
-    use_context::<Store>().expect("the store is provided by the app root")
-}

@@ -1,6 +1,7 @@
 use super::{ConfigSignal, apply_change, loaded};
 use crate::api;
 use crate::components::error_view::ErrorView;
+use crate::store::use_store;
 use leptos::prelude::*;
 use shipdeck_ipc::IpcError;
 use shipdeck_ipc::config::{ApplicationEntry, Revision};
@@ -16,6 +17,7 @@ fn input(id: &'static str, label: &'static str, value: RwSignal<String>) -> impl
 
 #[component]
 pub fn Applications(config: ConfigSignal) -> impl IntoView {
+    let store = use_store();
     let error = RwSignal::new(None::<IpcError>);
     let id = RwSignal::new(String::new());
     let repository = RwSignal::new(String::new());
@@ -39,7 +41,7 @@ pub fn Applications(config: ConfigSignal) -> impl IntoView {
             cluster: cluster.get_untracked(),
             namespace: namespace.get_untracked().trim().to_string(),
         };
-        apply_change(config, error, api::application_save(entry));
+        apply_change(store, config, error, api::application_save(entry));
     };
     // Preselect the first repository and cluster, so the common case is just typing names.
     Effect::new(move || {
@@ -84,7 +86,7 @@ pub fn Applications(config: ConfigSignal) -> impl IntoView {
                                     cluster.set(a.cluster);
                                     namespace.set(a.namespace);
                                 }>"Edit"</button>
-                                <button class="danger" on:click=move |_| apply_change(config, error, api::application_remove(remove.clone()))>"Remove"</button>
+                                <button class="danger" on:click=move |_| apply_change(store, config, error, api::application_remove(remove.clone()))>"Remove"</button>
                             </div>
                         </li>
                     }

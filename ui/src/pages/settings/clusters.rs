@@ -35,7 +35,7 @@ pub fn Clusters(config: ConfigSignal) -> impl IntoView {
                             </div>
                             <div class="row-actions">
                                 <CredentialEntry id=c.id.clone() error/>
-                                <button class="danger" on:click=move |_| apply_change(config, error, api::cluster_remove(remove_id.clone()))>"Remove"</button>
+                                <button class="danger" on:click=move |_| apply_change(store, config, error, api::cluster_remove(remove_id.clone()))>"Remove"</button>
                             </div>
                         </li>
                     }
@@ -102,6 +102,7 @@ fn ContextRow(
     config: ConfigSignal,
     error: RwSignal<Option<shipdeck_ipc::IpcError>>,
 ) -> impl IntoView {
+    let store = use_store();
     let auth = match &ctx.auth {
         AuthMethod::Token => "token".to_string(),
         AuthMethod::ClientCertificate => "client certificate".to_string(),
@@ -120,7 +121,7 @@ fn ContextRow(
             </div>
             <div class="row-actions">
                 <button class="add-context" disabled=move || added.get() on:click=move |_| {
-                    apply_change(config, error, api::cluster_add(slug(&context), context.clone()));
+                    apply_change(store, config, error, api::cluster_add(slug(&context), context.clone()));
                 }>{move || if added.get() { "Added" } else { "Add" }}</button>
             </div>
         </li>

@@ -9,6 +9,7 @@ use crate::components::{
     error_view::ErrorView,
     status::{Status, StatusBadge},
 };
+use crate::store::Store;
 use crate::theme::{self, Theme};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -18,8 +19,10 @@ use shipdeck_ipc::config::Settings as Config;
 /// every mutation, so what is shown is always what the backend stored.
 pub type ConfigSignal = RwSignal<Option<ApiResult<Config>>>;
 
-/// Runs a mutation; on success shows the stored settings, on failure the error.
+/// Runs a mutation; on success shows the stored settings, on failure the error. The store is
+/// passed in because the task runs after the event handler, outside any reactive owner.
 pub fn apply_change<F>(
+    store: Store,
     config: ConfigSignal,
     error: RwSignal<Option<shipdeck_ipc::IpcError>>,
     change: F,
@@ -31,7 +34,7 @@ pub fn apply_change<F>(
             Ok(saved) => {
                 error.set(None);
                 config.set(Some(Ok(saved)));
-                crate::store::refresh_connections(crate::store::use_store_untracked());
+                crate::store::refresh_connections(store);
             }
             Err(err) => error.set(Some(err)),
         }

@@ -126,7 +126,12 @@ pub fn Repositories(config: ConfigSignal) -> impl IntoView {
         }
     };
     let save = move |_| match form.entry() {
-        Ok(entry) => apply_change(config, error, api::repository_save(entry, form.secret())),
+        Ok(entry) => apply_change(
+            store,
+            config,
+            error,
+            api::repository_save(entry, form.secret()),
+        ),
         Err(e) => error.set(Some(e)),
     };
     let progress = move || {
@@ -156,7 +161,7 @@ pub fn Repositories(config: ConfigSignal) -> impl IntoView {
                                 <div class="muted">"polled every "{r.poll_interval_secs}" s"</div>
                             </div>
                             <div class="row-actions">
-                                <button class="danger" on:click=move |_| apply_change(config, error, api::repository_remove(id.clone()))>"Remove"</button>
+                                <button class="danger" on:click=move |_| apply_change(store, config, error, api::repository_remove(id.clone()))>"Remove"</button>
                             </div>
                         </li>
                     }
