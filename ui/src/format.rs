@@ -41,6 +41,16 @@ mod tests {
     }
 }
 
+/// A Git transfer in progress: "Cloning: 120 / 400 objects, 1.5 MiB".
+pub fn transfer(p: &shipdeck_ipc::connections::GitProgress) -> String {
+    format!(
+        "Cloning: {} / {} objects, {:.1} MiB",
+        p.received_objects,
+        p.total_objects,
+        p.received_bytes as f64 / 1_048_576.0
+    )
+}
+
 /// A name usable as an id: lower-case letters, digits and '-' (`Prod EU` → `prod-eu`).
 pub fn slug(name: &str) -> String {
     let mut out = String::new();

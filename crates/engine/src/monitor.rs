@@ -9,7 +9,7 @@ use crate::credentials::SecretStore;
 use crate::git::{PollConfig, PollEvent, Poller, Source};
 use shipdeck_ipc::config::Settings;
 use shipdeck_ipc::connections::{
-    ApplicationStatus, ClusterState, ClusterStatus, ConnectionsOverview, RevisionState,
+    ApplicationStatus, ClusterState, ClusterStatus, ConnectionsOverview, GitProgress, RevisionState,
 };
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -132,7 +132,8 @@ impl Monitor {
                     let previous = old.applications.iter().find(|o| &o.app == a);
                     ApplicationStatus {
                         app: a.clone(),
-                        revision: previous.map_or(RevisionState::Fetching, |p| p.revision.clone()),
+                        revision: previous
+                            .map_or(RevisionState::Fetching(None), |p| p.revision.clone()),
                         render: previous.and_then(|p| p.render.clone()),
                     }
                 })
@@ -235,7 +236,7 @@ async fn fold_poll_events(shared: Arc<Shared>, mut events: mpsc::Receiver<PollEv
                 let last_good = match old {
                     RevisionState::Resolved(c) => Some(c.clone()),
                     RevisionState::Failed { last_good, .. } => last_good.clone(),
-                    RevisionState::Fetching => None,
+                    RevisionState::Fetching(_) => None,
                 };
                 RevisionState::Failed {
                     message: error.to_string(),
@@ -248,6 +249,16 @@ async fn fold_poll_events(shared: Arc<Shared>, mut events: mpsc::Receiver<PollEv
                 RevisionState::Failed {
                     last_good: Some(c), ..
                 } => RevisionState::Resolved(c.clone()),
+                other => other.clone(),
+            }),
+            // Shown while the first clone runs; later fetches keep the resolved revision.
+            PollEvent::Progress { progress, .. } => set_revision(state, &app, |old| match old {
+                RevisionState::Fetching(_) => RevisionState::Fetching(Some(GitProgress {
+                    operation: app.clone(),
+                    received_objects: progress.received_objects as u64,
+                    total_objects: progress.total_objects as u64,
+                    received_bytes: progress.received_bytes as u64,
+                })),
                 other => other.clone(),
             }),
             PollEvent::Checked { .. } => {}

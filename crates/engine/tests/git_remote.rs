@@ -626,6 +626,35 @@ async fn wait_for(
 const SLACK: Duration = Duration::from_secs(10);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_clone_reports_progress_before_the_revision() {
+    let origin = Origin::new();
+    let daemon = GitDaemon::start(&origin.repos());
+    let cache = TempDir::new().unwrap();
+    let src = source(
+        &daemon.url(REPO),
+        Revision::branch("main").unwrap(),
+        "apps/web",
+        Auth::None,
+    );
+    let (tx, mut rx) = mpsc::channel(64);
+    let mut poller = Poller::new(tx);
+    poller.watch("app", src, cache.path().join("app"), PollConfig::default());
+
+    let mut progress = Vec::new();
+    let first = wait_for(&mut rx, SLACK * 3, "the first revision", |e| {
+        if let PollEvent::Progress { progress: p, .. } = e {
+            progress.push(*p);
+        }
+        matches!(e, PollEvent::RevisionChanged { .. })
+    })
+    .await;
+    assert!(matches!(first, PollEvent::RevisionChanged { .. }));
+    let last = progress.last().expect("the clone reported no progress");
+    assert!(last.total_objects > 0, "{progress:?}");
+    assert!(last.received_objects <= last.total_objects, "{progress:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn poller_sees_a_push_within_one_interval() {
     let origin = Origin::new();
     let daemon = GitDaemon::start(&origin.repos());

@@ -26,8 +26,8 @@ pub struct ClusterStatus {
 /// Where an application's Git side stands.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub enum RevisionState {
-    /// The first fetch has not finished.
-    Fetching,
+    /// The first fetch has not finished; its transfer progress once the server reports it.
+    Fetching(Option<GitProgress>),
     Resolved(CommitSummary),
     /// The last poll failed; the last good revision is kept.
     Failed {

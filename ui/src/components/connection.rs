@@ -43,7 +43,11 @@ pub fn ClusterStateView(state: ClusterState) -> impl IntoView {
 #[component]
 pub fn RevisionView(state: RevisionState) -> impl IntoView {
     match state {
-        RevisionState::Fetching => view! { <p class="loading">"Fetching from Git…"</p> }.into_any(),
+        RevisionState::Fetching(None) => view! { <p class="loading">"Fetching from Git…"</p> }.into_any(),
+        RevisionState::Fetching(Some(p)) => view! {
+            <p class="loading">{crate::format::transfer(&p)}</p>
+        }
+        .into_any(),
         RevisionState::Resolved(commit) => view! { <CommitLine commit/> }.into_any(),
         RevisionState::Failed { message, last_good, retry_in_secs } => view! {
             <p class="conn-message">{message}" (retrying in "{retry_in_secs}" s)"</p>

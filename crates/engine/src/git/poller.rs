@@ -18,7 +18,7 @@
 
 use super::error::{Error, Operation};
 use super::mirror::{Mirror, Update};
-use super::progress::CancelToken;
+use super::progress::{CancelToken, Progress};
 use super::snapshot::Snapshot;
 use super::spec::Source;
 use shipdeck_ipc::workspace::CommitSummary;
@@ -113,7 +113,16 @@ pub enum PollEvent {
         repo: RepoId,
         after_failures: u32,
     },
+    /// Transfer progress of a clone or fetch in this round, at most every
+    /// [`PROGRESS_INTERVAL`]; dropped rather than waited for when the receiver lags.
+    Progress {
+        repo: RepoId,
+        progress: Progress,
+    },
 }
+
+/// How often a round reports transfer progress.
+pub const PROGRESS_INTERVAL: std::time::Duration = std::time::Duration::from_millis(250);
 
 impl PollEvent {
     pub fn repo(&self) -> &str {
@@ -121,7 +130,8 @@ impl PollEvent {
             PollEvent::RevisionChanged { repo, .. }
             | PollEvent::Checked { repo, .. }
             | PollEvent::PollFailed { repo, .. }
-            | PollEvent::Recovered { repo, .. } => repo,
+            | PollEvent::Recovered { repo, .. }
+            | PollEvent::Progress { repo, .. } => repo,
         }
     }
 }
@@ -292,8 +302,21 @@ impl Task {
         let source = self.source.clone();
         let dir = self.cache_dir.clone();
         let cancel = self.cancel.clone();
-        let job =
-            tokio::task::spawn_blocking(move || blocking_round(mirror, &dir, &source, &cancel));
+        let (events, repo) = (self.events.clone(), self.id.clone());
+        let mut last_report: Option<std::time::Instant> = None;
+        let report = move |progress: &Progress| {
+            if last_report.is_none_or(|t| t.elapsed() >= PROGRESS_INTERVAL) {
+                last_report = Some(std::time::Instant::now());
+                let repo = repo.clone();
+                let _ = events.try_send(PollEvent::Progress {
+                    repo,
+                    progress: *progress,
+                });
+            }
+        };
+        let job = tokio::task::spawn_blocking(move || {
+            blocking_round(mirror, &dir, &source, &cancel, report)
+        });
         match job.await {
             Ok(outcome) => outcome,
             Err(join) => (
@@ -313,18 +336,19 @@ fn blocking_round(
     dir: &Path,
     source: &Source,
     cancel: &CancelToken,
+    mut report: impl FnMut(&Progress),
 ) -> (Option<Mirror>, Result<Update, Error>) {
     let (mirror, cloned) = match mirror {
         Some(mirror) => (mirror, false),
         None => {
             let existed = dir.exists();
-            match Mirror::open_or_clone(dir, source, cancel, &mut |_| {}) {
+            match Mirror::open_or_clone(dir, source, cancel, &mut report) {
                 Ok(mirror) => (mirror, !existed),
                 Err(e) => return (None, Err(e)),
             }
         }
     };
-    match mirror.update(source, cancel, &mut |_| {}) {
+    match mirror.update(source, cancel, &mut report) {
         Ok(mut update) => {
             update.fetched |= cloned;
             (Some(mirror), Ok(update))

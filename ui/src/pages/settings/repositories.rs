@@ -138,12 +138,7 @@ pub fn Repositories(config: ConfigSignal) -> impl IntoView {
         let op = testing.get()?;
         let p = store.git_progress.get().filter(|p| p.operation == op);
         Some(match p {
-            Some(p) => format!(
-                "Cloning: {} / {} objects, {:.1} MiB",
-                p.received_objects,
-                p.total_objects,
-                p.received_bytes as f64 / 1_048_576.0
-            ),
+            Some(p) => crate::format::transfer(&p),
             None => "Connecting…".to_string(),
         })
     };
