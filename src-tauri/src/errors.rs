@@ -5,11 +5,15 @@ use shipdeck_engine::{clusters, connections, credentials, git, settings};
 use shipdeck_ipc::{ErrorCode, IpcError};
 
 pub fn from_settings(err: settings::Error) -> IpcError {
-    crate::state::settings_error(err)
+    IpcError::new(ErrorCode::InvalidInput, err.to_string())
 }
 
 pub fn from_credentials(err: credentials::Error) -> IpcError {
-    IpcError::new(ErrorCode::Keyring, err.to_string())
+    let code = match err {
+        credentials::Error::Rejected(_) => ErrorCode::InvalidInput,
+        _ => ErrorCode::Keyring,
+    };
+    IpcError::new(code, err.to_string())
 }
 
 pub fn from_cluster(err: clusters::Error) -> IpcError {

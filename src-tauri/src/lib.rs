@@ -29,7 +29,7 @@ pub fn run() {
                 "Shipdeck starting"
             );
             let settings_path = app.path().app_config_dir()?.join("settings.toml");
-            let settings = SettingsStore::open(&settings_path).map_err(state::settings_error);
+            let settings = SettingsStore::open(&settings_path).map_err(errors::from_settings);
             if let Err(err) = &settings {
                 tracing::error!("{}", err.message);
             }

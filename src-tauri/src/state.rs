@@ -4,8 +4,8 @@ use shipdeck_engine::credentials::Keyring;
 use shipdeck_engine::git::CancelToken;
 use shipdeck_engine::monitor::Monitor;
 use shipdeck_engine::settings::SettingsStore;
+use shipdeck_ipc::IpcError;
 use shipdeck_ipc::config::Settings;
-use shipdeck_ipc::{ErrorCode, IpcError};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -38,7 +38,7 @@ impl AppState {
         change: impl FnOnce(&mut Settings) -> shipdeck_engine::settings::Result<()>,
     ) -> Result<Settings, IpcError> {
         let store = self.settings()?;
-        store.update(change).map_err(settings_error)?;
+        store.update(change).map_err(crate::errors::from_settings)?;
         let saved = store.get();
         self.monitor.reconfigure(&saved);
         Ok(saved)
@@ -58,8 +58,4 @@ pub fn workspace_from_env_and_args(mut args: impl Iterator<Item = String>) -> Op
     std::env::var_os("SHIPDECK_WORKSPACE")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
-}
-
-pub fn settings_error(err: shipdeck_engine::settings::Error) -> IpcError {
-    IpcError::new(ErrorCode::InvalidInput, err.to_string())
 }

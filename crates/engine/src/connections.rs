@@ -158,3 +158,16 @@ pub fn render_snapshot(
         Err(e) => failed(e.to_string()),
     }
 }
+
+/// A transfer's progress as the UI shows it, labelled with the operation it belongs to.
+pub fn progress_for_ui(
+    operation: &str,
+    p: &git::Progress,
+) -> shipdeck_ipc::connections::GitProgress {
+    shipdeck_ipc::connections::GitProgress {
+        operation: operation.to_string(),
+        received_objects: p.received_objects as u64,
+        total_objects: p.total_objects as u64,
+        received_bytes: p.received_bytes as u64,
+    }
+}

@@ -3,13 +3,13 @@
 //! it changes. The desktop shell turns that callback into a UI event; tests read it directly.
 
 use crate::clusters;
-use crate::connections::render_snapshot;
 use crate::connections::{cluster_target, git_source};
+use crate::connections::{progress_for_ui, render_snapshot};
 use crate::credentials::SecretStore;
 use crate::git::{PollConfig, PollEvent, Poller, Source};
 use shipdeck_ipc::config::Settings;
 use shipdeck_ipc::connections::{
-    ApplicationStatus, ClusterState, ClusterStatus, ConnectionsOverview, GitProgress, RevisionState,
+    ApplicationStatus, ClusterState, ClusterStatus, ConnectionsOverview, RevisionState,
 };
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -253,12 +253,9 @@ async fn fold_poll_events(shared: Arc<Shared>, mut events: mpsc::Receiver<PollEv
             }),
             // Shown while the first clone runs; later fetches keep the resolved revision.
             PollEvent::Progress { progress, .. } => set_revision(state, &app, |old| match old {
-                RevisionState::Fetching(_) => RevisionState::Fetching(Some(GitProgress {
-                    operation: app.clone(),
-                    received_objects: progress.received_objects as u64,
-                    total_objects: progress.total_objects as u64,
-                    received_bytes: progress.received_bytes as u64,
-                })),
+                RevisionState::Fetching(_) => {
+                    RevisionState::Fetching(Some(progress_for_ui(&app, &progress)))
+                }
                 other => other.clone(),
             }),
             PollEvent::Checked { .. } => {}

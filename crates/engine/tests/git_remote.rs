@@ -625,23 +625,44 @@ async fn wait_for(
 /// Slack on top of one interval for a round to run on a loaded two-core CI machine.
 const SLACK: Duration = Duration::from_secs(10);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_first_clone_reports_progress_before_the_revision() {
+/// An origin served by git daemon and one poller watching its `main` at `path` as "app".
+/// Fields are held for their lifetime: dropping them stops the server and the poller.
+struct Watching {
+    origin: Origin,
+    _daemon: GitDaemon,
+    _cache: TempDir,
+    poller: Poller,
+    rx: mpsc::Receiver<PollEvent>,
+}
+
+fn watch_main(path: &str, config: PollConfig) -> Watching {
     let origin = Origin::new();
     let daemon = GitDaemon::start(&origin.repos());
     let cache = TempDir::new().unwrap();
     let src = source(
         &daemon.url(REPO),
         Revision::branch("main").unwrap(),
-        "apps/web",
+        path,
         Auth::None,
     );
-    let (tx, mut rx) = mpsc::channel(64);
+    let (tx, rx) = mpsc::channel(64);
     let mut poller = Poller::new(tx);
-    poller.watch("app", src, cache.path().join("app"), PollConfig::default());
+    poller.watch("app", src, cache.path().join("app"), config);
+    Watching {
+        origin,
+        _daemon: daemon,
+        _cache: cache,
+        poller,
+        rx,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_clone_reports_progress_before_the_revision() {
+    let mut app = watch_main("apps/web", PollConfig::default());
 
     let mut progress = Vec::new();
-    let first = wait_for(&mut rx, SLACK * 3, "the first revision", |e| {
+    let first = wait_for(&mut app.rx, SLACK * 3, "the first revision", |e| {
         if let PollEvent::Progress { progress: p, .. } = e {
             progress.push(*p);
         }
@@ -656,26 +677,10 @@ async fn the_first_clone_reports_progress_before_the_revision() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn poller_sees_a_push_within_one_interval() {
-    let origin = Origin::new();
-    let daemon = GitDaemon::start(&origin.repos());
-    let cache = TempDir::new().unwrap();
-    let src = source(
-        &daemon.url(REPO),
-        Revision::branch("main").unwrap(),
-        "apps/web",
-        Auth::None,
-    );
     let interval = Duration::from_secs(1);
-    let (tx, mut rx) = mpsc::channel(64);
-    let mut poller = Poller::new(tx);
-    poller.watch(
-        "app",
-        src,
-        cache.path().join("app"),
-        PollConfig::default().interval(interval),
-    );
+    let mut app = watch_main("apps/web", PollConfig::default().interval(interval));
 
-    let first = wait_for(&mut rx, SLACK * 3, "the first revision", |e| {
+    let first = wait_for(&mut app.rx, SLACK * 3, "the first revision", |e| {
         matches!(e, PollEvent::RevisionChanged { .. })
     })
     .await;
@@ -690,11 +695,13 @@ async fn poller_sees_a_push_within_one_interval() {
     };
     assert!(old.is_none());
     assert!(path_changed);
-    assert_eq!(new.commit.sha, origin.second);
+    assert_eq!(new.commit.sha, app.origin.second);
 
     let pushed_at = Instant::now();
-    let third = origin.push_change("apps/web/configmap.yaml", "kind: ConfigMap\n", "add config");
-    let moved = wait_for(&mut rx, interval + SLACK, "the pushed revision", |e| {
+    let third =
+        app.origin
+            .push_change("apps/web/configmap.yaml", "kind: ConfigMap\n", "add config");
+    let moved = wait_for(&mut app.rx, interval + SLACK, "the pushed revision", |e| {
         matches!(e, PollEvent::RevisionChanged { .. })
     })
     .await;
@@ -708,15 +715,15 @@ async fn poller_sees_a_push_within_one_interval() {
         unreachable!()
     };
     assert_eq!(repo, "app");
-    assert_eq!(old.unwrap().sha, origin.second);
+    assert_eq!(old.unwrap().sha, app.origin.second);
     assert_eq!(new.commit.sha, third);
     assert_eq!(new.commit.summary, "add config");
     assert!(path_changed);
     eprintln!("push seen after {:?}", pushed_at.elapsed());
 
     // A commit outside the tracked path moves the revision but not the files.
-    origin.push_change("README.md", "# app v2\n", "docs");
-    let moved = wait_for(&mut rx, interval + SLACK, "the docs commit", |e| {
+    app.origin.push_change("README.md", "# app v2\n", "docs");
+    let moved = wait_for(&mut app.rx, interval + SLACK, "the docs commit", |e| {
         matches!(e, PollEvent::RevisionChanged { .. })
     })
     .await;
@@ -731,26 +738,13 @@ async fn poller_sees_a_push_within_one_interval() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn poller_skips_the_fetch_when_nothing_moved() {
-    let origin = Origin::new();
-    let daemon = GitDaemon::start(&origin.repos());
-    let cache = TempDir::new().unwrap();
-    let src = source(
-        &daemon.url(REPO),
-        Revision::branch("main").unwrap(),
-        "",
-        Auth::None,
-    );
-    let (tx, mut rx) = mpsc::channel(64);
-    let mut poller = Poller::new(tx);
     // A long interval: every round after the first is one this test asked for.
-    poller.watch(
-        "app",
-        src,
-        cache.path().join("app"),
+    let mut app = watch_main(
+        "",
         PollConfig::default().interval(Duration::from_secs(3600)),
     );
 
-    let first = wait_for(&mut rx, SLACK * 3, "the first check", |e| {
+    let first = wait_for(&mut app.rx, SLACK * 3, "the first check", |e| {
         matches!(e, PollEvent::Checked { .. })
     })
     .await;
@@ -759,8 +753,8 @@ async fn poller_skips_the_fetch_when_nothing_moved() {
         "the first round clones"
     );
     for _ in 0..2 {
-        assert!(poller.poll_now("app"));
-        let check = wait_for(&mut rx, SLACK, "a check", |e| {
+        assert!(app.poller.poll_now("app"));
+        let check = wait_for(&mut app.rx, SLACK, "a check", |e| {
             matches!(e, PollEvent::Checked { .. })
         })
         .await;
@@ -769,9 +763,9 @@ async fn poller_skips_the_fetch_when_nothing_moved() {
             "{check:?}"
         );
     }
-    let third = origin.push_change("x.yaml", "a: 1\n", "x");
-    assert!(poller.poll_now("app"));
-    let check = wait_for(&mut rx, SLACK, "a check after the push", |e| {
+    let third = app.origin.push_change("x.yaml", "a: 1\n", "x");
+    assert!(app.poller.poll_now("app"));
+    let check = wait_for(&mut app.rx, SLACK, "a check after the push", |e| {
         matches!(e, PollEvent::Checked { .. })
     })
     .await;
@@ -780,7 +774,7 @@ async fn poller_skips_the_fetch_when_nothing_moved() {
     };
     assert!(fetched);
     assert_eq!(sha, third);
-    assert!(!poller.poll_now("unknown"));
+    assert!(!app.poller.poll_now("unknown"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

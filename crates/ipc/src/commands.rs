@@ -106,7 +106,6 @@ pub struct AppInfo {
     pub version: String,
     pub log_dir: String,
     pub data_dir: String,
-    pub config_dir: String,
     /// The workspace repository the app opened, if any.
     pub workspace: Option<String>,
     pub settings_file: String,

@@ -13,7 +13,6 @@ pub fn app_info(app: AppHandle, state: State<'_, AppState>) -> Result<AppInfo, I
         version: app.package_info().version.to_string(),
         log_dir: dir(paths.app_log_dir())?,
         data_dir: dir(paths.app_data_dir())?,
-        config_dir: dir(paths.app_config_dir())?,
         workspace: state.workspace.as_ref().map(|p| p.display().to_string()),
         settings_file: state.settings_path.display().to_string(),
     })

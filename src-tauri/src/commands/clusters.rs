@@ -1,11 +1,10 @@
 use crate::errors::{from_cluster, from_credentials, invalid};
 use crate::{AppState, guard::blocking};
-use shipdeck_engine::Secret;
 use shipdeck_engine::clusters::{self, KubeconfigSource};
-use shipdeck_engine::credentials::{CredentialKey, SecretStore};
+use shipdeck_engine::credentials::{CredentialKey, SecretStore, cluster_credential};
 use shipdeck_ipc::IpcError;
 use shipdeck_ipc::clusters::KubeContext;
-use shipdeck_ipc::commands::{ClusterAddArgs, ClusterCredential, ClusterCredentialArgs, IdArgs};
+use shipdeck_ipc::commands::{ClusterAddArgs, ClusterCredentialArgs, IdArgs};
 use shipdeck_ipc::config::{ClusterEntry, Settings};
 use tauri::{AppHandle, Manager};
 
@@ -82,23 +81,9 @@ pub async fn cluster_set_credential(
         if !current.clusters.iter().any(|c| c.id == args.id) {
             return Err(invalid(format!("there is no cluster '{}'", args.id)));
         }
-        let value = args.value.trim();
-        let key = match args.kind {
-            ClusterCredential::Token if value.is_empty() => {
-                return Err(invalid("the token is empty; paste the bearer token for this cluster"));
-            }
-            ClusterCredential::Token => CredentialKey::ClusterToken(args.id),
-            ClusterCredential::ClientKey if !value.contains("PRIVATE KEY-----") => {
-                return Err(invalid(
-                    "that is not a PEM private key; paste the whole key, from -----BEGIN to -----END",
-                ));
-            }
-            ClusterCredential::ClientKey => CredentialKey::ClusterClientKey(args.id),
-        };
-        state
-            .secrets
-            .set(&key, &Secret::new(value))
-            .map_err(from_credentials)?;
+        let (key, secret) =
+            cluster_credential(&args.id, args.kind, &args.value).map_err(from_credentials)?;
+        state.secrets.set(&key, &secret).map_err(from_credentials)?;
         state.monitor.reconfigure(&current);
         Ok(())
     })

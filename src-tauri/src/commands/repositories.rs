@@ -1,15 +1,17 @@
 use crate::errors::{from_connections, from_credentials, from_settings, invalid};
 use crate::{AppState, guard::blocking};
-use shipdeck_engine::connections::{check_repository, git_source, repository_secret_key};
+use shipdeck_engine::connections::{
+    check_repository, git_source, progress_for_ui, repository_secret_key,
+};
 use shipdeck_engine::credentials::{Overlay, SecretStore};
-use shipdeck_engine::git::CancelToken;
+use shipdeck_engine::git::{CancelToken, throttled};
 use shipdeck_engine::{Secret, settings::validate};
 use shipdeck_ipc::IpcError;
 use shipdeck_ipc::commands::{IdArgs, OperationArgs, RepositorySaveArgs, RepositoryTestArgs};
 use shipdeck_ipc::config::Settings;
-use shipdeck_ipc::connections::{GitProgress, RepositoryCheck};
+use shipdeck_ipc::connections::RepositoryCheck;
 use shipdeck_ipc::events::GIT_PROGRESS;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tauri::{AppHandle, Emitter, Manager, State};
 
 /// Progress events are throttled: a clone reports thousands of steps.
@@ -114,21 +116,9 @@ pub async fn repository_test(
         let store = Overlay::new(typed, secrets.as_ref());
         let source = git_source(&args.entry, &args.revision, &args.path, &store)
             .map_err(from_connections)?;
-        let mut last = Instant::now() - PROGRESS_EVERY;
-        let mut report = |p: &shipdeck_engine::git::Progress| {
-            if last.elapsed() >= PROGRESS_EVERY || p.received_objects == p.total_objects {
-                last = Instant::now();
-                let _ = emitter.emit(
-                    GIT_PROGRESS,
-                    GitProgress {
-                        operation: operation.clone(),
-                        received_objects: p.received_objects as u64,
-                        total_objects: p.total_objects as u64,
-                        received_bytes: p.received_bytes as u64,
-                    },
-                );
-            }
-        };
+        let mut report = throttled(PROGRESS_EVERY, |p| {
+            let _ = emitter.emit(GIT_PROGRESS, progress_for_ui(&operation, p));
+        });
         check_repository(&source, scratch.path(), &cancel, &mut report).map_err(from_connections)
     })
     .await;

@@ -50,7 +50,11 @@ pub fn RevisionView(state: RevisionState) -> impl IntoView {
         .into_any(),
         RevisionState::Resolved(commit) => view! { <CommitLine commit/> }.into_any(),
         RevisionState::Failed { message, last_good, retry_in_secs } => view! {
-            <p class="conn-message">{message}" (retrying in "{retry_in_secs}" s)"</p>
+            <p class="conn-message">
+                {message}
+                // 0 means no retry is scheduled: the settings need a change first.
+                {(retry_in_secs > 0).then(|| format!(" (retrying in {retry_in_secs} s)"))}
+            </p>
             {last_good.map(|commit| view! { <p class="muted">"Last good revision:"</p><CommitLine commit/> })}
         }
         .into_any(),

@@ -33,7 +33,7 @@ pub mod spec;
 pub use error::{Error, ErrorKind, Operation, Result};
 pub use mirror::{Mirror, RemoteState, Update};
 pub use poller::{PollConfig, PollEvent, Poller, RepoId};
-pub use progress::{CancelToken, Progress};
+pub use progress::{CancelToken, Progress, throttled};
 pub use snapshot::{FileEntry, Snapshot};
 pub use spec::{
     Auth, DEFAULT_TOKEN_USERNAME, HostVerification, RepoPath, RepoSpec, RepoUrl, Revision, Source,

@@ -18,7 +18,7 @@
 
 use super::error::{Error, Operation};
 use super::mirror::{Mirror, Update};
-use super::progress::{CancelToken, Progress};
+use super::progress::{CancelToken, Progress, throttled};
 use super::snapshot::Snapshot;
 use super::spec::Source;
 use shipdeck_ipc::workspace::CommitSummary;
@@ -303,17 +303,13 @@ impl Task {
         let dir = self.cache_dir.clone();
         let cancel = self.cancel.clone();
         let (events, repo) = (self.events.clone(), self.id.clone());
-        let mut last_report: Option<std::time::Instant> = None;
-        let report = move |progress: &Progress| {
-            if last_report.is_none_or(|t| t.elapsed() >= PROGRESS_INTERVAL) {
-                last_report = Some(std::time::Instant::now());
-                let repo = repo.clone();
-                let _ = events.try_send(PollEvent::Progress {
-                    repo,
-                    progress: *progress,
-                });
-            }
-        };
+        let report = throttled(PROGRESS_INTERVAL, move |progress: &Progress| {
+            let repo = repo.clone();
+            let _ = events.try_send(PollEvent::Progress {
+                repo,
+                progress: *progress,
+            });
+        });
         let job = tokio::task::spawn_blocking(move || {
             blocking_round(mirror, &dir, &source, &cancel, report)
         });

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 /// A snapshot of a clone or fetch, as git2's indexer reports it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -26,6 +27,29 @@ impl From<git2::Progress<'_>> for Progress {
     }
 }
 
+impl Progress {
+    /// All objects have arrived (indexing may still be running).
+    pub fn is_received(&self) -> bool {
+        self.total_objects > 0 && self.received_objects == self.total_objects
+    }
+}
+
+/// Passes on at most one report per `every`, plus the first and the one where every object
+/// has arrived (once), so a UI is neither flooded nor left short of 100 %. git2 calls back for
+/// every object received and again for every object indexed.
+pub fn throttled(every: Duration, mut report: impl FnMut(&Progress)) -> impl FnMut(&Progress) {
+    let mut last: Option<Instant> = None;
+    let mut completion_sent = false;
+    move |p: &Progress| {
+        let completes = p.is_received() && !completion_sent;
+        if completes || last.is_none_or(|t| t.elapsed() >= every) {
+            completion_sent |= p.is_received();
+            last = Some(Instant::now());
+            report(p);
+        }
+    }
+}
+
 /// Cancels a clone, fetch or remote check from another thread. Cloning the token shares it.
 ///
 /// git2 has no cancel call of its own: the operation stops at the next callback that sees the
@@ -45,5 +69,42 @@ impl CancelToken {
 
     pub fn is_cancelled(&self) -> bool {
         self.0.load(Ordering::SeqCst)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(received: usize) -> Progress {
+        Progress {
+            total_objects: 100,
+            received_objects: received,
+            indexed_objects: 0,
+            received_bytes: received * 10,
+        }
+    }
+
+    #[test]
+    fn throttling_keeps_the_first_report_and_the_completion_once() {
+        let mut seen = Vec::new();
+        {
+            let mut report =
+                throttled(Duration::from_secs(3600), |p| seen.push(p.received_objects));
+            for received in [1, 2, 50, 99, 100, 100, 100] {
+                report(&at(received));
+            }
+        }
+        assert_eq!(seen, [1, 100]);
+    }
+
+    #[test]
+    fn without_a_limit_every_report_passes() {
+        let mut seen = 0;
+        {
+            let mut report = throttled(Duration::ZERO, |_| seen += 1);
+            (1..=5).for_each(|r| report(&at(r)));
+        }
+        assert_eq!(seen, 5);
     }
 }

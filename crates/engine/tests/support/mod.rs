@@ -4,9 +4,6 @@
 //! Missing system binaries fail the test with a message naming `cargo xtask test` (which
 //! installs them) instead of skipping it: a skipped transport test would hide a regression.
 
-// Each test binary uses a different part of the support code.
-#![allow(dead_code)]
-
 pub mod daemon;
 pub mod fixture;
 pub mod http;

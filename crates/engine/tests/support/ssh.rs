@@ -55,7 +55,8 @@ pub fn keygen(dir: &Path, name: &str, key_type: KeyType, passphrase: Option<&str
 
 pub struct SshServer {
     pub port: u16,
-    pub dir: TempDir,
+    // Holds the host key, config and authorized keys until the server is gone.
+    _dir: TempDir,
     server: Server,
 }
 
@@ -98,7 +99,11 @@ impl SshServer {
         let mut cmd = Command::new(sshd);
         cmd.arg("-D").arg("-e").arg("-f").arg(&conf_path);
         let server = Server::start("sshd", cmd, port, &dir.path().join("sshd.log"));
-        Self { port, dir, server }
+        Self {
+            port,
+            _dir: dir,
+            server,
+        }
     }
 
     /// `ssh://USER@127.0.0.1:PORT/abs/path/to/repo.git` for the current user.

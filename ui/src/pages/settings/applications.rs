@@ -15,6 +15,30 @@ fn input(id: &'static str, label: &'static str, value: RwSignal<String>) -> impl
     }
 }
 
+/// A labelled select of `(value, label)` options, bound to `selected`.
+fn choice(
+    id: &'static str,
+    label: &'static str,
+    selected: RwSignal<String>,
+    options: impl Fn() -> Vec<(String, String)> + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <label class="field">
+            <span>{label}</span>
+            <select id=id on:change=move |ev| selected.set(event_target_value(&ev))>
+                {move || options().into_iter().map(|(value, text)| {
+                    let current = value.clone();
+                    view! { <option value=value selected=move || selected.get() == current>{text}</option> }
+                }).collect_view()}
+            </select>
+        </label>
+    }
+}
+
+fn ids<'a>(ids: impl Iterator<Item = &'a String>) -> Vec<(String, String)> {
+    ids.map(|id| (id.clone(), id.clone())).collect()
+}
+
 #[component]
 pub fn Applications(config: ConfigSignal) -> impl IntoView {
     let store = use_store();
@@ -96,34 +120,19 @@ pub fn Applications(config: ConfigSignal) -> impl IntoView {
             <p class="muted">"Saving under an existing name updates that application."</p>
             <div class="form-grid">
                 {input("app-id", "Name", id)}
-                <label class="field">
-                    <span>"Repository"</span>
-                    <select id="app-repository" on:change=move |ev| repository.set(event_target_value(&ev))>
-                        {move || loaded(config).repositories.into_iter().map(|r| {
-                            let value = r.id.clone();
-                            view! { <option value=r.id.clone() selected=move || repository.get() == value>{r.id.clone()}</option> }
-                        }).collect_view()}
-                    </select>
-                </label>
-                <label class="field">
-                    <span>"Track"</span>
-                    <select id="app-revision-kind" on:change=move |ev| revision_kind.set(event_target_value(&ev))>
-                        {[("branch", "Branch"), ("tag", "Tag"), ("commit", "Commit")].into_iter().map(|(value, label)| view! {
-                            <option value=value selected=move || revision_kind.get() == value>{label}</option>
-                        }).collect_view()}
-                    </select>
-                </label>
+                {choice("app-repository", "Repository", repository, move || {
+                    ids(loaded(config).repositories.iter().map(|r| &r.id))
+                })}
+                {choice("app-revision-kind", "Track", revision_kind, || {
+                    [("branch", "Branch"), ("tag", "Tag"), ("commit", "Commit")]
+                        .map(|(v, l)| (v.to_string(), l.to_string()))
+                        .to_vec()
+                })}
                 {input("app-revision", "Branch, tag or commit", revision)}
                 {input("app-path", "Path in the repository", path)}
-                <label class="field">
-                    <span>"Cluster"</span>
-                    <select id="app-cluster" on:change=move |ev| cluster.set(event_target_value(&ev))>
-                        {move || loaded(config).clusters.into_iter().map(|c| {
-                            let value = c.id.clone();
-                            view! { <option value=c.id.clone() selected=move || cluster.get() == value>{c.id.clone()}</option> }
-                        }).collect_view()}
-                    </select>
-                </label>
+                {choice("app-cluster", "Cluster", cluster, move || {
+                    ids(loaded(config).clusters.iter().map(|c| &c.id))
+                })}
                 {input("app-namespace", "Default namespace", namespace)}
             </div>
             <div class="actions">
