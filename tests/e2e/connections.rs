@@ -89,6 +89,13 @@ async fn a_cluster_and_an_application_added_in_settings_show_on_the_overview() -
     app.click("#repo-save").await?;
     app.wait_for("#configured-repositories li[data-repository='demo']")
         .await?;
+    // Saving keeps the form and the test result: editing goes on from what was entered.
+    app.wait_for_text("#repo-check", &head).await?;
+    let url = app.wait_for("#repo-url").await?.prop("value").await?;
+    assert_eq!(
+        url.as_deref(),
+        Some(workspace.display().to_string().as_str())
+    );
 
     // An application tracking main:apps/storefront on shipdeck-a.
     app.fill("#app-id", "storefront").await?;

@@ -54,14 +54,17 @@ pub fn Settings() -> impl IntoView {
                 <p class="lede">"Clusters, repositories and applications; appearance; where Shipdeck keeps its files."</p>
             </header>
             {move || match config.get() {
-                None => view! { <p class="loading">"Loading settings…"</p> }.into_any(),
-                Some(Err(error)) => view! { <ErrorView error/> }.into_any(),
-                Some(Ok(_)) => view! {
-                    <clusters::Clusters config/>
-                    <repositories::Repositories config/>
-                    <applications::Applications config/>
-                }.into_any(),
+                None => Some(view! { <p class="loading">"Loading settings…"</p> }.into_any()),
+                Some(Err(error)) => Some(view! { <ErrorView error/> }.into_any()),
+                Some(Ok(_)) => None,
             }}
+            // Created once the settings load, not on every change: a save in one section must
+            // not wipe what the user is typing (or a test result) in another.
+            <Show when=move || config.with(|c| matches!(c, Some(Ok(_))))>
+                <clusters::Clusters config/>
+                <repositories::Repositories config/>
+                <applications::Applications config/>
+            </Show>
             <div class="card">
                 <h2>"Appearance"</h2>
                 <label class="field">
