@@ -28,7 +28,8 @@ fn free_port() -> Result<u16> {
 /// A running Shipdeck window and the WebDriver session attached to it.
 pub struct App {
     pub client: Client,
-    driver: Child,
+    // Held for its Drop; fields drop in order: the session, then the driver, then the home.
+    _driver: Driver,
     // Holds the per-test XDG dirs until the app is gone.
     _home: tempfile::TempDir,
 }
@@ -71,7 +72,8 @@ impl App {
         if let Some(kubeconfig) = std::env::var_os("SHIPDECK_KUBECONFIG") {
             cmd.env("KUBECONFIG", kubeconfig);
         }
-        let driver = cmd.spawn().context("starting tauri-driver")?;
+        // Guarded from here on: if connecting fails, the driver (and its WebKitWebDriver) stop.
+        let driver = Driver(cmd.spawn().context("starting tauri-driver")?);
 
         let capabilities = serde_json::json!({
             "browserName": "wry",
@@ -80,7 +82,7 @@ impl App {
         let client = connect(port, capabilities).await?;
         let app = Self {
             client,
-            driver,
+            _driver: driver,
             _home: home,
         };
         app.wait_for(".shell")
@@ -170,26 +172,26 @@ impl App {
         Ok(path)
     }
 
-    /// Ends the session and stops the driver (SIGTERM: SIGKILL would leave WebKitWebDriver
-    /// holding its port).
-    pub async fn close(mut self) -> Result<()> {
+    /// Ends the session and stops the driver.
+    pub async fn close(self) -> Result<()> {
         let closed = self.client.clone().close().await;
-        self.stop_driver();
+        drop(self);
         closed.context("closing the WebDriver session")
-    }
-
-    fn stop_driver(&mut self) {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.driver.id().to_string()])
-            .status();
-        let _ = self.driver.wait();
     }
 }
 
-impl Drop for App {
+/// A running tauri-driver, stopped when dropped on every path (a test that fails, a launch
+/// that never connects). SIGTERM, not SIGKILL: SIGKILL would leave WebKitWebDriver holding
+/// its port.
+struct Driver(Child);
+
+impl Drop for Driver {
     fn drop(&mut self) {
-        if matches!(self.driver.try_wait(), Ok(None)) {
-            self.stop_driver();
+        if matches!(self.0.try_wait(), Ok(None)) {
+            let _ = Command::new("kill")
+                .args(["-TERM", &self.0.id().to_string()])
+                .status();
+            let _ = self.0.wait();
         }
     }
 }
