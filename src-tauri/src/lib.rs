@@ -1,19 +1,18 @@
-//! The Tauri shell: builds the app, wires state, commands and background tasks.
-//! Domain logic lives in `shipdeck-engine`; commands here only adapt it to IPC.
+//! The Tauri shell: builds the app, opens the engine, and adapts its methods to commands and
+//! its live state to events. Orchestration, validation and state live in `shipdeck-engine`.
 
 mod commands;
-mod errors;
 mod guard;
+mod live;
 mod logging;
 mod state;
 mod watch;
 
 use shipdeck_engine::credentials::Keyring;
-use shipdeck_engine::monitor::Monitor;
-use shipdeck_engine::settings::SettingsStore;
-use shipdeck_ipc::events::CONNECTIONS_CHANGED;
+use shipdeck_engine::engine::{Dirs, Engine, Options};
+use shipdeck_engine::instance::{self, Instance};
 use std::sync::Arc;
-use tauri::{Emitter, Manager};
+use tauri::Manager;
 
 pub use state::AppState;
 
@@ -21,42 +20,38 @@ pub fn run() {
     let workspace = state::workspace_from_env_and_args(std::env::args().skip(1));
     tauri::Builder::default()
         .setup(move |app| {
-            let log_dir = app.path().app_log_dir()?;
-            let log_guard = logging::init(&log_dir)?;
+            let paths = app.path();
+            let dirs = Dirs::new(
+                paths.app_config_dir()?,
+                paths.app_data_dir()?,
+                paths.app_cache_dir()?,
+            );
+            let handle = app.handle().clone();
+            let instance = match instance::acquire(&dirs.config, move || show_main(&handle))? {
+                Instance::First(guard) => guard,
+                Instance::Second => {
+                    // The running instance brings its window to the front.
+                    eprintln!("Shipdeck is already running; switched to it.");
+                    std::process::exit(0);
+                }
+            };
+            let log_guard = logging::init(&paths.app_log_dir()?)?;
             tracing::info!(
                 version = env!("CARGO_PKG_VERSION"),
                 ?workspace,
                 "Shipdeck starting"
             );
-            let settings_path = app.path().app_config_dir()?.join("settings.toml");
-            let settings = SettingsStore::open(&settings_path).map_err(errors::from_settings);
-            if let Err(err) = &settings {
-                tracing::error!("{}", err.message);
-            }
-            let secrets = Arc::new(Keyring::default());
-            let cache = app.path().app_cache_dir()?;
-            let handle = app.handle().clone();
-            let monitor = Monitor::start(
+            let engine = Engine::open(
+                dirs,
+                Arc::new(Keyring::from_env()),
                 tauri::async_runtime::handle().inner().clone(),
-                secrets.clone(),
-                cache.join("mirrors"),
-                move |overview| {
-                    if let Err(err) = handle.emit(CONNECTIONS_CHANGED, overview) {
-                        tracing::warn!(%err, "could not emit {CONNECTIONS_CHANGED}");
-                    }
-                },
+                Options::default(),
             );
-            if let Ok(store) = &settings {
-                monitor.reconfigure(&store.get());
-            }
+            live::forward(app.handle().clone(), &engine);
             app.manage(AppState {
+                engine,
                 workspace: workspace.clone(),
-                settings,
-                settings_path,
-                secrets,
-                monitor,
-                scratch_dir: cache.join("scratch"),
-                operations: Default::default(),
+                _instance: instance,
                 _log_guard: log_guard,
             });
             if let Some(path) = workspace.clone() {
@@ -85,6 +80,14 @@ pub fn run() {
         .expect("Shipdeck failed to start its window");
 }
 
+fn show_main(app: &tauri::AppHandle) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     /// The command names the UI uses (from the shared crate) must be exactly the ones the
@@ -110,6 +113,25 @@ mod tests {
                 build_rs.contains(&format!("\"{command}\"")),
                 "{command} not in build.rs"
             );
+        }
+    }
+
+    /// No command holds logic: each is an adapter of a few lines over one engine call.
+    #[test]
+    fn commands_stay_thin() {
+        let files = [
+            include_str!("commands/app.rs"),
+            include_str!("commands/applications.rs"),
+            include_str!("commands/clusters.rs"),
+            include_str!("commands/repositories.rs"),
+            include_str!("commands/workspace.rs"),
+        ];
+        for file in files {
+            for body in file.split("#[tauri::command]").skip(1) {
+                let end = body.find("\n}\n").unwrap_or(body.len());
+                let lines = body[..end].lines().count();
+                assert!(lines <= 16, "a command of {lines} lines:\n{}", &body[..end]);
+            }
         }
     }
 }

@@ -1,48 +1,16 @@
-//! State shared by commands.
+//! State shared by commands: the engine, and what only the window has.
 
-use shipdeck_engine::credentials::Keyring;
-use shipdeck_engine::git::CancelToken;
-use shipdeck_engine::monitor::Monitor;
-use shipdeck_engine::settings::SettingsStore;
-use shipdeck_ipc::IpcError;
-use shipdeck_ipc::config::Settings;
-use std::collections::HashMap;
+use shipdeck_engine::Engine;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 pub struct AppState {
+    pub engine: Arc<Engine>,
     pub workspace: Option<PathBuf>,
-    /// A settings file that cannot be read is kept as its error: the app keeps running, shows
-    /// the error, and never overwrites the file.
-    pub settings: Result<SettingsStore, IpcError>,
-    pub settings_path: PathBuf,
-    pub secrets: Arc<Keyring>,
-    pub monitor: Monitor,
-    /// Scratch space for repository tests.
-    pub scratch_dir: PathBuf,
-    /// Cancel tokens of the long operations the UI can cancel, by operation id.
-    pub operations: Mutex<HashMap<String, CancelToken>>,
-    // Dropping this flushes and stops the log writer, so it lives as long as the app.
+    // Dropping these releases the instance lock and stops the log writer, so they live as
+    // long as the app.
+    pub _instance: shipdeck_engine::instance::Guard,
     pub _log_guard: tracing_appender::non_blocking::WorkerGuard,
-}
-
-impl AppState {
-    pub fn settings(&self) -> Result<&SettingsStore, IpcError> {
-        self.settings.as_ref().map_err(Clone::clone)
-    }
-
-    /// Applies a validated settings change, makes the monitor follow it, and returns what was
-    /// stored: the one path every settings command takes.
-    pub fn change_settings(
-        &self,
-        change: impl FnOnce(&mut Settings) -> shipdeck_engine::settings::Result<()>,
-    ) -> Result<Settings, IpcError> {
-        let store = self.settings()?;
-        store.update(change).map_err(crate::errors::from_settings)?;
-        let saved = store.get();
-        self.monitor.reconfigure(&saved);
-        Ok(saved)
-    }
 }
 
 /// The workspace repository: `--workspace <path>` wins over `SHIPDECK_WORKSPACE`.

@@ -196,6 +196,12 @@ pub async fn on_connections_changed(
     listen_forever(events::CONNECTIONS_CHANGED, on_event).await
 }
 
+pub async fn on_settings_changed(
+    on_event: impl FnMut(ApiResult<shipdeck_ipc::config::Settings>) + 'static,
+) -> ApiResult<()> {
+    listen_forever(events::SETTINGS_CHANGED, on_event).await
+}
+
 pub async fn on_git_progress(
     on_event: impl FnMut(ApiResult<GitProgress>) + 'static,
 ) -> ApiResult<()> {

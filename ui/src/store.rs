@@ -14,6 +14,9 @@ pub struct Store {
     pub connections: RwSignal<Option<ApiResult<ConnectionsOverview>>>,
     /// The latest progress report of a Git operation the user waits on.
     pub git_progress: RwSignal<Option<GitProgress>>,
+    /// Bumped whenever the backend reports that the settings in force changed (also by a
+    /// hand edit of `settings.toml`), so pages showing them read them again.
+    pub settings_version: RwSignal<u64>,
 }
 
 pub fn provide() {
@@ -21,6 +24,7 @@ pub fn provide() {
         workspace: RwSignal::new(None),
         connections: RwSignal::new(None),
         git_progress: RwSignal::new(None),
+        settings_version: RwSignal::new(0),
     };
     provide_context(store);
     // Subscribe before each first fetch so a change in between is not missed.
@@ -37,7 +41,10 @@ pub fn provide() {
         store.workspace.set(Some(api::workspace_overview().await));
     });
     spawn_local(async move {
-        warn_if_failed(api::on_connections_changed(move |o| store.connections.set(Some(o))).await);
+        warn_if_failed(api::on_connections_changed(move |o| show_connections(store, o)).await);
+        warn_if_failed(
+            api::on_settings_changed(move |_| store.settings_version.update(|v| *v += 1)).await,
+        );
         warn_if_failed(
             api::on_git_progress(move |p| {
                 if let Ok(p) = p {
@@ -46,10 +53,23 @@ pub fn provide() {
             })
             .await,
         );
-        store
-            .connections
-            .set(Some(api::connections_overview().await));
+        show_connections(store, api::connections_overview().await);
     });
+}
+
+/// Shows `next` unless it is older than what is shown: events and fetches can cross, and the
+/// backend numbers its states so the UI never goes back to an older one.
+fn show_connections(store: Store, next: ApiResult<ConnectionsOverview>) {
+    let shown = store.connections.with_untracked(|c| match c {
+        Some(Ok(current)) => Some(current.seq),
+        _ => None,
+    });
+    if let (Ok(next), Some(shown)) = (&next, shown)
+        && next.seq < shown
+    {
+        return;
+    }
+    store.connections.set(Some(next));
 }
 
 fn warn_if_failed(result: ApiResult<()>) {
@@ -66,8 +86,6 @@ pub fn use_store() -> Store {
 /// current overview at once so the page does not wait for the first check.
 pub fn refresh_connections(store: Store) {
     spawn_local(async move {
-        store
-            .connections
-            .set(Some(api::connections_overview().await));
+        show_connections(store, api::connections_overview().await);
     });
 }

@@ -76,6 +76,15 @@ impl Default for Keyring {
 }
 
 impl Keyring {
+    /// The keyring under `SHIPDECK_KEYRING_SERVICE` when set (tests give each app its own, so
+    /// no two share entries), else under [`SERVICE`].
+    pub fn from_env() -> Self {
+        match std::env::var("SHIPDECK_KEYRING_SERVICE") {
+            Ok(service) if !service.trim().is_empty() => Self::with_service(service.trim()),
+            _ => Self::default(),
+        }
+    }
+
     /// A keyring under another service name, so tests never touch a user's real entries.
     #[must_use]
     pub fn with_service(service: impl Into<String>) -> Self {
@@ -178,6 +187,32 @@ impl SecretStore for Overlay<'_> {
     fn delete(&self, key: &CredentialKey) -> Result<()> {
         self.fallback.delete(key)
     }
+}
+
+// PENDING(merge): replaced by the bound-secret envelope from the clusters branch.
+pub fn repository_endpoint(url: &str, auth_kind: &str) -> String {
+    format!("{auth_kind} {url}")
+}
+
+pub fn cluster_endpoint(target: &crate::clusters::ClusterTarget) -> Result<String> {
+    Ok(target.context.clone())
+}
+
+pub fn get_bound(
+    store: &dyn SecretStore,
+    key: &CredentialKey,
+    _endpoint: &str,
+) -> Result<Option<Secret>> {
+    store.get(key)
+}
+
+pub fn set_bound(
+    store: &dyn SecretStore,
+    key: &CredentialKey,
+    _endpoint: &str,
+    secret: &Secret,
+) -> Result<()> {
+    store.set(key, secret)
 }
 
 #[cfg(test)]

@@ -6,14 +6,18 @@
 
 pub mod clusters;
 pub mod commit;
-pub mod connections;
 pub mod credentials;
+pub mod engine;
 pub mod git;
+pub mod instance;
+pub mod live;
 pub mod manifests;
 pub mod monitor;
 pub mod secret;
 pub mod settings;
+pub mod sources;
 pub mod workspace;
 
+pub use engine::{Dirs, Engine};
 pub use secret::Secret;
 pub use workspace::{Workspace, WorkspaceError};

@@ -35,6 +35,9 @@ pub struct ClusterProbe {
     pub platform: String,
     /// Round trip of the version request, in milliseconds.
     pub rtt_ms: u32,
+    /// Risks the user should see, such as TLS verification being off.
+    #[serde(default)]
+    pub warnings: Vec<String>,
 }
 
 /// Why a cluster could not be reached, so the UI can say what to do about it.

@@ -11,6 +11,10 @@ pub struct ClusterEntry {
     /// Kubeconfig files to read, merged in order; empty means `KUBECONFIG` or `~/.kube/config`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub kubeconfig: Vec<String>,
+    /// Which credential Shipdeck keeps in the OS keyring for this cluster, if any. The keyring
+    /// is read only for clusters that have one.
+    #[serde(default)]
+    pub credential: Option<crate::commands::ClusterCredential>,
 }
 
 /// How Shipdeck authenticates to a Git remote. Secrets are in the keyring, keyed by the
@@ -71,6 +75,24 @@ pub struct ApplicationEntry {
     pub path: String,
     pub cluster: String,
     pub namespace: String,
+    /// How a Helm chart at `path` is rendered; ignored for other kinds of manifests.
+    #[serde(default)]
+    pub helm: HelmSettings,
+}
+
+/// Helm options of an application. No network access is used while rendering: dependencies
+/// must be vendored under `charts/` or be `file://` charts in the same repository.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct HelmSettings {
+    /// Values files, relative to the repository root, applied in order.
+    #[serde(default)]
+    pub values_files: Vec<String>,
+    /// Inline values (YAML), applied after the files.
+    #[serde(default)]
+    pub values: String,
+    /// The release name; empty means the application id.
+    #[serde(default)]
+    pub release_name: String,
 }
 
 /// Everything Shipdeck is configured with.

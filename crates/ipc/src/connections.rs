@@ -21,6 +21,10 @@ pub struct ClusterStatus {
     pub id: String,
     pub context: String,
     pub state: ClusterState,
+    /// Something wrong with Shipdeck's own work on this cluster (e.g. its check task crashed
+    /// and was restarted), shown next to the state.
+    #[serde(default)]
+    pub notice: Option<String>,
 }
 
 /// Where an application's Git side stands.
@@ -41,14 +45,25 @@ pub enum RevisionState {
 pub struct ApplicationStatus {
     pub app: ApplicationEntry,
     pub revision: RevisionState,
+    /// The last commit at or before the tracked revision that changed the application's path
+    /// (what lead time is measured from); `None` until resolved.
+    #[serde(default)]
+    pub path_commit: Option<CommitSummary>,
     /// The manifests at the tracked revision, once rendered.
     pub render: Option<RenderSummary>,
+    /// Something wrong with Shipdeck's own work on this application (e.g. a background task
+    /// crashed and was restarted), shown on its card.
+    #[serde(default)]
+    pub notice: Option<String>,
 }
 
 /// What rendering an application's manifests produced. Errors name the file and line; the
 /// objects that did render are still listed.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
 pub struct RenderSummary {
+    /// The commit these manifests were rendered from.
+    #[serde(default)]
+    pub commit: String,
     /// `group/Kind/namespace/name` of each object, in render order.
     pub objects: Vec<String>,
     pub errors: Vec<String>,
@@ -58,6 +73,14 @@ pub struct RenderSummary {
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
 pub struct ConnectionsOverview {
+    /// Increases with every state the engine publishes; the UI drops a state whose `seq` is
+    /// not above the one it shows, so it never goes back to an older state.
+    #[serde(default)]
+    pub seq: u64,
+    /// Set while `settings.toml` holds an edit that cannot be used (it does not parse or is
+    /// invalid); the engine keeps following the last good settings and never overwrites it.
+    #[serde(default)]
+    pub settings_error: Option<String>,
     pub clusters: Vec<ClusterStatus>,
     pub applications: Vec<ApplicationStatus>,
 }

@@ -19,3 +19,7 @@ pub const CONNECTIONS_CHANGED: &str = "connections-changed";
 
 /// Emitted with a [`crate::connections::GitProgress`] while a clone the user waits on runs.
 pub const GIT_PROGRESS: &str = "git-progress";
+
+/// Emitted with the [`crate::config::Settings`] in force whenever they change, including by an
+/// edit of `settings.toml` made outside Shipdeck.
+pub const SETTINGS_CHANGED: &str = "settings-changed";

@@ -4,16 +4,15 @@ use tauri::{AppHandle, Manager, State};
 
 #[tauri::command]
 pub fn app_info(app: AppHandle, state: State<'_, AppState>) -> Result<AppInfo, IpcError> {
-    let paths = app.path();
-    let dir = |r: tauri::Result<std::path::PathBuf>| {
-        r.map(|p| p.display().to_string())
-            .map_err(|e| IpcError::new(ErrorCode::Io, format!("cannot resolve app directory: {e}")))
-    };
+    let log_dir = app.path().app_log_dir().map_err(|e| {
+        IpcError::new(ErrorCode::Io, format!("cannot resolve the log directory: {e}"))
+    })?;
+    let dirs = state.engine.dirs();
     Ok(AppInfo {
         version: app.package_info().version.to_string(),
-        log_dir: dir(paths.app_log_dir())?,
-        data_dir: dir(paths.app_data_dir())?,
+        log_dir: log_dir.display().to_string(),
+        data_dir: dirs.data.display().to_string(),
         workspace: state.workspace.as_ref().map(|p| p.display().to_string()),
-        settings_file: state.settings_path.display().to_string(),
+        settings_file: dirs.settings_file().display().to_string(),
     })
 }

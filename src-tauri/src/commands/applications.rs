@@ -1,55 +1,35 @@
-use crate::errors::invalid;
 use crate::{AppState, guard::blocking};
 use shipdeck_ipc::IpcError;
 use shipdeck_ipc::commands::{ApplicationSaveArgs, IdArgs};
 use shipdeck_ipc::config::Settings;
 use shipdeck_ipc::connections::ConnectionsOverview;
-use tauri::{AppHandle, Manager, State};
+use tauri::State;
 
+/// The settings in force; an error while `settings.toml` holds an edit that cannot be used.
 #[tauri::command]
 pub fn settings_get(state: State<'_, AppState>) -> Result<Settings, IpcError> {
-    Ok(state.settings()?.get())
+    Ok(state.engine.settings_checked()?)
 }
 
 #[tauri::command]
 pub async fn application_save(
-    app: AppHandle,
+    state: State<'_, AppState>,
     args: ApplicationSaveArgs,
 ) -> Result<Settings, IpcError> {
-    blocking("application_save", move || {
-        app.state::<AppState>().change_settings(|s| {
-            match s.applications.iter_mut().find(|a| a.id == args.entry.id) {
-                Some(existing) => *existing = args.entry,
-                None => s.applications.push(args.entry),
-            }
-            Ok(())
-        })
-    })
-    .await
+    let engine = state.engine.clone();
+    blocking("application_save", move || engine.save_application(args.entry)).await
 }
 
 #[tauri::command]
-pub async fn application_remove(app: AppHandle, args: IdArgs) -> Result<Settings, IpcError> {
-    blocking("application_remove", move || {
-        let state = app.state::<AppState>();
-        if !state
-            .settings()?
-            .get()
-            .applications
-            .iter()
-            .any(|a| a.id == args.id)
-        {
-            return Err(invalid(format!("there is no application '{}'", args.id)));
-        }
-        state.change_settings(|s| {
-            s.applications.retain(|a| a.id != args.id);
-            Ok(())
-        })
-    })
-    .await
+pub async fn application_remove(
+    state: State<'_, AppState>,
+    args: IdArgs,
+) -> Result<Settings, IpcError> {
+    let engine = state.engine.clone();
+    blocking("application_remove", move || engine.remove_application(&args.id)).await
 }
 
 #[tauri::command]
 pub fn connections_overview(state: State<'_, AppState>) -> ConnectionsOverview {
-    state.monitor.overview()
+    state.engine.overview()
 }

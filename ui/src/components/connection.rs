@@ -18,8 +18,10 @@ pub fn failure_label(failure: ConnectionFailure) -> &'static str {
     }
 }
 
+/// A cluster's connection state. `compact` (on application cards) gives only the label: the
+/// full reason is on the cluster's own card, said once rather than on every application.
 #[component]
-pub fn ClusterStateView(state: ClusterState) -> impl IntoView {
+pub fn ClusterStateView(state: ClusterState, #[prop(optional)] compact: bool) -> impl IntoView {
     match state {
         ClusterState::Checking => {
             view! { <span class="conn conn-checking">"Checking…"</span> }.into_any()
@@ -27,6 +29,15 @@ pub fn ClusterStateView(state: ClusterState) -> impl IntoView {
         ClusterState::Connected(probe) => view! {
             <span class="conn conn-ok" data-state="connected">
                 "Connected · "{probe.server_version}" · "{probe.rtt_ms}" ms"
+            </span>
+            {(!compact).then(|| probe.warnings.into_iter().map(|w| view! {
+                <p class="conn-warning" role="note">{w}</p>
+            }).collect_view())}
+        }
+        .into_any(),
+        ClusterState::Failed { failure, .. } if compact => view! {
+            <span class="conn conn-failed" data-state="failed">
+                {failure_label(failure)}" · see the cluster below"
             </span>
         }
         .into_any(),

@@ -49,7 +49,14 @@ fn ConnectionsView(overview: ConnectionsOverview) -> impl IntoView {
     }
     let clusters = overview.clusters.clone();
     let apps = overview.applications.clone();
+    let settings_error = overview.settings_error.clone();
     view! {
+        {settings_error.map(|message| view! {
+            <div class="banner banner-error" id="settings-error" role="alert">
+                <strong>"settings.toml was changed and cannot be used. "</strong>
+                "Shipdeck keeps following the last good settings until it is fixed: "{message}
+            </div>
+        })}
         <h2 class="section-title">"Applications"</h2>
         {if apps.is_empty() {
             view! { <p class="muted">"No applications yet: add one in Settings → Applications."</p> }.into_any()
@@ -70,6 +77,7 @@ fn ConnectionsView(overview: ConnectionsOverview) -> impl IntoView {
                     <h3>{c.id.clone()}</h3>
                     <p class="muted">"context "<code>{c.context.clone()}</code></p>
                     <ClusterStateView state=c.state/>
+                    {c.notice.map(|n| view! { <p class="notice" role="alert">{n}</p> })}
                 </article>
             }).collect_view()}
         </div>
@@ -98,8 +106,14 @@ fn ApplicationCard(status: ApplicationStatus, cluster: Option<ClusterState>) -> 
                 <br/>"→ "<code>{app.cluster.clone()}</code>" / "<code>{app.namespace.clone()}</code>
             </p>
             <RevisionView state=status.revision/>
+            {status.path_commit.map(|commit| view! {
+                <p class="muted path-commit">"Last change to this path: "
+                    <code>{commit.sha.chars().take(7).collect::<String>()}</code>" "{commit.summary}
+                </p>
+            })}
             <RenderView summary=status.render/>
-            {cluster.map(|state| view! { <div class="app-cluster"><ClusterStateView state/></div> })}
+            {status.notice.map(|n| view! { <p class="notice" role="alert">{n}</p> })}
+            {cluster.map(|state| view! { <div class="app-cluster"><ClusterStateView state compact=true/></div> })}
         </article>
     }
 }

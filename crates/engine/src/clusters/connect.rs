@@ -159,6 +159,7 @@ pub async fn probe(
         server_version: version.git_version,
         platform: version.platform,
         rtt_ms: u32::try_from(rtt.as_millis()).unwrap_or(u32::MAX),
+        warnings: Vec::new(),
     })
 }
 

@@ -1,72 +1,150 @@
-use super::{Error, SettingsStore, validate};
-use shipdeck_ipc::config::{
-    ApplicationEntry, ClusterEntry, RepoAuth, RepositoryEntry, Revision, Settings,
-};
+use super::model::*;
+use super::{Error, Reload, SettingsStore, validate};
+use std::sync::Arc;
 
 fn sample() -> Settings {
     Settings {
-        clusters: vec![ClusterEntry {
+        clusters: vec![Cluster {
             id: "prod".into(),
             context: "prod-eu".into(),
             kubeconfig: vec![],
+            credential: Some(ClusterCredential::Token),
         }],
-        repositories: vec![RepositoryEntry {
+        repositories: vec![Repository {
             id: "shop".into(),
             url: "https://git.example/shop.git".into(),
-            auth: RepoAuth::Https {
+            auth: RepositoryAuth::Https {
                 username: "deploy".into(),
             },
             poll_interval_secs: 30,
         }],
-        applications: vec![ApplicationEntry {
+        applications: vec![Application {
             id: "storefront".into(),
             repository: "shop".into(),
             revision: Revision::Branch("main".into()),
             path: "apps/storefront".into(),
             cluster: "prod".into(),
             namespace: "shop".into(),
+            helm: Helm {
+                values_files: vec!["envs/prod.yaml".into()],
+                values: "replicas: 3\n".into(),
+                release_name: "shop".into(),
+            },
         }],
     }
+}
+
+fn store_in(dir: &tempfile::TempDir) -> (SettingsStore, std::path::PathBuf) {
+    let path = dir.path().join("settings.toml");
+    (SettingsStore::open(&path), path)
+}
+
+fn replace_with(store: &SettingsStore, settings: Settings) {
+    store
+        .update(|s| {
+            *s = settings;
+            Ok::<_, Error>(())
+        })
+        .unwrap();
 }
 
 #[test]
 fn saved_settings_read_back_identically() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("settings.toml");
-    let store = SettingsStore::open(&path).unwrap();
+    let (store, path) = store_in(&dir);
     assert_eq!(store.get(), Settings::default());
-    store
-        .update(|s| {
-            *s = sample();
-            Ok(())
-        })
-        .unwrap();
-
+    replace_with(&store, sample());
     let text = std::fs::read_to_string(&path).unwrap();
-    assert!(text.contains("format = 1"), "{text}");
-    assert_eq!(SettingsStore::open(&path).unwrap().get(), sample());
+    assert!(text.contains("format = 2"), "{text}");
+    assert!(text.contains("credential = \"token\""), "{text}");
+    let reopened = SettingsStore::open(&path);
+    assert_eq!(reopened.problem(), None);
+    assert_eq!(reopened.get(), sample());
+}
+
+/// The file Shipdeck 0.1 wrote (format 1), verbatim.
+const FORMAT_1: &str = r#"# Shipdeck settings. Credentials are in the OS keyring, not here.
+format = 1
+
+[[clusters]]
+id = "shipdeck-a"
+context = "shipdeck-a"
+kubeconfig = ["/home/me/.kube/config"]
+
+[[repositories]]
+id = "demo"
+url = "/srv/git/demo"
+poll_interval_secs = 30
+
+[[repositories]]
+id = "shop"
+url = "https://git.example/shop.git"
+poll_interval_secs = 60
+
+[repositories.auth]
+kind = "https"
+username = ""
+
+[[applications]]
+id = "storefront"
+repository = "demo"
+path = "apps/storefront"
+cluster = "shipdeck-a"
+namespace = "shop"
+
+[applications.revision]
+kind = "branch"
+name = "main"
+"#;
+
+#[test]
+fn a_format_1_file_is_migrated_backed_up_and_rewritten_as_format_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("settings.toml");
+    std::fs::write(&path, FORMAT_1).unwrap();
+    let store = SettingsStore::open(&path);
+    assert_eq!(store.problem(), None);
+    let s = store.get();
+    assert_eq!(
+        s.clusters,
+        vec![Cluster {
+            id: "shipdeck-a".into(),
+            context: "shipdeck-a".into(),
+            kubeconfig: vec!["/home/me/.kube/config".into()],
+            credential: None,
+        }]
+    );
+    assert_eq!(
+        s.repositories[1].auth,
+        RepositoryAuth::Https {
+            username: String::new()
+        }
+    );
+    assert_eq!(s.repositories[1].poll_interval_secs, 60);
+    assert_eq!(s.applications[0].revision, Revision::Branch("main".into()));
+    assert_eq!(s.applications[0].helm, Helm::default());
+    let backup = dir.path().join("settings.toml.format-1.bak");
+    assert_eq!(std::fs::read_to_string(&backup).unwrap(), FORMAT_1);
+
+    store.update(|_| Ok::<_, Error>(())).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("format = 2"), "{text}");
+    assert_eq!(SettingsStore::open(&path).get(), s);
 }
 
 #[test]
 fn an_invalid_change_leaves_memory_and_disk_untouched() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("settings.toml");
-    let store = SettingsStore::open(&path).unwrap();
-    store
-        .update(|s| {
-            *s = sample();
-            Ok(())
-        })
-        .unwrap();
+    let (store, path) = store_in(&dir);
+    replace_with(&store, sample());
     let before = std::fs::read(&path).unwrap();
-
     let err = store
         .update(|s| {
             s.applications[0].cluster = "nowhere".into();
-            Ok(())
+            Ok::<_, Error>(())
         })
         .unwrap_err();
-    assert!(err.to_string().contains("cluster 'nowhere'"), "{err}");
+    assert!(err.to_string().contains("`cluster` 'nowhere'"), "{err}");
     assert_eq!(store.get(), sample());
     assert_eq!(std::fs::read(&path).unwrap(), before);
 }
@@ -75,76 +153,136 @@ fn an_invalid_change_leaves_memory_and_disk_untouched() {
 fn a_broken_file_is_reported_with_its_line_and_never_overwritten() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("settings.toml");
-    std::fs::write(&path, "format = 1\n[[clusters]]\nid = \"a\"\ncontext = \n").unwrap();
-    let err = SettingsStore::open(&path).err().unwrap();
-    assert!(matches!(err, Error::Parse { .. }), "{err}");
-    assert!(err.to_string().contains("line 4"), "{err}");
-    assert!(err.to_string().contains("will not overwrite"), "{err}");
+    let broken = "format = 2\n[[clusters]]\nid = \"a\"\ncontext = \n";
+    std::fs::write(&path, broken).unwrap();
+    let store = SettingsStore::open(&path);
+    let problem = store.problem().expect("a problem");
+    assert!(problem.contains("line 4"), "{problem}");
+    assert!(store.update(|_| Ok::<_, Error>(())).is_err());
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), broken);
 }
 
 #[test]
-fn a_newer_format_is_refused() {
+fn a_loaded_file_is_validated_and_names_the_field() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("settings.toml");
-    std::fs::write(&path, "format = 9\n").unwrap();
-    assert!(matches!(
-        SettingsStore::open(&path),
-        Err(Error::TooNew { found: 9, .. })
-    ));
+    let mut s = sample();
+    s.repositories[0].poll_interval_secs = 0;
+    std::fs::write(&path, super::file::render(&s).unwrap()).unwrap();
+    let store = SettingsStore::open(&path);
+    let problem = store.problem().expect("a zero interval is refused");
+    assert!(problem.contains("`poll_interval_secs` is 0"), "{problem}");
+    assert_eq!(store.get(), Settings::default(), "never used");
+
+    let mut s = sample();
+    s.applications[0].id = "Store_Front".into();
+    std::fs::write(&path, super::file::render(&s).unwrap()).unwrap();
+    let problem = SettingsStore::open(&path).problem().unwrap();
+    assert!(problem.contains("application `id` 'Store_Front'"), "{problem}");
 }
 
 #[test]
-fn validation_says_what_to_fix() {
-    type Breakage = Box<dyn Fn(&mut Settings)>;
-    let cases: Vec<(Breakage, &str)> = vec![
-        (
-            Box::new(|s| s.clusters.push(s.clusters[0].clone())),
-            "already a cluster named 'prod'",
-        ),
-        (
-            Box::new(|s| s.clusters[0].id = "Prod EU".into()),
-            "not a valid cluster name",
-        ),
-        (
-            Box::new(|s| s.repositories[0].url = "ftp://x".into()),
-            "not a Git URL",
-        ),
-        (
-            Box::new(|s| s.repositories[0].poll_interval_secs = 1),
-            "poll interval",
-        ),
-        (
-            Box::new(|s| s.repositories[0].auth = RepoAuth::SshAgent),
-            "SSH authentication needs",
-        ),
-        (
-            Box::new(|s| s.applications[0].namespace = "Shop".into()),
-            "not a valid namespace",
-        ),
-        (
-            Box::new(|s| s.applications[0].path = "../etc".into()),
-            "must be relative",
-        ),
-        (
-            Box::new(|s| s.applications[0].revision = Revision::Commit("xyz".into())),
-            "not a commit SHA",
-        ),
-        (
-            Box::new(|s| s.applications[0].repository = "gone".into()),
-            "repository 'gone'",
-        ),
-    ];
-    for (break_it, expected) in cases {
+fn a_hand_edit_is_picked_up_and_never_overwritten_by_an_older_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, path) = store_in(&dir);
+    replace_with(&store, sample());
+
+    // Someone edits the file while the app runs.
+    let mut edited = store.get();
+    edited.repositories[0].poll_interval_secs = 120;
+    std::fs::write(&path, super::file::render(&edited).unwrap()).unwrap();
+
+    // A change made in the app afterwards applies on top of the edit.
+    store
+        .update(|s| {
+            s.applications[0].namespace = "shop-v2".into();
+            Ok::<_, Error>(())
+        })
+        .unwrap();
+    let on_disk = SettingsStore::open(&path).get();
+    assert_eq!(on_disk.repositories[0].poll_interval_secs, 120);
+    assert_eq!(on_disk.applications[0].namespace, "shop-v2");
+}
+
+#[test]
+fn reload_reports_changes_breakage_and_recovery() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, path) = store_in(&dir);
+    replace_with(&store, sample());
+    assert_eq!(store.reload_if_changed(), Reload::Unchanged);
+
+    let mut edited = sample();
+    edited.clusters[0].context = "prod-us".into();
+    std::fs::write(&path, super::file::render(&edited).unwrap()).unwrap();
+    assert_eq!(store.reload_if_changed(), Reload::Changed(edited.clone()));
+    assert_eq!(store.reload_if_changed(), Reload::Unchanged);
+
+    std::fs::write(&path, "format = 2\n[[clusters]\n").unwrap();
+    assert!(matches!(store.reload_if_changed(), Reload::Broken(_)));
+    assert_eq!(store.get(), edited, "the last good settings stay in force");
+    assert_eq!(store.reload_if_changed(), Reload::Unchanged);
+    assert!(store.update(|_| Ok::<_, Error>(())).is_err(), "a broken file is never overwritten");
+
+    std::fs::write(&path, super::file::render(&sample()).unwrap()).unwrap();
+    assert_eq!(store.reload_if_changed(), Reload::Changed(sample()));
+    assert_eq!(store.problem(), None);
+}
+
+#[test]
+fn concurrent_changes_are_all_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, path) = store_in(&dir);
+    replace_with(&store, sample());
+    let store = Arc::new(store);
+    let threads: Vec<_> = (0..8)
+        .map(|i| {
+            let store = store.clone();
+            std::thread::spawn(move || {
+                store
+                    .update(|s| {
+                        s.clusters.push(Cluster {
+                            id: format!("c{i}"),
+                            context: format!("ctx{i}"),
+                            kubeconfig: vec![],
+                            credential: None,
+                        });
+                        Ok::<_, Error>(())
+                    })
+                    .unwrap();
+            })
+        })
+        .collect();
+    threads.into_iter().for_each(|t| t.join().unwrap());
+    assert_eq!(SettingsStore::open(&path).get().clusters.len(), 9);
+}
+
+#[test]
+fn validation_uses_the_pollers_parsers() {
+    let check = |url: &str, auth: RepositoryAuth| {
         let mut s = sample();
-        break_it(&mut s);
-        let err = validate(&s).unwrap_err().to_string();
-        assert!(err.contains(expected), "expected '{expected}' in: {err}");
-    }
-    let mut ok = sample();
-    ok.repositories[0].url = "git@github.com:org/shop.git".into();
-    ok.repositories[0].auth = RepoAuth::SshKey {
-        private_key: "/k".into(),
-        has_passphrase: true,
+        s.repositories[0].url = url.into();
+        s.repositories[0].auth = auth;
+        validate(&s)
     };
-    validate(&ok).unwrap();
+    // Accepted by the poller, so accepted here (the old rules refused the first two).
+    assert!(check("host:repo.git", RepositoryAuth::SshAgent).is_ok());
+    assert!(check("/srv/git/repo.git", RepositoryAuth::None).is_ok());
+    // Refused by the poller, so refused here.
+    assert!(check("ftp://host/r.git", RepositoryAuth::None).is_err());
+    assert!(check("relative/path", RepositoryAuth::None).is_err());
+
+    let with_revision = |r: Revision, path: &str| {
+        let mut s = sample();
+        s.applications[0].revision = r;
+        s.applications[0].path = path.into();
+        validate(&s)
+    };
+    assert!(with_revision(Revision::Branch("feature/x".into()), "apps").is_ok());
+    for bad in ["a..b", "a~1", "ref^", "a:b", "x.lock"] {
+        let err = with_revision(Revision::Branch(bad.into()), "apps");
+        assert!(matches!(err, Err(Error::Invalid(_))), "{bad}: {err:?}");
+    }
+    let err = with_revision(Revision::Branch("main".into()), ".git/hooks").unwrap_err();
+    assert!(err.to_string().contains(".git"), "{err}");
+    assert!(with_revision(Revision::Branch("main".into()), "../up").is_err());
 }

@@ -1,7 +1,10 @@
-//! Rules a configuration must satisfy as a whole. Messages name the entry and say what to fix.
+//! Rules a configuration must satisfy as a whole, checked before anything is stored and when a
+//! file is loaded. Messages name the entry and the field and say what to fix. Git URLs, ref
+//! names and paths are checked by the same parsers the poller uses ([`crate::sources`]).
 
+use super::model::Settings;
 use super::{Error, Result};
-use shipdeck_ipc::config::{RepoAuth, Revision, Settings};
+use crate::sources;
 use std::collections::HashSet;
 
 pub const MIN_POLL_SECS: u32 = 5;
@@ -14,41 +17,56 @@ pub fn validate(s: &Settings) -> Result<()> {
     for c in &s.clusters {
         id("cluster", &c.id)?;
         if c.context.trim().is_empty() {
-            return invalid(format!("cluster '{}' needs a kubeconfig context", c.id));
+            return invalid(format!(
+                "cluster '{}': `context` is empty; pick a kubeconfig context",
+                c.id
+            ));
         }
     }
     for r in &s.repositories {
         id("repository", &r.id)?;
-        repository_url(&r.id, &r.url, &r.auth)?;
+        sources::check_repository(r)
+            .or_else(|e| invalid(format!("repository '{}': `url`/`auth`: {e}", r.id)))?;
         if !(MIN_POLL_SECS..=MAX_POLL_SECS).contains(&r.poll_interval_secs) {
             return invalid(format!(
-                "repository '{}': the poll interval must be between {MIN_POLL_SECS} s and {MAX_POLL_SECS} s",
-                r.id
+                "repository '{}': `poll_interval_secs` is {}; it must be between {MIN_POLL_SECS} and {MAX_POLL_SECS} seconds",
+                r.id, r.poll_interval_secs
             ));
         }
     }
     for a in &s.applications {
         id("application", &a.id)?;
-        if !s.repositories.iter().any(|r| r.id == a.repository) {
+        if s.repository(&a.repository).is_none() {
             return invalid(format!(
-                "application '{}' uses repository '{}', which is not configured; add it first",
+                "application '{}': `repository` '{}' is not configured; add it first",
                 a.id, a.repository
             ));
         }
-        if !s.clusters.iter().any(|c| c.id == a.cluster) {
+        if s.cluster(&a.cluster).is_none() {
             return invalid(format!(
-                "application '{}' deploys to cluster '{}', which is not configured; add it first",
+                "application '{}': `cluster` '{}' is not configured; add it first",
                 a.id, a.cluster
             ));
         }
         if !is_dns_label(&a.namespace) {
             return invalid(format!(
-                "application '{}': '{}' is not a valid namespace (lower-case letters, digits and '-', at most 63)",
+                "application '{}': `namespace` '{}' is not a valid namespace (lower-case letters, digits and '-', at most 63)",
                 a.id, a.namespace
             ));
         }
-        path(&a.id, &a.path)?;
-        revision(&a.id, &a.revision)?;
+        sources::check_application(a).or_else(|e| {
+            invalid(format!(
+                "application '{}': `revision`/`path`/`helm.values_files`: {e}",
+                a.id
+            ))
+        })?;
+        let release = a.release_name();
+        if !is_dns_label(release) || release.len() > 53 {
+            return invalid(format!(
+                "application '{}': `helm.release_name` '{release}' is not a valid Helm release name (lower-case letters, digits and '-', at most 53)",
+                a.id
+            ));
+        }
     }
     Ok(())
 }
@@ -74,76 +92,16 @@ fn id(what: &str, id: &str) -> Result<()> {
         Ok(())
     } else {
         invalid(format!(
-            "'{id}' is not a valid {what} name: use lower-case letters, digits and '-', at most 63 characters"
+            "{what} `id` '{id}' is not valid: use lower-case letters, digits and '-', at most 63 characters"
         ))
     }
 }
 
-fn is_dns_label(s: &str) -> bool {
+pub fn is_dns_label(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 63
         && s.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !s.starts_with('-')
         && !s.ends_with('-')
-}
-
-fn path(app: &str, p: &str) -> Result<()> {
-    if p.starts_with('/') || p.split('/').any(|part| part == "..") || p.contains('\\') {
-        return invalid(format!(
-            "application '{app}': the path '{p}' must be relative to the repository root, with '/' and no '..'"
-        ));
-    }
-    Ok(())
-}
-
-fn revision(app: &str, r: &Revision) -> Result<()> {
-    match r {
-        Revision::Branch(n) | Revision::Tag(n) if n.trim().is_empty() || n.contains(' ') => {
-            invalid(format!(
-                "application '{app}': give a branch or tag name without spaces"
-            ))
-        }
-        Revision::Commit(sha)
-            if !(7..=40).contains(&sha.len()) || !sha.bytes().all(|b| b.is_ascii_hexdigit()) =>
-        {
-            invalid(format!(
-                "application '{app}': '{sha}' is not a commit SHA (7 to 40 hex digits)"
-            ))
-        }
-        _ => Ok(()),
-    }
-}
-
-/// Which URL schemes go with which auth. Local paths and file:// need no auth.
-fn repository_url(repo: &str, url: &str, auth: &RepoAuth) -> Result<()> {
-    let url = url.trim();
-    let is_http = url.starts_with("https://") || url.starts_with("http://");
-    let is_ssh = url.starts_with("ssh://") || is_scp_like(url);
-    let is_other = url.starts_with("git://") || url.starts_with("file://") || url.starts_with('/');
-    if !(is_http || is_ssh || is_other) {
-        return invalid(format!(
-            "repository '{repo}': '{url}' is not a Git URL; use https://…, ssh://…, user@host:path, git://… or an absolute path"
-        ));
-    }
-    match auth {
-        RepoAuth::Https { .. } if !is_http => invalid(format!(
-            "repository '{repo}': user/password authentication needs an https:// URL"
-        )),
-        RepoAuth::SshKey { private_key, .. } if private_key.trim().is_empty() => invalid(format!(
-            "repository '{repo}': choose the SSH private key file"
-        )),
-        RepoAuth::SshKey { .. } | RepoAuth::SshAgent if !is_ssh => invalid(format!(
-            "repository '{repo}': SSH authentication needs an ssh:// or user@host:path URL"
-        )),
-        _ => Ok(()),
-    }
-}
-
-/// `git@github.com:org/repo.git`: a user and host before a colon, no scheme.
-fn is_scp_like(url: &str) -> bool {
-    match url.split_once(':') {
-        Some((host, rest)) => !host.contains('/') && host.contains('@') && !rest.starts_with("//"),
-        None => false,
-    }
 }

@@ -4,7 +4,7 @@ use crate::components::error_view::ErrorView;
 use crate::store::use_store;
 use leptos::prelude::*;
 use shipdeck_ipc::IpcError;
-use shipdeck_ipc::config::{ApplicationEntry, Revision};
+use shipdeck_ipc::config::{ApplicationEntry, HelmSettings, Revision};
 
 fn input(id: &'static str, label: &'static str, value: RwSignal<String>) -> impl IntoView {
     view! {
@@ -50,6 +50,9 @@ pub fn Applications(config: ConfigSignal) -> impl IntoView {
     let path = RwSignal::new(String::new());
     let cluster = RwSignal::new(String::new());
     let namespace = RwSignal::new("default".to_string());
+    let values_files = RwSignal::new(String::new());
+    let values = RwSignal::new(String::new());
+    let release_name = RwSignal::new(String::new());
 
     let save = move |_| {
         let name = revision.get_untracked().trim().to_string();
@@ -64,6 +67,16 @@ pub fn Applications(config: ConfigSignal) -> impl IntoView {
             path: path.get_untracked().trim().trim_matches('/').to_string(),
             cluster: cluster.get_untracked(),
             namespace: namespace.get_untracked().trim().to_string(),
+            helm: HelmSettings {
+                values_files: values_files
+                    .get_untracked()
+                    .split([',', '\n'])
+                    .map(|f| f.trim().to_string())
+                    .filter(|f| !f.is_empty())
+                    .collect(),
+                values: values.get_untracked(),
+                release_name: release_name.get_untracked().trim().to_string(),
+            },
         };
         apply_change(store, config, error, api::application_save(entry));
     };
@@ -109,6 +122,9 @@ pub fn Applications(config: ConfigSignal) -> impl IntoView {
                                     path.set(a.path);
                                     cluster.set(a.cluster);
                                     namespace.set(a.namespace);
+                                    values_files.set(a.helm.values_files.join(", "));
+                                    values.set(a.helm.values);
+                                    release_name.set(a.helm.release_name);
                                 }>"Edit"</button>
                                 <button class="danger" on:click=move |_| apply_change(store, config, error, api::application_remove(remove.clone()))>"Remove"</button>
                             </div>
@@ -135,6 +151,20 @@ pub fn Applications(config: ConfigSignal) -> impl IntoView {
                 })}
                 {input("app-namespace", "Default namespace", namespace)}
             </div>
+            <details class="helm-options">
+                <summary>"Helm options (for a chart at the path)"</summary>
+                <p class="muted">"Rendered without network access: dependencies must be vendored under charts/ or be file:// charts in the same repository."</p>
+                <div class="form-grid">
+                    {input("app-helm-values-files", "Values files (from the repository root, comma-separated)", values_files)}
+                    {input("app-helm-release", "Release name (default: the application name)", release_name)}
+                    <label class="field">
+                        <span>"Inline values (YAML, applied last)"</span>
+                        <textarea id="app-helm-values" rows="4"
+                            prop:value=move || values.get()
+                            on:input=move |ev| values.set(event_target_value(&ev))></textarea>
+                    </label>
+                </div>
+            </details>
             <div class="actions">
                 <button id="app-save" class="primary" on:click=save>"Save application"</button>
             </div>

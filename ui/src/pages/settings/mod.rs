@@ -45,7 +45,12 @@ pub fn apply_change<F>(
 pub fn Settings() -> impl IntoView {
     let info = LocalResource::new(api::app_info);
     let config: ConfigSignal = RwSignal::new(None);
-    spawn_local(async move { config.set(Some(api::settings().await)) });
+    let store = crate::store::use_store();
+    // Read again whenever the settings in force change, e.g. after a hand edit of the file.
+    Effect::new(move || {
+        store.settings_version.track();
+        spawn_local(async move { config.set(Some(api::settings().await)) });
+    });
     let current = RwSignal::new(theme::load());
     view! {
         <section class="page" id="page-settings">

@@ -1,0 +1,164 @@
+//! The engine object: one per running Shipdeck, whatever the front end.
+//!
+//! It owns the settings store, the secret store, the monitor, the running operations and the
+//! directories. The window's Tauri commands and the `shipdeck` command line are adapters: each
+//! calls one method here and maps the result. Every change to the settings is read-modify-write
+//! under the store's lock, and the monitor follows the stored result, never an older copy.
+//!
+//! Live state is published through [`Engine::subscribe`] to any number of subscribers, in
+//! order, with a sequence number.
+
+mod applications;
+mod clusters;
+mod dirs;
+mod error;
+mod operations;
+mod repositories;
+mod settings_watch;
+
+pub use dirs::{APP_ID, Dirs};
+pub use error::{Error, Result};
+pub use operations::Operations;
+
+use crate::credentials::SecretStore;
+use crate::live::{LiveState, Subscription};
+use crate::manifests::Tools;
+use crate::monitor::{Monitor, MonitorConfig};
+use crate::settings::{SettingsStore, wire};
+use shipdeck_ipc::config as ipc;
+use std::sync::Arc;
+use tokio::runtime::Handle;
+use tokio::task::JoinHandle;
+
+pub struct Engine {
+    dirs: Dirs,
+    settings: SettingsStore,
+    secrets: Arc<dyn SecretStore>,
+    monitor: Monitor,
+    operations: Operations,
+    runtime: Handle,
+    watcher: Option<JoinHandle<()>>,
+}
+
+/// How to open an engine; `Default` is what the app uses.
+#[derive(Clone)]
+pub struct Options {
+    pub tools: Tools,
+    /// How often `settings.toml` is checked for edits made outside Shipdeck.
+    pub settings_check: std::time::Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            tools: Tools::from_env(),
+            settings_check: settings_watch::DEFAULT_INTERVAL,
+        }
+    }
+}
+
+impl Engine {
+    /// Opens the settings in `dirs`, starts monitoring them on `runtime`, and starts watching
+    /// the settings file for edits made outside Shipdeck.
+    pub fn open(
+        dirs: Dirs,
+        secrets: Arc<dyn SecretStore>,
+        runtime: Handle,
+        options: Options,
+    ) -> Arc<Self> {
+        let settings = SettingsStore::open(dirs.settings_file());
+        let monitor = Monitor::start(
+            runtime.clone(),
+            secrets.clone(),
+            MonitorConfig {
+                mirrors: dirs.mirrors(),
+                scratch: dirs.scratch(),
+                tools: options.tools,
+            },
+        );
+        monitor.settings_problem(settings.problem());
+        monitor.reconfigure(Arc::new(settings.get()));
+        let engine = Arc::new_cyclic(|weak: &std::sync::Weak<Engine>| Self {
+            watcher: Some(settings_watch::spawn(
+                &runtime,
+                weak.clone(),
+                options.settings_check,
+            )),
+            dirs,
+            settings,
+            secrets,
+            monitor,
+            operations: Operations::default(),
+            runtime,
+        });
+        tracing::info!(settings = %engine.dirs.settings_file().display(), "engine started");
+        engine
+    }
+
+    pub fn dirs(&self) -> &Dirs {
+        &self.dirs
+    }
+
+    pub fn runtime(&self) -> &Handle {
+        &self.runtime
+    }
+
+    pub fn secrets(&self) -> &Arc<dyn SecretStore> {
+        &self.secrets
+    }
+
+    /// The settings in force, as the UI sees them.
+    pub fn settings(&self) -> ipc::Settings {
+        wire::to_ipc(&self.settings.get())
+    }
+
+    /// The settings in force, or why `settings.toml` cannot be used while it cannot.
+    pub fn settings_checked(&self) -> Result<ipc::Settings> {
+        match self.settings.problem() {
+            Some(problem) => Err(Error::Invalid(problem)),
+            None => Ok(self.settings()),
+        }
+    }
+
+    /// The settings in force, as the engine keeps them.
+    pub fn settings_model(&self) -> crate::settings::Settings {
+        self.settings.get()
+    }
+
+    /// The newest live state and every newer one.
+    pub fn subscribe(&self) -> Subscription {
+        self.monitor.subscribe()
+    }
+
+    pub fn live(&self) -> Arc<LiveState> {
+        self.monitor.current()
+    }
+
+    pub fn overview(&self) -> shipdeck_ipc::connections::ConnectionsOverview {
+        self.monitor.current().overview.clone()
+    }
+
+    pub fn cancel_operation(&self, operation: &str) {
+        self.operations.cancel(operation);
+    }
+
+    /// Applies a change to the newest settings and makes the monitor follow what was stored.
+    fn change_settings<T>(
+        &self,
+        change: impl FnOnce(&mut crate::settings::Settings) -> Result<T>,
+    ) -> Result<(T, ipc::Settings)> {
+        let out = self.settings.update(change)?;
+        let saved = self.settings.get();
+        self.monitor.settings_problem(None);
+        self.monitor.reconfigure(Arc::new(saved.clone()));
+        Ok((out, wire::to_ipc(&saved)))
+    }
+}
+
+impl Drop for Engine {
+    fn drop(&mut self) {
+        if let Some(w) = self.watcher.take() {
+            w.abort();
+        }
+    }
+}

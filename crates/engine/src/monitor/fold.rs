@@ -1,0 +1,435 @@
+//! The monitor's state and how each event changes it: a pure function, unit-tested with
+//! synthetic events. Side effects it asks for (render an application, write a log line) are
+//! returned as [`Effect`]s for the task that runs the fold to carry out.
+
+use super::key::SourceKey;
+use crate::git::{PollEvent, Snapshot};
+use crate::live::RenderedApp;
+use crate::settings::Settings;
+use crate::settings::wire;
+use shipdeck_ipc::connections::{
+    ApplicationStatus, ClusterState, ClusterStatus, ConnectionsOverview, GitProgress,
+    RenderSummary, RevisionState,
+};
+use shipdeck_ipc::workspace::CommitSummary;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Something that happened, in the order the fold task received it.
+#[derive(Debug)]
+pub enum Event {
+    /// The settings in force changed (or were first loaded).
+    Reconfigured(Arc<Settings>),
+    /// `settings.toml` holds an edit that cannot be used, or no longer does.
+    SettingsProblem(Option<String>),
+    /// A cluster check task was (re)started; results from older generations are dropped.
+    ClusterStarted { id: String, generation: u64 },
+    ClusterChecked {
+        id: String,
+        generation: u64,
+        state: ClusterState,
+    },
+    /// A repository source could not even be built (e.g. its secret is missing).
+    SourceUnusable { key: SourceKey, message: String },
+    Poll { key: SourceKey, event: PollEvent },
+    Rendered {
+        app: String,
+        ticket: u64,
+        outcome: RenderOutcome,
+    },
+    /// A background task panicked and was restarted.
+    Crashed { scope: Scope, message: String },
+}
+
+/// What a crash or problem is shown on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    Cluster(String),
+    Source(SourceKey),
+    Application(String),
+}
+
+/// The result of rendering one application at one commit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RenderOutcome {
+    /// The last commit that touched the application's path, when it could be found.
+    pub path_commit: Option<CommitSummary>,
+    pub summary: RenderSummary,
+    pub rendered: Option<Arc<RenderedApp>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Render `app` from `snapshot` (of its source); the result comes back as
+    /// [`Event::Rendered`] with the same ticket.
+    Render {
+        app: String,
+        ticket: u64,
+        snapshot: Box<Snapshot>,
+    },
+    Log(Log),
+}
+
+/// A line for the log, emitted once per change of state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Log {
+    Info(String),
+    Warn(String),
+}
+
+#[derive(Debug, Default)]
+pub struct State {
+    pub settings: Arc<Settings>,
+    settings_error: Option<String>,
+    clusters: BTreeMap<String, ClusterSlot>,
+    apps: BTreeMap<String, AppSlot>,
+    /// The newest snapshot of each source, for renders after a settings change.
+    snapshots: BTreeMap<SourceKey, Snapshot>,
+    pub rendered: BTreeMap<String, Arc<RenderedApp>>,
+    next_ticket: u64,
+}
+
+#[derive(Debug)]
+struct ClusterSlot {
+    state: ClusterState,
+    notice: Option<String>,
+    generation: u64,
+}
+
+#[derive(Debug)]
+struct AppSlot {
+    revision: RevisionState,
+    path_commit: Option<CommitSummary>,
+    render: Option<RenderSummary>,
+    notice: Option<String>,
+    /// The newest render asked for; only its result is taken.
+    ticket: u64,
+}
+
+impl AppSlot {
+    fn new() -> Self {
+        Self {
+            revision: RevisionState::Fetching(None),
+            path_commit: None,
+            render: None,
+            notice: None,
+            ticket: 0,
+        }
+    }
+}
+
+impl State {
+    /// Applies one event. Returns what must be done because of it.
+    pub fn apply(&mut self, event: Event) -> Vec<Effect> {
+        match event {
+            Event::Reconfigured(settings) => self.reconfigure(settings),
+            Event::SettingsProblem(problem) => {
+                self.settings_error = problem;
+                Vec::new()
+            }
+            Event::ClusterStarted { id, generation } => {
+                if let Some(slot) = self.clusters.get_mut(&id) {
+                    slot.generation = generation;
+                }
+                Vec::new()
+            }
+            Event::ClusterChecked {
+                id,
+                generation,
+                state,
+            } => self.cluster_checked(&id, generation, state),
+            Event::SourceUnusable { key, message } => {
+                let mut changed = false;
+                for slot in self.apps_of(&key) {
+                    let next = RevisionState::Failed {
+                        message: message.clone(),
+                        last_good: last_good(&slot.revision),
+                        retry_in_secs: 0,
+                    };
+                    changed |= slot.revision != next;
+                    slot.revision = next;
+                }
+                let log = format!("repository {key} cannot be polled: {message}");
+                changed
+                    .then_some(Effect::Log(Log::Warn(log)))
+                    .into_iter()
+                    .collect()
+            }
+            Event::Poll { key, event } => self.poll(key, event),
+            Event::Rendered {
+                app,
+                ticket,
+                outcome,
+            } => {
+                self.rendered_app(&app, ticket, outcome);
+                Vec::new()
+            }
+            Event::Crashed { scope, message } => self.crashed(scope, message),
+        }
+    }
+
+    /// The overview the UI shows, in the order of the settings.
+    pub fn overview(&self, seq: u64) -> ConnectionsOverview {
+        ConnectionsOverview {
+            seq,
+            settings_error: self.settings_error.clone(),
+            clusters: self
+                .settings
+                .clusters
+                .iter()
+                .filter_map(|c| {
+                    let slot = self.clusters.get(&c.id)?;
+                    Some(ClusterStatus {
+                        id: c.id.clone(),
+                        context: c.context.clone(),
+                        state: slot.state.clone(),
+                        notice: slot.notice.clone(),
+                    })
+                })
+                .collect(),
+            applications: self
+                .settings
+                .applications
+                .iter()
+                .filter_map(|a| {
+                    let slot = self.apps.get(&a.id)?;
+                    Some(ApplicationStatus {
+                        app: wire::application_to_ipc(a),
+                        revision: slot.revision.clone(),
+                        path_commit: slot.path_commit.clone(),
+                        render: slot.render.clone(),
+                        notice: slot.notice.clone(),
+                    })
+                })
+                .collect(),
+        }
+    }
+
+    fn reconfigure(&mut self, settings: Arc<Settings>) -> Vec<Effect> {
+        let old = std::mem::replace(&mut self.settings, settings.clone());
+        self.clusters.retain(|id, _| settings.cluster(id).is_some());
+        for c in &settings.clusters {
+            let changed = old.cluster(&c.id) != Some(c);
+            let slot = self.clusters.entry(c.id.clone()).or_insert(ClusterSlot {
+                state: ClusterState::Checking,
+                notice: None,
+                generation: 0,
+            });
+            if changed {
+                slot.state = ClusterState::Checking;
+                slot.notice = None;
+            }
+        }
+        let keys: Vec<SourceKey> = settings.applications.iter().map(SourceKey::of).collect();
+        self.snapshots.retain(|k, _| keys.contains(k));
+        self.apps.retain(|id, _| settings.application(id).is_some());
+        self.rendered.retain(|id, _| settings.application(id).is_some());
+        let mut effects = Vec::new();
+        for app in &settings.applications {
+            let before = old.application(&app.id);
+            let repo_changed = old.repository(&app.repository) != settings.repository(&app.repository);
+            let source_changed =
+                before.is_none_or(|b| SourceKey::of(b) != SourceKey::of(app)) || repo_changed;
+            let slot = self.apps.entry(app.id.clone()).or_insert_with(AppSlot::new);
+            if source_changed {
+                // A new poller starts; what the old source said no longer applies.
+                *slot = AppSlot {
+                    ticket: slot.ticket,
+                    ..AppSlot::new()
+                };
+                self.rendered.remove(&app.id);
+            } else if before != Some(app)
+                && let Some(snapshot) = self.snapshots.get(&SourceKey::of(app))
+            {
+                // Same source, other path, namespace or Helm options: render again now.
+                self.next_ticket += 1;
+                slot.ticket = self.next_ticket;
+                effects.push(Effect::Render {
+                    app: app.id.clone(),
+                    ticket: slot.ticket,
+                    snapshot: Box::new(snapshot.clone()),
+                });
+            }
+        }
+        effects
+    }
+
+    fn cluster_checked(&mut self, id: &str, generation: u64, state: ClusterState) -> Vec<Effect> {
+        let Some(slot) = self.clusters.get_mut(id) else {
+            return Vec::new();
+        };
+        if slot.generation != generation || slot.state == state {
+            return Vec::new();
+        }
+        let was_failed = matches!(slot.state, ClusterState::Failed { .. });
+        let log = match &state {
+            ClusterState::Connected(probe) => {
+                (was_failed || slot.state == ClusterState::Checking).then(|| {
+                    Log::Info(format!(
+                        "cluster {id}: connected ({}, {} ms)",
+                        probe.server_version, probe.rtt_ms
+                    ))
+                })
+            }
+            ClusterState::Failed { failure, message } => {
+                let same = matches!(&slot.state, ClusterState::Failed { failure: f, message: m } if f == failure && m == message);
+                (!same).then(|| Log::Warn(format!("cluster {id}: {failure:?}: {message}")))
+            }
+            ClusterState::Checking => None,
+        };
+        slot.state = state;
+        log.map(Effect::Log).into_iter().collect()
+    }
+
+    fn poll(&mut self, key: SourceKey, event: PollEvent) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        match event {
+            PollEvent::RevisionChanged { new, .. } => {
+                self.snapshots.insert(key.clone(), new.clone());
+                let ids: Vec<String> = self
+                    .settings
+                    .applications
+                    .iter()
+                    .filter(|a| SourceKey::of(a) == key)
+                    .map(|a| a.id.clone())
+                    .collect();
+                for id in ids {
+                    self.next_ticket += 1;
+                    let ticket = self.next_ticket;
+                    if let Some(slot) = self.apps.get_mut(&id) {
+                        let recovered = matches!(slot.revision, RevisionState::Failed { .. });
+                        slot.revision = RevisionState::Resolved(new.commit.clone());
+                        slot.ticket = ticket;
+                        if recovered {
+                            effects.push(Effect::Log(Log::Info(format!(
+                                "application {id}: repository {key} is reachable again"
+                            ))));
+                        }
+                        effects.push(Effect::Render {
+                            app: id,
+                            ticket,
+                            snapshot: Box::new(new.clone()),
+                        });
+                    }
+                }
+            }
+            PollEvent::PollFailed {
+                error, retry_in, ..
+            } => {
+                let message = error.to_string();
+                let mut changed = false;
+                for slot in self.apps_of(&key) {
+                    let same = matches!(&slot.revision, RevisionState::Failed { message: m, .. } if *m == message);
+                    changed |= !same;
+                    slot.revision = RevisionState::Failed {
+                        message: message.clone(),
+                        last_good: last_good(&slot.revision),
+                        retry_in_secs: retry_in.as_secs(),
+                    };
+                }
+                if changed {
+                    effects.push(Effect::Log(Log::Warn(format!(
+                        "repository {key}: {message} (retrying in {} s)",
+                        retry_in.as_secs()
+                    ))));
+                }
+            }
+            PollEvent::Recovered { .. } => {
+                let mut recovered = false;
+                for slot in self.apps_of(&key) {
+                    if let RevisionState::Failed {
+                        last_good: Some(c), ..
+                    } = &slot.revision
+                    {
+                        slot.revision = RevisionState::Resolved(c.clone());
+                        recovered = true;
+                    }
+                }
+                if recovered {
+                    effects.push(Effect::Log(Log::Info(format!(
+                        "repository {key} is reachable again"
+                    ))));
+                }
+            }
+            PollEvent::Progress { progress, .. } => {
+                let ui = GitProgress {
+                    operation: key.to_string(),
+                    received_objects: progress.received_objects as u64,
+                    total_objects: progress.total_objects as u64,
+                    received_bytes: progress.received_bytes as u64,
+                };
+                for slot in self.apps_of(&key) {
+                    if let RevisionState::Fetching(_) = slot.revision {
+                        slot.revision = RevisionState::Fetching(Some(ui.clone()));
+                    }
+                }
+            }
+            PollEvent::Checked { .. } => {}
+        }
+        effects
+    }
+
+    fn rendered_app(&mut self, app: &str, ticket: u64, outcome: RenderOutcome) {
+        let Some(slot) = self.apps.get_mut(app) else {
+            return;
+        };
+        // A render that finishes after a newer one was asked for is stale.
+        if slot.ticket != ticket {
+            return;
+        }
+        slot.path_commit = outcome.path_commit;
+        slot.render = Some(outcome.summary);
+        slot.notice = None;
+        match outcome.rendered {
+            Some(r) => self.rendered.insert(app.to_string(), r),
+            None => self.rendered.remove(app),
+        };
+    }
+
+    fn crashed(&mut self, scope: Scope, message: String) -> Vec<Effect> {
+        let notice = format!("{message} Shipdeck restarted the task; details are in the log.");
+        match &scope {
+            Scope::Cluster(id) => {
+                if let Some(slot) = self.clusters.get_mut(id) {
+                    slot.notice = Some(notice);
+                }
+            }
+            Scope::Application(id) => {
+                if let Some(slot) = self.apps.get_mut(id) {
+                    slot.notice = Some(notice);
+                }
+            }
+            Scope::Source(key) => {
+                let key = key.clone();
+                for slot in self.apps_of(&key) {
+                    slot.notice = Some(notice.clone());
+                }
+            }
+        }
+        vec![Effect::Log(Log::Warn(format!(
+            "{scope:?}: {message}; restarted"
+        )))]
+    }
+
+    fn apps_of(&mut self, key: &SourceKey) -> impl Iterator<Item = &mut AppSlot> {
+        let ids: Vec<&str> = self
+            .settings
+            .applications
+            .iter()
+            .filter(|a| SourceKey::of(a) == *key)
+            .map(|a| a.id.as_str())
+            .collect();
+        self.apps
+            .iter_mut()
+            .filter(move |(id, _)| ids.contains(&id.as_str()))
+            .map(|(_, slot)| slot)
+    }
+}
+
+fn last_good(revision: &RevisionState) -> Option<CommitSummary> {
+    match revision {
+        RevisionState::Resolved(c) => Some(c.clone()),
+        RevisionState::Failed { last_good, .. } => last_good.clone(),
+        RevisionState::Fetching(_) => None,
+    }
+}

@@ -1,0 +1,347 @@
+//! The live view of every configured connection: a check loop per cluster, one Git poller per
+//! repository and revision (shared by the applications on it), and a render of each
+//! application whenever its source moves.
+//!
+//! Everything that happens becomes an [`Event`] on one channel. One fold task applies them in
+//! order to the [`fold::State`] (a pure function), carries out the effects the fold asks for,
+//! and publishes each new [`LiveState`] with a higher sequence number to every subscriber.
+//!
+//! Reconfiguring restarts only what changed: a cluster check when its entry changed, a poller
+//! when its repository entry changed, a render when an application's own options changed.
+//! Every background task is supervised ([`supervise`]): a panic is logged, shown on the
+//! affected cluster or application, and the task restarts.
+
+mod fold;
+mod key;
+mod render;
+mod supervise;
+
+pub use fold::{Effect, Event, Log, RenderOutcome, Scope, State};
+pub use key::SourceKey;
+
+use crate::clusters::{self, ClusterTarget, KubeconfigSource};
+use crate::credentials::SecretStore;
+use crate::git::{PollConfig, PollEvent, Poller};
+use crate::live::{LiveState, Subscription};
+use crate::settings::Settings;
+use crate::settings::model::Cluster;
+use crate::sources;
+use shipdeck_ipc::connections::ClusterState;
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use supervise::supervise;
+use tokio::runtime::Handle;
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+
+/// How often a cluster is checked, and how long one check may take.
+pub const CLUSTER_CHECK_INTERVAL: Duration = Duration::from_secs(30);
+pub const CLUSTER_CHECK_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Where the monitor keeps its files and what it renders with.
+#[derive(Debug, Clone)]
+pub struct MonitorConfig {
+    /// One bare mirror per repository and revision lives under here.
+    pub mirrors: PathBuf,
+    /// Exports for rendering are made (and removed) under here.
+    pub scratch: PathBuf,
+    pub tools: crate::manifests::Tools,
+}
+
+pub struct Monitor {
+    inner: Arc<Inner>,
+    fold_task: JoinHandle<()>,
+    forward_task: JoinHandle<()>,
+}
+
+pub(crate) struct Inner {
+    runtime: Handle,
+    events: mpsc::UnboundedSender<Event>,
+    secrets: Arc<dyn SecretStore>,
+    config: MonitorConfig,
+    tasks: Mutex<Tasks>,
+    /// The source each poller follows, so renders can read its mirror.
+    sources: Mutex<HashMap<SourceKey, Watched>>,
+    live: watch::Sender<Arc<LiveState>>,
+}
+
+#[derive(Clone)]
+pub(crate) struct Watched {
+    pub source: crate::git::Source,
+    pub mirror: PathBuf,
+}
+
+struct Tasks {
+    settings: Arc<Settings>,
+    clusters: HashMap<String, JoinHandle<()>>,
+    poller: Poller,
+    generation: u64,
+}
+
+impl Monitor {
+    /// Starts monitoring on `runtime`. Nothing is checked until [`Monitor::reconfigure`].
+    pub fn start(runtime: Handle, secrets: Arc<dyn SecretStore>, config: MonitorConfig) -> Self {
+        let (events, rx) = mpsc::unbounded_channel();
+        let (poll_tx, poll_rx) = mpsc::channel(256);
+        let (live, _) = watch::channel(Arc::new(LiveState::default()));
+        let inner = Arc::new(Inner {
+            runtime: runtime.clone(),
+            events,
+            secrets,
+            config,
+            tasks: Mutex::new(Tasks {
+                settings: Arc::new(Settings::default()),
+                clusters: HashMap::new(),
+                poller: Poller::with_runtime(runtime.clone(), poll_tx),
+                generation: 0,
+            }),
+            sources: Mutex::new(HashMap::new()),
+            live,
+        });
+        let forward_task = runtime.spawn(forward_polls(inner.clone(), poll_rx));
+        let fold_task = runtime.spawn(run_fold(inner.clone(), rx));
+        Self {
+            inner,
+            fold_task,
+            forward_task,
+        }
+    }
+
+    /// The newest state now and every newer one from now on.
+    pub fn subscribe(&self) -> Subscription {
+        self.inner.live.subscribe()
+    }
+
+    /// The newest published state.
+    pub fn current(&self) -> Arc<LiveState> {
+        self.inner.live.borrow().clone()
+    }
+
+    /// Reports a problem with the settings file (or its end) on the overview.
+    pub fn settings_problem(&self, problem: Option<String>) {
+        let _ = self.inner.events.send(Event::SettingsProblem(problem));
+    }
+
+    /// Follows `settings` from now on, restarting only what changed.
+    pub fn reconfigure(&self, settings: Arc<Settings>) {
+        let mut tasks = lock(&self.inner.tasks);
+        let old = std::mem::replace(&mut tasks.settings, settings.clone());
+        let _ = self.inner.events.send(Event::Reconfigured(settings.clone()));
+
+        tasks.clusters.retain(|id, task| {
+            let keep = settings.cluster(id).is_some();
+            if !keep {
+                task.abort();
+            }
+            keep
+        });
+        for cluster in &settings.clusters {
+            if old.cluster(&cluster.id) != Some(cluster) || !tasks.clusters.contains_key(&cluster.id)
+            {
+                self.start_cluster(&mut tasks, cluster);
+            }
+        }
+
+        let wanted: BTreeMap<SourceKey, ()> = settings
+            .applications
+            .iter()
+            .map(|a| (SourceKey::of(a), ()))
+            .collect();
+        let had: BTreeMap<SourceKey, ()> = old
+            .applications
+            .iter()
+            .map(|a| (SourceKey::of(a), ()))
+            .collect();
+        for key in had.keys().filter(|k| !wanted.contains_key(*k)) {
+            tasks.poller.unwatch(&key.to_string());
+            lock(&self.inner.sources).remove(key);
+        }
+        for key in wanted.keys() {
+            let repo_changed =
+                old.repository(&key.repository) != settings.repository(&key.repository);
+            if !had.contains_key(key) || repo_changed {
+                self.start_source(&mut tasks, key);
+            }
+        }
+    }
+
+    /// Checks one cluster again from scratch (e.g. after its credential changed).
+    pub fn restart_cluster(&self, id: &str) {
+        let mut tasks = lock(&self.inner.tasks);
+        if let Some(cluster) = tasks.settings.cluster(id).cloned() {
+            self.start_cluster(&mut tasks, &cluster);
+        }
+    }
+
+    /// Polls every source of one repository again from scratch (e.g. after its secret changed).
+    pub fn restart_repository(&self, id: &str) {
+        let mut tasks = lock(&self.inner.tasks);
+        let keys: Vec<SourceKey> = tasks
+            .settings
+            .applications
+            .iter()
+            .filter(|a| a.repository == id)
+            .map(SourceKey::of)
+            .collect();
+        for key in keys {
+            self.start_source(&mut tasks, &key);
+        }
+    }
+
+    fn start_cluster(&self, tasks: &mut Tasks, cluster: &Cluster) {
+        if let Some(old) = tasks.clusters.remove(&cluster.id) {
+            old.abort();
+        }
+        tasks.generation += 1;
+        let generation = tasks.generation;
+        let _ = self.inner.events.send(Event::ClusterStarted {
+            id: cluster.id.clone(),
+            generation,
+        });
+        let target = cluster_target(cluster);
+        let inner = self.inner.clone();
+        let task = supervise(
+            &self.inner.runtime,
+            Scope::Cluster(cluster.id.clone()),
+            self.inner.events.clone(),
+            move || check_cluster_forever(inner.clone(), target.clone(), generation),
+        );
+        tasks.clusters.insert(cluster.id.clone(), task);
+    }
+
+    fn start_source(&self, tasks: &mut Tasks, key: &SourceKey) {
+        let id = key.to_string();
+        tasks.poller.unwatch(&id);
+        let Some(repo) = tasks.settings.repository(&key.repository).cloned() else {
+            return;
+        };
+        match sources::repository_source(&repo, &key.revision, self.inner.secrets.as_ref()) {
+            Ok(source) => {
+                let mirror = self
+                    .inner
+                    .config
+                    .mirrors
+                    .join(&repo.id)
+                    .join(key.dir_name());
+                let config = PollConfig::default()
+                    .interval(Duration::from_secs(u64::from(repo.poll_interval_secs)));
+                lock(&self.inner.sources).insert(
+                    key.clone(),
+                    Watched {
+                        source: source.clone(),
+                        mirror: mirror.clone(),
+                    },
+                );
+                tasks.poller.watch(id, source, mirror, config);
+            }
+            Err(e) => {
+                lock(&self.inner.sources).remove(key);
+                let _ = self.inner.events.send(Event::SourceUnusable {
+                    key: key.clone(),
+                    message: e.to_string(),
+                });
+            }
+        }
+    }
+}
+
+impl Drop for Monitor {
+    fn drop(&mut self) {
+        let mut tasks = lock(&self.inner.tasks);
+        tasks.clusters.drain().for_each(|(_, t)| t.abort());
+        let ids: Vec<String> = tasks.poller.watched().map(str::to_string).collect();
+        for id in ids {
+            tasks.poller.unwatch(&id);
+        }
+        self.fold_task.abort();
+        self.forward_task.abort();
+    }
+}
+
+pub fn cluster_target(entry: &Cluster) -> ClusterTarget {
+    ClusterTarget {
+        id: entry.id.clone(),
+        context: entry.context.clone(),
+        source: if entry.kubeconfig.is_empty() {
+            KubeconfigSource::Default
+        } else {
+            KubeconfigSource::Files(entry.kubeconfig.iter().map(PathBuf::from).collect())
+        },
+    }
+}
+
+async fn check_cluster_forever(inner: Arc<Inner>, target: ClusterTarget, generation: u64) {
+    loop {
+        let state =
+            match clusters::probe(&target, inner.secrets.as_ref(), CLUSTER_CHECK_TIMEOUT).await {
+                Ok(probe) => ClusterState::Connected(probe),
+                Err(err) => ClusterState::Failed {
+                    failure: err.failure(),
+                    message: err.to_string(),
+                },
+            };
+        let _ = inner.events.send(Event::ClusterChecked {
+            id: target.id.clone(),
+            generation,
+            state,
+        });
+        tokio::time::sleep(CLUSTER_CHECK_INTERVAL).await;
+    }
+}
+
+/// Turns the poller's events (named by string id) into fold events (named by source key).
+async fn forward_polls(inner: Arc<Inner>, mut rx: mpsc::Receiver<PollEvent>) {
+    while let Some(event) = rx.recv().await {
+        let key = lock(&inner.sources)
+            .keys()
+            .find(|k| k.to_string() == event.repo())
+            .cloned();
+        if let Some(key) = key {
+            let _ = inner.events.send(Event::Poll { key, event });
+        }
+    }
+}
+
+/// Applies events in order, carries out their effects and publishes each new state.
+async fn run_fold(inner: Arc<Inner>, mut rx: mpsc::UnboundedReceiver<Event>) {
+    let live = &inner.live;
+    let mut state = State::default();
+    let mut seq = 0u64;
+    let mut published = state.overview(0);
+    while let Some(event) = rx.recv().await {
+        for effect in state.apply(event) {
+            match effect {
+                Effect::Log(Log::Info(line)) => tracing::info!("{line}"),
+                Effect::Log(Log::Warn(line)) => tracing::warn!("{line}"),
+                Effect::Render {
+                    app,
+                    ticket,
+                    snapshot,
+                } => render::spawn(&inner, &state.settings, app, ticket, *snapshot),
+            }
+        }
+        let overview = state.overview(seq + 1);
+        let rendered_changed = {
+            let current = live.borrow();
+            current.rendered != state.rendered || !Arc::ptr_eq(&current.settings, &state.settings)
+        };
+        let mut comparable = published.clone();
+        comparable.seq = overview.seq;
+        if comparable != overview || rendered_changed {
+            seq += 1;
+            published = overview.clone();
+            live.send_replace(Arc::new(LiveState {
+                overview,
+                settings: state.settings.clone(),
+                rendered: state.rendered.clone(),
+            }));
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // Every critical section swaps whole values, so data behind a poisoned lock is consistent.
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}

@@ -1,0 +1,146 @@
+//! The settings as Shipdeck keeps them on disk (format 2) and works with in memory. These types
+//! belong to the engine: the IPC types are mapped to and from them at the boundary
+//! ([`super::wire`]), so renaming a field on the wire never changes `settings.toml`.
+
+use serde::{Deserialize, Serialize};
+
+/// Everything Shipdeck is configured with.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct Settings {
+    #[serde(default)]
+    pub clusters: Vec<Cluster>,
+    #[serde(default)]
+    pub repositories: Vec<Repository>,
+    #[serde(default)]
+    pub applications: Vec<Application>,
+}
+
+/// A kubeconfig context, remembered by id.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Cluster {
+    pub id: String,
+    pub context: String,
+    /// Kubeconfig files merged in order; empty means `KUBECONFIG` or `~/.kube/config`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kubeconfig: Vec<String>,
+    /// The credential Shipdeck stored in the OS keyring for this cluster. Without one the
+    /// keyring is never touched for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credential: Option<ClusterCredential>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ClusterCredential {
+    Token,
+    ClientKey,
+}
+
+/// A Git repository of manifests.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Repository {
+    pub id: String,
+    pub url: String,
+    #[serde(default)]
+    pub auth: RepositoryAuth,
+    #[serde(default = "default_poll_interval")]
+    pub poll_interval_secs: u32,
+}
+
+pub const DEFAULT_POLL_INTERVAL_SECS: u32 = 30;
+
+fn default_poll_interval() -> u32 {
+    DEFAULT_POLL_INTERVAL_SECS
+}
+
+/// How Shipdeck authenticates to a remote; the secret itself is in the keyring.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RepositoryAuth {
+    #[default]
+    None,
+    /// A password or token; an empty username sends a token the way forges expect.
+    Https { username: String },
+    SshKey {
+        private_key: String,
+        has_passphrase: bool,
+    },
+    SshAgent,
+}
+
+impl RepositoryAuth {
+    /// A stable name for the kind of authentication, part of what a stored secret is bound to.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            RepositoryAuth::None => "none",
+            RepositoryAuth::Https { .. } => "https",
+            RepositoryAuth::SshKey { .. } => "ssh_key",
+            RepositoryAuth::SshAgent => "ssh_agent",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[serde(tag = "kind", content = "name", rename_all = "snake_case")]
+pub enum Revision {
+    Branch(String),
+    Tag(String),
+    Commit(String),
+}
+
+/// (repository, revision, path) deployed to (cluster, namespace).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Application {
+    pub id: String,
+    pub repository: String,
+    pub revision: Revision,
+    /// Relative to the repository root, `/`-separated; empty for the root.
+    pub path: String,
+    pub cluster: String,
+    pub namespace: String,
+    #[serde(default, skip_serializing_if = "Helm::is_default")]
+    pub helm: Helm,
+}
+
+/// Helm options; used when the application's path holds a chart.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct Helm {
+    /// Relative to the repository root.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub values_files: Vec<String>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub values: String,
+    /// Empty means the application id.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub release_name: String,
+}
+
+impl Helm {
+    fn is_default(&self) -> bool {
+        self == &Helm::default()
+    }
+}
+
+impl Application {
+    pub fn release_name(&self) -> &str {
+        if self.helm.release_name.is_empty() {
+            &self.id
+        } else {
+            &self.helm.release_name
+        }
+    }
+}
+
+impl Settings {
+    pub fn cluster(&self, id: &str) -> Option<&Cluster> {
+        self.clusters.iter().find(|c| c.id == id)
+    }
+
+    pub fn repository(&self, id: &str) -> Option<&Repository> {
+        self.repositories.iter().find(|r| r.id == id)
+    }
+
+    pub fn application(&self, id: &str) -> Option<&Application> {
+        self.applications.iter().find(|a| a.id == id)
+    }
+}
