@@ -40,11 +40,10 @@ impl Mirror {
         for _ in 0..MAX_PATH_HISTORY {
             // Every commit walked so far has the same entry as `commit`, so once the walk
             // reaches the last round's start with that entry, the last answer holds.
-            if let Some(known) = known.filter(|k| k.from == current.id() && k.entry == entry) {
-                if let Ok(found) = self.repo.find_commit(known.changed_in) {
-                    current = found;
-                    break;
-                }
+            let hit = known.filter(|k| k.from == current.id() && k.entry == entry);
+            if let Some(found) = hit.and_then(|k| self.repo.find_commit(k.changed_in).ok()) {
+                current = found;
+                break;
             }
             let Ok(parent) = current.parent(0) else {
                 break;

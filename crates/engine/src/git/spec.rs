@@ -248,13 +248,13 @@ impl RepoUrl {
         };
         let authority = &rest[..rest.find('/').unwrap_or(rest.len())];
         let host = host_name(authority.rsplit_once('@').map_or(authority, |(_, h)| h));
-        let scheme_fits = match (self.transport, scheme.to_ascii_lowercase().as_str()) {
-            (Transport::Http { tls: true }, "https") => true,
-            (Transport::Http { tls: false }, "http" | "https") => true,
-            (Transport::Ssh, "ssh" | "git+ssh" | "ssh+git") => true,
-            (Transport::Git, "git") => true,
-            _ => false,
-        };
+        let scheme_fits = matches!(
+            (self.transport, scheme.to_ascii_lowercase().as_str()),
+            (Transport::Http { tls: true }, "https")
+                | (Transport::Http { tls: false }, "http" | "https")
+                | (Transport::Ssh, "ssh" | "git+ssh" | "ssh+git")
+                | (Transport::Git, "git")
+        );
         scheme_fits && self.host.as_deref() == Some(host.as_str())
     }
 }
