@@ -8,12 +8,14 @@ use shipdeck_engine::git::{
     Auth, CancelToken, ErrorKind, HostVerification, Mirror, PollConfig, PollEvent, Poller,
     Progress, RemoteState, Revision, Source,
 };
+use std::net::{IpAddr, Ipv4Addr};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use support::daemon::GitDaemon;
 use support::fixture::{Origin, REPO};
 use support::http::HttpGit;
 use support::ssh::{ClientKey, KeyType, SshServer, keygen};
+use support::stub::HttpStub;
 use tempfile::TempDir;
 use tokio::sync::mpsc;
 
@@ -601,6 +603,173 @@ fn export_writes_the_subtree_atomically() {
     );
 }
 
+#[test]
+fn path_commit_is_the_last_commit_that_touched_the_path() {
+    let origin = Origin::new();
+    let docs = origin.push_change("README.md", "# app v2\n", "docs");
+    let url = origin.bare().display().to_string();
+    let main = || Revision::branch("main").unwrap();
+    let cache = TempDir::new().unwrap();
+    let web = source(&url, main(), "apps/web", Auth::None);
+    let mirror = clone(&cache.path().join("m"), &web).unwrap();
+
+    let snapshot = mirror.resolve(&web).unwrap();
+    assert_eq!(
+        snapshot.commit.sha, docs,
+        "the branch points at the docs commit"
+    );
+    assert_eq!(snapshot.path_commit.sha, origin.second);
+    assert_eq!(snapshot.path_commit.summary, "add web service");
+    let path_commit = |path: &str, revision: Revision| {
+        let src = source(&url, revision, path, Auth::None);
+        mirror.resolve(&src).unwrap().path_commit.sha
+    };
+    // A file added by the root commit and never changed since.
+    assert_eq!(
+        path_commit("apps/web/deployment.yaml", main()),
+        origin.first
+    );
+    assert_eq!(path_commit("README.md", main()), docs);
+    assert_eq!(
+        path_commit("", main()),
+        docs,
+        "the root changes with every commit"
+    );
+    let tag = source(&url, Revision::tag("v1").unwrap(), "apps/web", Auth::None);
+    let tagged = clone(&cache.path().join("tag"), &tag).unwrap();
+    assert_eq!(tagged.resolve(&tag).unwrap().path_commit.sha, origin.first);
+
+    // Later rounds walk from the last answer: a push to the path moves it, one elsewhere not.
+    let config = origin.push_change("apps/web/configmap.yaml", "kind: ConfigMap\n", "config");
+    let more_docs = origin.push_change("README.md", "# app v3\n", "more docs");
+    let update = mirror
+        .update(&web, &CancelToken::new(), &mut |_| {})
+        .unwrap();
+    assert_eq!(update.snapshot.commit.sha, more_docs);
+    assert_eq!(update.snapshot.path_commit.sha, config);
+    // The same answer from a fresh cache, which walks the whole way.
+    let fresh = clone(&cache.path().join("fresh"), &web).unwrap();
+    assert_eq!(fresh.resolve(&web).unwrap().path_commit.sha, config);
+}
+
+// ---- credentials stay with their server ----------------------------------------------------
+
+fn token_auth() -> Auth {
+    Auth::token(Secret::new(TOKEN))
+}
+
+fn password_auth() -> Auth {
+    Auth::UserPassword {
+        username: USER.into(),
+        password: Secret::new(PASSWORD),
+    }
+}
+
+#[test]
+fn a_redirect_to_another_host_gets_no_credentials() {
+    // 127.0.0.2 is another host as far as HTTP goes, and still this machine.
+    let elsewhere = HttpStub::start(IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2)), |_| {
+        "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"git\"".into()
+    });
+    let location = format!(
+        "HTTP/1.1 302 Found\r\nLocation: {}",
+        elsewhere.url("/stolen.git/info/refs?service=git-upload-pack")
+    );
+    let redirecting = HttpStub::start(IpAddr::V4(Ipv4Addr::LOCALHOST), {
+        let location = location.clone();
+        move |_| location.clone()
+    });
+    // Asks for credentials first and redirects once it has them.
+    let redirecting_after_auth = HttpStub::start(IpAddr::V4(Ipv4Addr::LOCALHOST), move |r| {
+        if r.header("authorization").is_some() {
+            location.clone()
+        } else {
+            "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"git\"".into()
+        }
+    });
+    let origin = Origin::new();
+    let cache = TempDir::new().unwrap();
+    let good = source(
+        &origin.bare().display().to_string(),
+        Revision::branch("main").unwrap(),
+        "",
+        Auth::None,
+    );
+    let servers = [
+        ("redirect", &redirecting),
+        ("redirect after auth", &redirecting_after_auth),
+    ];
+    for (i, (case, server)) in servers.into_iter().enumerate() {
+        for (j, auth) in [token_auth(), password_auth()].into_iter().enumerate() {
+            let src = source(
+                &server.url("/r.git"),
+                Revision::branch("main").unwrap(),
+                "",
+                auth,
+            );
+            let err = clone(&cache.path().join(format!("c{i}{j}")), &src).unwrap_err();
+            eprintln!("{case}: {err}");
+            let leaked = elsewhere
+                .requests()
+                .into_iter()
+                .any(|r| r.header("authorization").is_some());
+            assert!(!leaked, "{case}: credentials reached the other host");
+            assert_eq!(err.kind(), ErrorKind::Redirected, "{case}: {err}");
+            let shown = err.to_string();
+            assert!(shown.contains("127.0.0.2"), "{shown}");
+            assert!(shown.contains("does not send credentials"), "{shown}");
+            assert!(
+                !shown.contains(TOKEN) && !shown.contains(PASSWORD),
+                "{shown}"
+            );
+
+            // The remote check of an existing cache refuses the same way.
+            let dir = cache.path().join(format!("m{i}{j}"));
+            clone(&dir, &good).unwrap();
+            let mirror = Mirror::open(&dir, &src).unwrap();
+            let err = mirror.check_remote(&src, &CancelToken::new()).unwrap_err();
+            assert_eq!(
+                err.kind(),
+                ErrorKind::Redirected,
+                "{case} (ls-remote): {err}"
+            );
+        }
+    }
+    let leaked: Vec<_> = elsewhere
+        .requests()
+        .into_iter()
+        .filter(|r| r.header("authorization").is_some())
+        .collect();
+    assert!(
+        leaked.is_empty(),
+        "credentials reached the other host: {leaked:#?}"
+    );
+    assert!(
+        redirecting_after_auth
+            .requests()
+            .iter()
+            .any(|r| r.header("authorization").is_some()),
+        "the configured server was asked with credentials (the test exercises the replay)"
+    );
+
+    // Without credentials the redirect is followed, as git does; when the other host then
+    // asks for credentials, the callback sees its URL and refuses.
+    let public = source(
+        &redirecting.url("/r.git"),
+        Revision::branch("main").unwrap(),
+        "",
+        Auth::None,
+    );
+    let before = elsewhere.requests().len();
+    let err = clone(&cache.path().join("public"), &public).unwrap_err();
+    assert!(
+        elsewhere.requests().len() > before,
+        "the redirect was not followed"
+    );
+    assert_eq!(err.kind(), ErrorKind::Redirected, "{err}");
+    assert!(err.to_string().contains("127.0.0.2"), "{err}");
+}
+
 // ---- polling -------------------------------------------------------------------------------
 
 /// Waits for the first event matching `pred`, at most `within`; panics with what came instead.
@@ -834,14 +1003,17 @@ async fn a_failing_repository_backs_off_and_recovers_without_stopping_others() {
     };
     assert_eq!((repo.as_str(), attempt), ("flaky", 1));
     assert_eq!(error.kind(), ErrorKind::NotFound, "{error}");
-    assert_eq!(retry_in, interval);
+    // Only the user can bring a missing repository back: the longest wait at once, ±20 %.
+    let longest = Duration::from_secs(600);
+    let jittered = |d: Duration| d >= longest.mul_f64(0.8) && d <= longest.mul_f64(1.2);
+    assert!(jittered(retry_in), "{retry_in:?}");
     poller.poll_now("flaky");
     let failed = wait_for(&mut rx, SLACK, "a second failure", |e| {
         matches!(e, PollEvent::PollFailed { .. })
     })
     .await;
     assert!(
-        matches!(failed, PollEvent::PollFailed { attempt: 2, retry_in, .. } if retry_in == interval * 2),
+        matches!(failed, PollEvent::PollFailed { attempt: 2, retry_in, .. } if jittered(retry_in)),
         "{failed:?}"
     );
     assert_eq!(

@@ -68,8 +68,55 @@ pub enum Error {
         url: String,
         detail: String,
     },
+    #[error(
+        "{op} {url} failed: the server did not answer within {secs} s; check that the server is up and reachable from this machine — Shipdeck retries on its own"
+    )]
+    Timeout {
+        op: Operation,
+        url: String,
+        secs: u64,
+    },
+    #[error(
+        "{op} {url} failed: the server redirected to another host ({host}); Shipdeck does not send credentials there. If the repository moved, enter its new URL in the repository settings"
+    )]
+    Redirected {
+        op: Operation,
+        url: String,
+        host: String,
+    },
     #[error("{op} {url} was cancelled; nothing was changed")]
     Cancelled { op: Operation, url: String },
+    /// A tree entry that could write outside the export, into a `.git` directory, or that no
+    /// file system can hold. `path` is escaped, since it may hold control characters.
+    #[error(
+        "the repository contains an unsafe path `{path}` at commit {short_sha} ({reason}); Shipdeck refused to export it. Rename or remove it in the repository and push a new commit"
+    )]
+    UnsafePath {
+        path: String,
+        short_sha: String,
+        reason: &'static str,
+    },
+    #[error(
+        "`{path}` at commit {short_sha} is {size} bytes, more than the {limit} bytes Shipdeck exports for one file; Shipdeck refused to export it. Keep large files out of the manifests repository"
+    )]
+    FileTooLarge {
+        path: String,
+        short_sha: String,
+        size: u64,
+        limit: u64,
+    },
+    #[error(
+        "the files at commit {short_sha} add up to more than {limit} bytes (reached at `{path}`), the most Shipdeck exports at once; Shipdeck refused to export them. Keep large files out of the manifests repository"
+    )]
+    ExportTooLarge {
+        path: String,
+        short_sha: String,
+        limit: u64,
+    },
+    #[error(
+        "commit {short_sha} holds more than {limit} files and directories, the most Shipdeck exports at once; Shipdeck refused to export them. Split the repository, or keep generated files out of it"
+    )]
+    TooManyFiles { short_sha: String, limit: u64 },
     #[error(
         "`{path}` does not exist at {revision} (commit {short_sha}); check the path in the repository settings, or push it to the repository"
     )]
@@ -101,22 +148,43 @@ pub enum ErrorKind {
     NotFound,
     Unreachable,
     Untrusted,
+    /// The server accepted the connection but did not answer in time.
+    Timeout,
+    /// The server redirected to another host; nothing was sent there.
+    Redirected,
     Cancelled,
     PathMissing,
+    /// The commit holds a path Shipdeck refuses to write.
+    UnsafePath,
+    /// A file, or the export as a whole, is over its size or count limit.
+    TooLarge,
     Cache,
     Write,
     Other,
 }
 
 impl ErrorKind {
+    /// See [`Error::needs_user_fix`]. A missing path is not among these: pushing it is the
+    /// usual fix, and the next round should see it soon.
+    pub fn needs_user_fix(self) -> bool {
+        matches!(
+            self,
+            ErrorKind::AuthFailed | ErrorKind::NotFound | ErrorKind::Redirected
+        )
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             ErrorKind::AuthFailed => "git.auth_failed",
             ErrorKind::NotFound => "git.not_found",
             ErrorKind::Unreachable => "git.unreachable",
             ErrorKind::Untrusted => "git.untrusted",
+            ErrorKind::Timeout => "git.timeout",
+            ErrorKind::Redirected => "git.redirected",
             ErrorKind::Cancelled => "git.cancelled",
             ErrorKind::PathMissing => "git.path_missing",
+            ErrorKind::UnsafePath => "git.unsafe_path",
+            ErrorKind::TooLarge => "git.too_large",
             ErrorKind::Cache => "git.cache",
             ErrorKind::Write => "git.write",
             ErrorKind::Other => "git.other",
@@ -131,8 +199,14 @@ impl Error {
             Error::NotFound { .. } => ErrorKind::NotFound,
             Error::Unreachable { .. } => ErrorKind::Unreachable,
             Error::Untrusted { .. } => ErrorKind::Untrusted,
+            Error::Timeout { .. } => ErrorKind::Timeout,
+            Error::Redirected { .. } => ErrorKind::Redirected,
             Error::Cancelled { .. } => ErrorKind::Cancelled,
             Error::PathMissing { .. } => ErrorKind::PathMissing,
+            Error::UnsafePath { .. } => ErrorKind::UnsafePath,
+            Error::FileTooLarge { .. }
+            | Error::ExportTooLarge { .. }
+            | Error::TooManyFiles { .. } => ErrorKind::TooLarge,
             Error::Cache { .. } => ErrorKind::Cache,
             Error::Write { .. } => ErrorKind::Write,
             Error::Other { .. } => ErrorKind::Other,
@@ -141,7 +215,17 @@ impl Error {
 
     /// Whether retrying later may help (the poller backs off on these and keeps going).
     pub fn is_transient(&self) -> bool {
-        matches!(self.kind(), ErrorKind::Unreachable | ErrorKind::Other)
+        matches!(
+            self.kind(),
+            ErrorKind::Unreachable | ErrorKind::Timeout | ErrorKind::Other
+        )
+    }
+
+    /// Whether only the user can fix this (credentials, URL, repository or revision name), so
+    /// retrying at the normal rate would only load the server: the poller waits the longest
+    /// backoff at once.
+    pub fn needs_user_fix(&self) -> bool {
+        self.kind().needs_user_fix()
     }
 
     pub(crate) fn cache(path: impl Into<PathBuf>, detail: impl fmt::Display) -> Self {
@@ -160,6 +244,9 @@ pub(crate) struct CallFacts {
     pub credentials_rejected: bool,
     /// The server wanted credentials and none (or none of the right type) were configured.
     pub credentials_missing: Option<String>,
+    /// libgit2 asked for credentials for another server than the configured one (after a
+    /// redirect); none were given. Holds that server's host.
+    pub redirected_to: Option<String>,
     pub auth_hint: &'static str,
 }
 
@@ -181,6 +268,23 @@ pub(crate) fn classify(
 
     if facts.cancelled {
         return Error::Cancelled { op, url };
+    }
+    if let Some(host) = &facts.redirected_to {
+        return Error::Redirected {
+            op,
+            url,
+            host: host.clone(),
+        };
+    }
+    // libgit2 refuses an off-site redirect (see `remote::redirect_policy`) with "cannot
+    // redirect from 'A' to 'B'".
+    let redirect_target = err.message().rsplit('\'').nth(1);
+    if let (true, Some(to)) = (msg.contains("cannot redirect from"), redirect_target) {
+        return Error::Redirected {
+            op,
+            url,
+            host: to.to_string(),
+        };
     }
     if let Some(why) = &facts.credentials_missing {
         return Error::AuthFailed {
@@ -223,6 +327,19 @@ pub(crate) fn classify(
         ])
     {
         return Error::Untrusted { op, url, detail };
+    }
+    let timed_out = err.code() == Code::Timeout || has(&["timed out", "timeout"]);
+    if let (true, Some(limits)) = (timed_out, super::network::timeouts()) {
+        let limit = if has(&["connect"]) {
+            limits.connect
+        } else {
+            limits.read
+        };
+        return Error::Timeout {
+            op,
+            url,
+            secs: limit.as_secs().max(1),
+        };
     }
     if has(&[
         "failed to connect",
@@ -367,5 +484,48 @@ mod tests {
             ErrorKind::AuthFailed
         );
         assert_eq!(kind("something odd"), ErrorKind::Other);
+    }
+
+    #[test]
+    fn timeouts_and_refused_redirects_are_classified() {
+        super::super::network::ensure_timeouts();
+        let classify = |code, msg: &str| {
+            let err = git2::Error::new(code, git2::ErrorClass::Net, msg);
+            classify(
+                Operation::Fetch,
+                "u",
+                &err,
+                &CallFacts::default(),
+                &[],
+                None,
+            )
+        };
+        let read = classify(
+            git2::ErrorCode::Timeout,
+            "could not read from socket: timed out",
+        );
+        assert_eq!(read.kind(), ErrorKind::Timeout);
+        assert!(
+            read.to_string().contains("did not answer within 30 s"),
+            "{read}"
+        );
+        let connect = classify(
+            git2::ErrorCode::GenericError,
+            "failed to connect to h: Operation timed out",
+        );
+        assert!(connect.to_string().contains("within 10 s"), "{connect}");
+        let redirect = classify(
+            git2::ErrorCode::GenericError,
+            "cannot redirect from '127.0.0.1' to 'evil.example'",
+        );
+        assert_eq!(
+            redirect,
+            Error::Redirected {
+                op: Operation::Fetch,
+                url: "u".into(),
+                host: "evil.example".into()
+            }
+        );
+        assert!(redirect.needs_user_fix() && !redirect.is_transient());
     }
 }

@@ -11,15 +11,20 @@
 //! it is inert and safe to delete.
 
 use super::error::{Error, Operation, Result};
+use super::history::PathHistory;
 use super::progress::{CancelToken, Progress};
-use super::remote::{Call, REMOTE};
+use super::remote::{Call, REMOTE, redirect_config};
 use super::spec::{Revision, Source};
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 pub struct Mirror {
     pub(crate) repo: git2::Repository,
     dir: PathBuf,
+    /// Per tracked path, what the last [`Mirror::resolve`] found (see [`super::history`]).
+    pub(crate) path_history: RefCell<HashMap<String, PathHistory>>,
 }
 
 impl std::fmt::Debug for Mirror {
@@ -69,9 +74,11 @@ impl Mirror {
             };
             updated.map_err(|e| Error::cache(dir, e.message()))?;
         }
+        set_redirect_config(&repo, source).map_err(|e| Error::cache(dir, e.message()))?;
         Ok(Self {
             repo,
             dir: dir.to_path_buf(),
+            path_history: RefCell::default(),
         })
     }
 
@@ -108,6 +115,8 @@ impl Mirror {
             let mut remote = repo
                 .remote(REMOTE, source.url().as_str())
                 .map_err(|e| Error::cache(partial.path(), e.message()))?;
+            set_redirect_config(&repo, source)
+                .map_err(|e| Error::cache(partial.path(), e.message()))?;
             let call = Call::new(source, cancel);
             call.fetch(
                 &mut remote,
@@ -121,6 +130,7 @@ impl Mirror {
             let cloned = Mirror {
                 repo,
                 dir: partial.path().to_path_buf(),
+                path_history: RefCell::default(),
             };
             if let Err(e) = cloned.find_commit(source.revision()) {
                 return Err(Error::NotFound {
@@ -244,6 +254,17 @@ impl Mirror {
             .find_remote(REMOTE)
             .map_err(|e| Error::cache(&self.dir, e.message()))
     }
+}
+
+/// Keeps the cache's `http.followRedirects` in step with the source's auth (see
+/// [`redirect_config`]); written only when it differs, since it runs on every open.
+fn set_redirect_config(repo: &git2::Repository, source: &Source) -> Result<(), git2::Error> {
+    let wanted = redirect_config(source.auth());
+    let mut config = repo.config()?.open_level(git2::ConfigLevel::Local)?;
+    if config.get_string("http.followRedirects").ok().as_deref() != Some(wanted) {
+        config.set_str("http.followRedirects", wanted)?;
+    }
+    Ok(())
 }
 
 /// What to fetch for a revision. Branches and tags fetch only their own ref, so a repository

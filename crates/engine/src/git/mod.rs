@@ -5,8 +5,11 @@
 //!   from user input.
 //! - [`Mirror`]: the bare cache of one repository; atomic, cancellable clone and fetch with
 //!   progress, and a cheap `ls-remote` check before fetching.
-//! - [`Snapshot`]: the revision resolved to a commit, its metadata, and the files under the
-//!   path (listed, read, or exported to a directory).
+//! - [`Snapshot`]: the revision resolved to a commit, its metadata, the last commit that
+//!   changed the path, and the files under the path (listed or read).
+//! - [`Mirror::export_tree`]: the whole tree at the commit written to a directory for
+//!   kustomize and Helm, refusing hostile names and oversized trees ([`ExportLimits`]).
+//! - [`init_network_timeouts`]: libgit2's connect and read timeouts, set once at start-up.
 //! - [`Poller`]: one tokio task per repository that keeps the cache current and sends
 //!   [`PollEvent`]s.
 //!
@@ -23,7 +26,10 @@
 //! cannot set safely while other tests run.
 
 mod error;
+mod export;
+mod history;
 mod mirror;
+mod network;
 mod poller;
 mod progress;
 mod remote;
@@ -31,7 +37,10 @@ mod snapshot;
 pub mod spec;
 
 pub use error::{Error, ErrorKind, Operation, Result};
+pub use export::ExportLimits;
+pub use history::MAX_PATH_HISTORY;
 pub use mirror::{Mirror, RemoteState, Update};
+pub use network::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, init_network_timeouts};
 pub use poller::{PollConfig, PollEvent, Poller, RepoId};
 pub use progress::{CancelToken, Progress, throttled};
 pub use snapshot::{FileEntry, Snapshot};

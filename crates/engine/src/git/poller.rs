@@ -9,14 +9,20 @@
 //! - [`PollEvent::RevisionChanged`] on the first successful round (`old: None`) and whenever
 //!   the resolved commit differs from the previous round's;
 //! - [`PollEvent::Checked`] after every successful round, so the UI can show "checked 10 s ago";
-//! - [`PollEvent::PollFailed`] after each failed round, with the delay before the next one:
-//!   the interval doubled per consecutive failure, capped at [`PollConfig::max_backoff`];
+//! - [`PollEvent::PollFailed`] after each failed round, with the delay before the next one
+//!   ([`PollConfig::retry_delay`]): the interval doubled per consecutive failure, capped at
+//!   [`PollConfig::max_backoff`]; straight to the cap when only the user can fix the cause
+//!   (authentication, a missing repository or ref, a redirect: [`ErrorKind::needs_user_fix`]),
+//!   since the message already says what to fix and retrying sooner only loads the server;
 //! - [`PollEvent::Recovered`] on the first success after failures, before the other events.
+//!
+//! Every wait, after a success too, is spread by ±[`JITTER`] so that repositories watched
+//! together, or many users behind one forge, do not poll in lockstep.
 //!
 //! A task stops when it is unwatched, when the [`Poller`] is dropped, or when the event
 //! receiver is dropped. A git2 call in flight is cancelled through its [`CancelToken`].
 
-use super::error::{Error, Operation};
+use super::error::{Error, ErrorKind, Operation};
 use super::mirror::{Mirror, Update};
 use super::progress::{CancelToken, Progress, throttled};
 use super::snapshot::Snapshot;
@@ -71,13 +77,68 @@ impl PollConfig {
         self.max_backoff
     }
 
-    /// The wait after `failures` consecutive failures (1 = the first).
+    /// The wait after `failures` consecutive transient failures (1 = the first), before
+    /// jitter: the interval doubled per failure, capped at the maximum backoff.
     pub fn backoff(&self, failures: u32) -> Duration {
         let factor = 1u32 << failures.saturating_sub(1).min(16);
         self.interval
             .saturating_mul(factor)
             .min(self.max_backoff.max(self.interval))
     }
+
+    /// The wait after `failures` consecutive failures, the last of class `kind`: the
+    /// [`backoff`](Self::backoff) for transient causes, the maximum at once when only the user
+    /// can fix it, then spread by `jitter` (see [`jittered`]). Pure: the poller passes a random
+    /// `jitter`, tests a fixed one.
+    pub fn retry_delay(&self, failures: u32, kind: ErrorKind, jitter: f64) -> Duration {
+        let base = if kind.needs_user_fix() {
+            self.max_backoff.max(self.interval)
+        } else {
+            self.backoff(failures)
+        };
+        jittered(base, jitter)
+    }
+
+    /// The wait after a successful round: the interval spread by `jitter`.
+    pub fn next_poll(&self, jitter: f64) -> Duration {
+        jittered(self.interval, jitter)
+    }
+}
+
+/// How far a wait is spread: ±20 %.
+pub const JITTER: f64 = 0.2;
+
+/// `base` scaled by `1 + jitter × JITTER`, with `jitter` clamped to −1.0 ..= 1.0 (so 0.8 to
+/// 1.2 times `base`), in whole milliseconds.
+pub fn jittered(base: Duration, jitter: f64) -> Duration {
+    let factor = 1.0 + JITTER * jitter.clamp(-1.0, 1.0);
+    let millis = (base.as_secs_f64() * factor * 1000.0).round();
+    if millis.is_finite() && millis < u64::MAX as f64 {
+        Duration::from_millis(millis as u64)
+    } else {
+        base
+    }
+}
+
+/// A number in −1.0 ..< 1.0 for [`jittered`]. xorshift64* seeded from the clock and the
+/// process id: spreading polls needs no quality randomness, and no new dependency.
+fn random_jitter() -> f64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static STATE: AtomicU64 = AtomicU64::new(0);
+    let mut x = STATE.load(Ordering::Relaxed);
+    if x == 0 {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64);
+        x = (nanos ^ (u64::from(std::process::id()) << 32)) | 1;
+    }
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    // A lost update between two threads only repeats a value: harmless here.
+    STATE.store(x, Ordering::Relaxed);
+    let bits = x.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11; // 53 random bits
+    (bits as f64 / (1u64 << 53) as f64) * 2.0 - 1.0
 }
 
 // A few events per repository and interval: boxing the large variant would cost readability
@@ -269,11 +330,13 @@ impl Task {
                         fetched: update.fetched,
                         sha,
                     });
-                    self.config.interval
+                    self.config.next_poll(random_jitter())
                 }
                 Err(error) => {
                     failures += 1;
-                    let retry_in = self.config.backoff(failures);
+                    let retry_in = self
+                        .config
+                        .retry_delay(failures, error.kind(), random_jitter());
                     tracing::warn!(repo = %self.id, attempt = failures, ?retry_in, "polling failed: {error}");
                     events.push(PollEvent::PollFailed {
                         repo: self.id.clone(),
@@ -350,5 +413,79 @@ fn blocking_round(
             (Some(mirror), Ok(update))
         }
         Err(e) => (None, Err(e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> PollConfig {
+        PollConfig::default()
+            .interval(Duration::from_secs(10))
+            .max_backoff(Duration::from_secs(300))
+    }
+
+    #[test]
+    fn transient_failures_double_up_to_the_cap() {
+        let delays: Vec<u64> = (1..=7)
+            .map(|n| {
+                config()
+                    .retry_delay(n, ErrorKind::Unreachable, 0.0)
+                    .as_secs()
+            })
+            .collect();
+        assert_eq!(delays, [10, 20, 40, 80, 160, 300, 300]);
+        assert_eq!(
+            config().retry_delay(1, ErrorKind::Timeout, 0.0),
+            Duration::from_secs(10)
+        );
+    }
+
+    #[test]
+    fn failures_only_the_user_can_fix_wait_the_longest_at_once() {
+        for kind in [
+            ErrorKind::AuthFailed,
+            ErrorKind::NotFound,
+            ErrorKind::Redirected,
+        ] {
+            assert_eq!(
+                config().retry_delay(1, kind, 0.0),
+                Duration::from_secs(300),
+                "{kind:?}"
+            );
+        }
+        // A missing path is usually fixed by a push: retried at the normal rate.
+        assert_eq!(
+            config().retry_delay(1, ErrorKind::PathMissing, 0.0),
+            Duration::from_secs(10)
+        );
+    }
+
+    #[test]
+    fn jitter_spreads_every_delay_by_at_most_a_fifth() {
+        let c = config();
+        assert_eq!(c.next_poll(1.0), Duration::from_secs(12));
+        assert_eq!(c.next_poll(-1.0), Duration::from_secs(8));
+        assert_eq!(c.next_poll(7.0), Duration::from_secs(12), "clamped");
+        assert_eq!(
+            c.retry_delay(1, ErrorKind::AuthFailed, -0.5),
+            Duration::from_secs(270)
+        );
+        assert_eq!(
+            c.retry_delay(2, ErrorKind::Unreachable, 0.5),
+            Duration::from_secs(22)
+        );
+    }
+
+    #[test]
+    fn random_jitter_stays_in_range_and_varies() {
+        let values: Vec<f64> = (0..1000).map(|_| random_jitter()).collect();
+        assert!(values.iter().all(|v| (-1.0..1.0).contains(v)), "{values:?}");
+        let positive = values.iter().filter(|v| **v > 0.0).count();
+        assert!(
+            (300..700).contains(&positive),
+            "{positive} of 1000 positive"
+        );
     }
 }

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
+use tokio::sync::Notify;
 
 /// A snapshot of a clone or fetch, as git2's indexer reports it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -54,9 +55,19 @@ pub fn throttled(every: Duration, mut report: impl FnMut(&Progress)) -> impl FnM
 ///
 /// git2 has no cancel call of its own: the operation stops at the next callback that sees the
 /// token set (transfer progress, server messages, credentials, certificate check), which for a
-/// transfer is at most one network read away.
+/// transfer is at most one network read away. While libgit2 waits on a silent server it calls
+/// nothing, so the blocking call returns only at the read timeout (see
+/// [`init_network_timeouts`](super::init_network_timeouts)), as cancelled. An async caller
+/// need not wait for that: it can race the blocking job against [`CancelToken::cancelled`]
+/// and return at once, leaving the job to end on its own.
 #[derive(Debug, Clone, Default)]
-pub struct CancelToken(Arc<AtomicBool>);
+pub struct CancelToken(Arc<Shared>);
+
+#[derive(Debug, Default)]
+struct Shared {
+    cancelled: AtomicBool,
+    notify: Notify,
+}
 
 impl CancelToken {
     pub fn new() -> Self {
@@ -64,11 +75,24 @@ impl CancelToken {
     }
 
     pub fn cancel(&self) {
-        self.0.store(true, Ordering::SeqCst);
+        self.0.cancelled.store(true, Ordering::SeqCst);
+        self.0.notify.notify_waiters();
     }
 
     pub fn is_cancelled(&self) -> bool {
-        self.0.load(Ordering::SeqCst)
+        self.0.cancelled.load(Ordering::SeqCst)
+    }
+
+    /// Completes when the token is cancelled (at once if it already is). For `select!`
+    /// against a blocking git2 job, so that Cancel returns at once.
+    pub async fn cancelled(&self) {
+        let mut notified = std::pin::pin!(self.0.notify.notified());
+        // Registered before the check, so a cancel between the two is not missed.
+        notified.as_mut().enable();
+        if self.is_cancelled() {
+            return;
+        }
+        notified.await;
     }
 }
 
@@ -96,6 +120,29 @@ mod tests {
             }
         }
         assert_eq!(seen, [1, 100]);
+    }
+
+    #[tokio::test]
+    async fn cancelled_completes_when_cancelled_from_another_thread() {
+        let token = CancelToken::new();
+        let waiter = tokio::spawn({
+            let token = token.clone();
+            async move { token.cancelled().await }
+        });
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert!(!waiter.is_finished(), "completed before the cancel");
+        let canceller = token.clone();
+        std::thread::spawn(move || canceller.cancel())
+            .join()
+            .unwrap();
+        tokio::time::timeout(Duration::from_secs(5), waiter)
+            .await
+            .expect("cancelled() did not complete after cancel()")
+            .unwrap();
+        // Already cancelled: completes at once.
+        tokio::time::timeout(Duration::from_millis(100), token.cancelled())
+            .await
+            .expect("cancelled() waits although the token is cancelled");
     }
 
     #[test]

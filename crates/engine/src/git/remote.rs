@@ -5,6 +5,15 @@
 //! forever if the callback keeps answering. [`Call`] counts the answers and fails the second
 //! one, so a wrong password costs one round trip and classifies as an auth failure instead of
 //! a hang or a "too many redirects" error.
+//!
+//! Credentials go only to the configured server, by two guards, each enough on its own with
+//! libgit2 1.9: the credentials callback refuses a URL whose host (or scheme) differs from the
+//! configured one (`RepoUrl::same_server`), which is where libgit2 asks after following a
+//! redirect; and when the source carries a token or password, off-site redirects are not
+//! followed at all ([`redirect_policy`]), so the other host gets no request. The second guard
+//! does not depend on which URL a libgit2 version hands the callback (older ones passed the
+//! configured URL). Both are classified as [`Error::Redirected`]. A public repository still
+//! follows a redirect on the first request, as git does.
 
 use super::error::{CallFacts, Error, Operation, classify};
 use super::progress::{CancelToken, Progress};
@@ -30,6 +39,7 @@ pub(crate) struct Call<'a> {
     answers: Cell<u32>,
     rejected: Cell<bool>,
     missing: RefCell<Option<String>>,
+    redirected_to: RefCell<Option<String>>,
 }
 
 impl<'a> Call<'a> {
@@ -40,6 +50,7 @@ impl<'a> Call<'a> {
             answers: Cell::new(0),
             rejected: Cell::new(false),
             missing: RefCell::new(None),
+            redirected_to: RefCell::new(None),
         }
     }
 
@@ -51,8 +62,8 @@ impl<'a> Call<'a> {
     ) -> RemoteCallbacks<'cb> {
         let mut cbs = RemoteCallbacks::new();
         let cancel = self.cancel;
-        cbs.credentials(move |_url, user_from_url, allowed| {
-            self.credentials(user_from_url, allowed)
+        cbs.credentials(move |url, user_from_url, allowed| {
+            self.credentials(url, user_from_url, allowed)
         });
         cbs.transfer_progress(move |p| {
             progress(&Progress::from(p));
@@ -75,11 +86,20 @@ impl<'a> Call<'a> {
 
     fn credentials(
         &self,
+        url: &str,
         user_from_url: Option<&str>,
         allowed: CredentialType,
     ) -> Result<Cred, git2::Error> {
         if self.cancel.is_cancelled() {
             return Err(git2::Error::from_str("cancelled"));
+        }
+        if !self.source.url().same_server(url) {
+            let host = url
+                .split_once("://")
+                .map_or(url, |(_, rest)| rest.split('/').next().unwrap_or_default());
+            let host = super::spec::host_name(host.rsplit_once('@').map_or(host, |(_, h)| h));
+            *self.redirected_to.borrow_mut() = Some(host);
+            return Err(refused("credentials requested by another server"));
         }
         let ssh_user = user_from_url
             .or(self.source.url().username())
@@ -146,6 +166,7 @@ impl<'a> Call<'a> {
             cancelled: self.cancel.is_cancelled(),
             credentials_rejected: self.rejected.get(),
             credentials_missing: self.missing.borrow().clone(),
+            redirected_to: self.redirected_to.borrow().clone(),
             auth_hint: auth_hint(self.source.auth()),
         };
         classify(
@@ -199,6 +220,7 @@ impl<'a> Call<'a> {
             .remote_callbacks(self.callbacks(progress))
             .proxy_options(Self::proxy())
             .download_tags(git2::AutotagOption::None)
+            .follow_redirects(redirect_policy(self.source.auth()))
             // The cache is read through its refs only; FETCH_HEAD would be one more file to
             // write for nothing.
             .update_fetchhead(false);
@@ -213,10 +235,12 @@ impl<'a> Call<'a> {
         Ok(())
     }
 
-    /// Fails before touching libgit2 when cancelled, or when a local repository is missing:
+    /// Sets the network timeouts if nobody has yet. Then fails before touching libgit2 when
+    /// cancelled, or when a local repository is missing:
     /// libgit2 only recognises existing directories as local, and reports a missing one as an
     /// "unsupported URL protocol", which would send the user looking in the wrong place.
     fn precheck(&self, op: Operation) -> Result<(), Error> {
+        super::network::ensure_timeouts();
         if self.cancel.is_cancelled() {
             return Err(self.cancelled(op));
         }
@@ -241,6 +265,30 @@ impl<'a> Call<'a> {
             url: self.source.url().to_string(),
         }
     }
+}
+
+/// Which redirects libgit2 may follow: none to another host when credentials would be sent
+/// there (see the module comment); otherwise, as git, one on the first request.
+pub(crate) fn redirect_policy(auth: &Auth) -> git2::RemoteRedirect {
+    if carries_secret(auth) {
+        git2::RemoteRedirect::None
+    } else {
+        git2::RemoteRedirect::Initial
+    }
+}
+
+/// The same policy as git config, for `ls-remote`: git2's `connect_auth` takes no redirect
+/// option, and libgit2 then reads `http.followRedirects` from the repository.
+pub(crate) fn redirect_config(auth: &Auth) -> &'static str {
+    if carries_secret(auth) {
+        "false"
+    } else {
+        "initial"
+    }
+}
+
+fn carries_secret(auth: &Auth) -> bool {
+    matches!(auth, Auth::Token { .. } | Auth::UserPassword { .. })
 }
 
 fn refused(message: &str) -> git2::Error {

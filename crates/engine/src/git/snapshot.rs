@@ -1,24 +1,32 @@
 //! The tracked revision resolved to a commit, and the files under the tracked path at that
-//! commit, read from the cache without a working tree.
+//! commit, read from the cache without a working tree. Exporting to a directory is in
+//! [`export`](super::export).
 
 use super::error::{Error, Operation, Result};
+use super::export::ExportLimits;
 use super::mirror::Mirror;
 use super::spec::{RepoPath, Revision, Source};
 use crate::commit::summarize;
 use shipdeck_ipc::workspace::CommitSummary;
-use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The tracked path at one commit. Cheap to clone and to keep: files are read on demand through
 /// the [`Mirror`] it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Snapshot {
+    /// The commit the revision points at.
     pub commit: CommitSummary,
+    /// The last commit that changed the tracked path, as of `commit` (see
+    /// [`Mirror::resolve`]): what a deployment of this path really ships, and what lead time
+    /// is measured from. Equal to `commit` when that commit changed the path.
+    pub path_commit: CommitSummary,
     pub revision: Revision,
     pub path: RepoPath,
     /// The tree (a directory) or blob (a single file) at `path`.
-    entry: git2::Oid,
+    pub(crate) entry: git2::Oid,
     is_dir: bool,
+    /// The root tree of `commit`, for [`Mirror::export_tree`].
+    pub(crate) tree: git2::Oid,
 }
 
 /// A file under a snapshot's path.
@@ -40,12 +48,20 @@ impl Snapshot {
     pub fn same_files(&self, other: &Snapshot) -> bool {
         self.entry == other.entry && self.is_dir == other.is_dir
     }
+
+    /// Where the tracked path lies in a directory written by [`Mirror::export_tree`].
+    pub fn path_in(&self, export_root: &Path) -> PathBuf {
+        let mut path = export_root.to_path_buf();
+        path.extend(self.path.as_str().split('/').filter(|p| !p.is_empty()));
+        path
+    }
 }
 
 impl Mirror {
     /// Resolves the tracked revision in the cache (after [`Mirror::update`] or a fetch): a
     /// branch through its remote-tracking ref, a tag peeled to its commit, a SHA as is. Then
-    /// checks that the tracked path exists in that commit.
+    /// checks that the tracked path exists in that commit, and finds the last commit that
+    /// changed it (see the `history` module).
     pub fn resolve(&self, source: &Source) -> Result<Snapshot> {
         let revision = source.revision();
         let commit = self.find_commit(revision).map_err(|e| Error::NotFound {
@@ -55,15 +71,12 @@ impl Mirror {
             detail: e.message().into(),
         })?;
         let path = source.path();
+        let tree = commit
+            .tree()
+            .map_err(|e| Error::cache(self.dir(), e.message()))?;
         let (entry, is_dir) = if path.is_root() {
-            let tree = commit
-                .tree()
-                .map_err(|e| Error::cache(self.dir(), e.message()))?;
             (tree.id(), true)
         } else {
-            let tree = commit
-                .tree()
-                .map_err(|e| Error::cache(self.dir(), e.message()))?;
             match tree.get_path(Path::new(path.as_str())) {
                 Ok(entry) if entry.kind() == Some(git2::ObjectType::Tree) => (entry.id(), true),
                 Ok(entry) if entry.kind() == Some(git2::ObjectType::Blob) => (entry.id(), false),
@@ -76,12 +89,15 @@ impl Mirror {
                 }
             }
         };
+        let path_commit = self.path_commit(&commit, path, entry);
         Ok(Snapshot {
+            path_commit: summarize(&path_commit),
             commit: summarize(&commit),
             revision: revision.clone(),
             path: path.clone(),
             entry,
             is_dir,
+            tree: tree.id(),
         })
     }
 
@@ -94,25 +110,22 @@ impl Mirror {
 
     /// The regular files under the snapshot's path, sorted, with their sizes so callers can
     /// refuse oversized files before reading them. Symlinks and submodules are left out: a
-    /// link could point outside the tracked path, and submodules are not fetched.
+    /// link could point outside the tracked path, and submodules are not fetched. Fails with
+    /// [`Error::UnsafePath`] on a hostile entry name, and with [`Error::TooManyFiles`] past
+    /// the default entry limit (see [`ExportLimits`]).
     pub fn list_files(&self, snapshot: &Snapshot) -> Result<Vec<FileEntry>> {
-        let odb = self
-            .repo
-            .odb()
-            .map_err(|e| Error::cache(self.dir(), e.message()))?;
-        self.entries(snapshot)?
+        Ok(self
+            .entries(snapshot, &ExportLimits::listing())?
             .into_iter()
-            .map(|(path, id, _)| {
-                // The header alone gives the size without inflating the file.
-                let (size, _) = odb
-                    .read_header(id)
-                    .map_err(|e| Error::cache(self.dir(), e.message()))?;
-                Ok(FileEntry { path, size })
+            .map(|item| FileEntry {
+                path: item.path,
+                size: usize::try_from(item.size).unwrap_or(usize::MAX),
             })
-            .collect()
+            .collect())
     }
 
-    /// One file, by its path relative to the snapshot's path.
+    /// One file, by its path relative to the snapshot's path; refused past the default
+    /// per-file limit of [`ExportLimits`], checked before the file is inflated.
     pub fn read_file(&self, snapshot: &Snapshot, relative: &str) -> Result<Vec<u8>> {
         let missing = || Error::PathMissing {
             path: join(&snapshot.path, relative),
@@ -134,82 +147,21 @@ impl Mirror {
         } else {
             return Err(missing());
         };
+        let size = self.blob_size(blob_id)?;
+        let limit = ExportLimits::default().get_max_file_bytes();
+        if size > limit {
+            return Err(Error::FileTooLarge {
+                path: join(&snapshot.path, relative.as_str()),
+                short_sha: snapshot.commit.short_sha().into(),
+                size,
+                limit,
+            });
+        }
         let blob = self
             .repo
             .find_blob(blob_id)
             .map_err(|e| Error::cache(self.dir(), e.message()))?;
         Ok(blob.content().to_vec())
-    }
-
-    /// Writes the files under the snapshot's path into `dest`, which must not exist, for tools
-    /// that need a directory (`kustomize build`, `helm template`). Written into a sibling first
-    /// and renamed, so `dest` either holds the whole snapshot or does not exist. Executable bits
-    /// are kept; symlinks and submodules are skipped (see [`Mirror::list_files`]).
-    pub fn export(&self, snapshot: &Snapshot, dest: &Path) -> Result<()> {
-        let write_err = |path: &Path, e: std::io::Error| Error::Write {
-            path: path.to_path_buf(),
-            detail: e.to_string(),
-        };
-        if dest.exists() {
-            return Err(Error::Write {
-                path: dest.to_path_buf(),
-                detail: "it already exists; export into a new directory".into(),
-            });
-        }
-        let parent = dest
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        fs::create_dir_all(parent).map_err(|e| write_err(parent, e))?;
-        let name = dest
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "export".into());
-        let partial = tempfile::Builder::new()
-            .prefix(&format!(".{name}.partial-"))
-            .tempdir_in(parent)
-            .map_err(|e| write_err(parent, e))?;
-        for (path, id, executable) in self.entries(snapshot)? {
-            let blob = self
-                .repo
-                .find_blob(id)
-                .map_err(|e| Error::cache(self.dir(), e.message()))?;
-            let target = partial.path().join(&path);
-            if let Some(dir) = target.parent() {
-                fs::create_dir_all(dir).map_err(|e| write_err(dir, e))?;
-            }
-            fs::write(&target, blob.content()).map_err(|e| write_err(&target, e))?;
-            if executable {
-                set_executable(&target).map_err(|e| write_err(&target, e))?;
-            }
-        }
-        let built = partial.keep();
-        fs::rename(&built, dest).map_err(|e| {
-            let _ = fs::remove_dir_all(&built);
-            write_err(dest, e)
-        })
-    }
-
-    /// (relative path, blob id, executable) of every regular file under the snapshot, sorted.
-    fn entries(&self, snapshot: &Snapshot) -> Result<Vec<(String, git2::Oid, bool)>> {
-        if !snapshot.is_dir {
-            let name = file_name(&snapshot.path).to_string();
-            return Ok(vec![(name, snapshot.entry, false)]);
-        }
-        let tree = self.tree(snapshot.entry)?;
-        let mut found = Vec::new();
-        tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
-            let mode = entry.filemode();
-            let executable = mode == i32::from(git2::FileMode::BlobExecutable);
-            let regular = executable || mode == i32::from(git2::FileMode::Blob);
-            if let (true, Some(name)) = (regular, entry.name()) {
-                found.push((format!("{dir}{name}"), entry.id(), executable));
-            }
-            git2::TreeWalkResult::Ok
-        })
-        .map_err(|e| Error::cache(self.dir(), e.message()))?;
-        found.sort_by(|a, b| a.0.cmp(&b.0));
-        Ok(found)
     }
 
     fn tree(&self, id: git2::Oid) -> Result<git2::Tree<'_>> {
@@ -233,15 +185,4 @@ fn join(base: &RepoPath, relative: &str) -> String {
     } else {
         format!("{}/{}", base.as_str(), relative.trim_start_matches('/'))
     }
-}
-
-#[cfg(unix)]
-fn set_executable(path: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    fs::set_permissions(path, fs::Permissions::from_mode(0o755))
-}
-
-#[cfg(not(unix))]
-fn set_executable(_path: &Path) -> std::io::Result<()> {
-    Ok(())
 }

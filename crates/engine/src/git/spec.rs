@@ -25,10 +25,15 @@ pub enum Error {
         "the URL `{url}` has no repository path; add the path after the host, e.g. …/org/repo.git"
     )]
     MissingRepoPath { url: String },
+    /// Never echoes the URL: the part refused may be a secret.
     #[error(
-        "the URL contains a password; remove it from the URL and enter it as a token or password in the authentication settings so it is kept in the keyring"
+        "the URL contains a username, password or token; remove it from the URL and enter it in the username and token (or password) fields of the repository's authentication settings, which keep it in the OS keyring"
     )]
     CredentialsInUrl,
+    #[error(
+        "a token or password would travel unencrypted over http:// to {host}; use an https:// URL (plain http:// with credentials is allowed only to this machine: localhost, 127.0.0.0/8, ::1)"
+    )]
+    SecretOverPlainHttp { host: String },
     #[error("`{path}` is a relative path; enter the absolute path of the local repository")]
     RelativeLocalPath { path: String },
     #[error("the {kind} name is empty; enter the {kind} to track")]
@@ -97,6 +102,8 @@ pub struct RepoUrl {
     url: String,
     transport: Transport,
     username: Option<String>,
+    /// Lowercase, without port or IPv6 brackets; `None` for local paths.
+    host: Option<String>,
 }
 
 impl RepoUrl {
@@ -104,6 +111,11 @@ impl RepoUrl {
     /// `ssh://`, `git://`, `file://`, scp-like `[user@]host:path`, and absolute local paths.
     /// Relative paths are refused because a desktop app's working directory means nothing to
     /// the user.
+    ///
+    /// User info is refused in `http(s)://` and `git://` URLs, whatever it holds: a user part
+    /// is where people paste tokens (`https://TOKEN@host/…`), and a URL is shown, logged and
+    /// stored in `settings.toml`, so credentials belong in the keyring-backed fields instead.
+    /// SSH URLs keep their user (`git@host:…`, `ssh://git@host/…`), which is not a secret.
     pub fn parse(input: &str) -> Result<Self> {
         let url = input.trim();
         if url.is_empty() {
@@ -124,6 +136,7 @@ impl RepoUrl {
                         url: url.into(),
                         transport: Transport::Local,
                         username: None,
+                        host: None,
                     });
                 }
                 _ => {
@@ -138,10 +151,11 @@ impl RepoUrl {
                 None => (None, authority),
             };
             let username = match userinfo {
-                Some(info) if info.contains(':') => return Err(Error::CredentialsInUrl),
-                Some("") => None,
+                Some("") | None => None,
+                Some(info) if info.contains(':') || transport != Transport::Ssh => {
+                    return Err(Error::CredentialsInUrl);
+                }
                 Some(user) => Some(user.to_string()),
-                None => None,
             };
             if host.is_empty() || host.starts_with(':') {
                 return Err(Error::MissingHost { url: url.into() });
@@ -153,9 +167,21 @@ impl RepoUrl {
                 url: url.into(),
                 transport,
                 username,
+                host: Some(host_name(host)),
             });
         }
         if let Some((target, path)) = scp_like(url) {
+            // `user:password@host:path` reads as host `user` and path `password@host:path`;
+            // git would try to reach a host named after the user, with the password in the
+            // path.
+            let looks_like_password = path
+                .split(':')
+                .next()
+                .and_then(|p| p.split_once('@'))
+                .is_some_and(|(secret, _)| !secret.contains('/'));
+            if !target.contains('@') && looks_like_password {
+                return Err(Error::CredentialsInUrl);
+            }
             let (username, host) = match target.rsplit_once('@') {
                 Some((user, host)) => (Some(user.to_string()).filter(|u| !u.is_empty()), host),
                 None => (None, target),
@@ -170,6 +196,7 @@ impl RepoUrl {
                 url: url.into(),
                 transport: Transport::Ssh,
                 username,
+                host: Some(host_name(host)),
             });
         }
         if !Path::new(url).is_absolute() {
@@ -179,6 +206,7 @@ impl RepoUrl {
             url: url.into(),
             transport: Transport::Local,
             username: None,
+            host: None,
         })
     }
 
@@ -193,6 +221,63 @@ impl RepoUrl {
     /// The user named in the URL (`git@…`), which SSH uses before any default.
     pub fn username(&self) -> Option<&str> {
         self.username.as_deref()
+    }
+
+    /// The server's host name or address, lowercase, without port or brackets; `None` for a
+    /// local path.
+    pub fn host(&self) -> Option<&str> {
+        self.host.as_deref()
+    }
+
+    /// Whether the server is this machine: `localhost`, `127.0.0.0/8` or `::1`.
+    pub fn is_loopback(&self) -> bool {
+        self.host.as_deref().is_some_and(is_loopback_host)
+    }
+
+    /// Whether `other` (a URL libgit2 is about to send credentials to) names the same server:
+    /// the same host, and the same scheme or an upgrade from `http` to `https`. A URL that does
+    /// not parse is never the same server.
+    pub fn same_server(&self, other: &str) -> bool {
+        let Some((scheme, rest)) = other.split_once("://") else {
+            // scp-like: `[user@]host:path`.
+            return self.transport == Transport::Ssh
+                && scp_like(other).is_some_and(|(target, _)| {
+                    let host = target.rsplit_once('@').map_or(target, |(_, h)| h);
+                    self.host.as_deref() == Some(host_name(host).as_str())
+                });
+        };
+        let authority = &rest[..rest.find('/').unwrap_or(rest.len())];
+        let host = host_name(authority.rsplit_once('@').map_or(authority, |(_, h)| h));
+        let scheme_fits = matches!(
+            (self.transport, scheme.to_ascii_lowercase().as_str()),
+            (Transport::Http { tls: true }, "https")
+                | (Transport::Http { tls: false }, "http" | "https")
+                | (Transport::Ssh, "ssh" | "git+ssh" | "ssh+git")
+                | (Transport::Git, "git")
+        );
+        scheme_fits && self.host.as_deref() == Some(host.as_str())
+    }
+}
+
+/// `Host`, `host:443`, `[::1]:8080` → `host`, `host`, `::1`.
+pub(crate) fn host_name(host_port: &str) -> String {
+    let host = match host_port.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => host_port.split(':').next().unwrap_or_default(),
+    };
+    host.to_ascii_lowercase()
+}
+
+fn is_loopback_host(host: &str) -> bool {
+    if host.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    match host.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(v4)) => v4.is_loopback(),
+        Ok(std::net::IpAddr::V6(v6)) => {
+            v6.is_loopback() || v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }
+        Err(_) => false,
     }
 }
 
@@ -315,7 +400,7 @@ impl RepoPath {
                         path: input.trim().into(),
                     });
                 }
-                ".git" => {
+                part if part.eq_ignore_ascii_case(".git") => {
                     return Err(Error::PathIntoGitDir {
                         path: input.trim().into(),
                     });
@@ -502,9 +587,19 @@ pub struct Source {
 }
 
 impl Source {
-    /// Fails when the auth does not fit the URL's transport.
+    /// Fails when the auth does not fit the URL's transport, or when a token or password
+    /// would cross the network unencrypted (plain `http://` to another machine).
     pub fn new(spec: RepoSpec, auth: Auth) -> Result<Self> {
         auth.validate_for(spec.url.transport())?;
+        let carries_secret = matches!(auth, Auth::Token { .. } | Auth::UserPassword { .. });
+        if carries_secret
+            && spec.url.transport() == (Transport::Http { tls: false })
+            && !spec.url.is_loopback()
+        {
+            return Err(Error::SecretOverPlainHttp {
+                host: spec.url.host().unwrap_or_default().to_string(),
+            });
+        }
         Ok(Self {
             spec,
             auth,
@@ -619,6 +714,102 @@ mod tests {
     }
 
     #[test]
+    fn credentials_in_urls_are_refused_without_echoing_them() {
+        let refused = [
+            "https://me:hunter2@github.com/org/r.git",
+            "https://ghp_S3cretT0ken@github.com/org/r.git",
+            "https://oauth2:glpat-S3cret@gitlab.com/org/r.git",
+            "http://alice@127.0.0.1:8080/git/r.git",
+            "HTTPS://x-access-token:S3cret@host/r.git",
+            "git://S3cret@host/r.git",
+            "ssh://git:S3cret@host/r.git",
+            "me:S3cret@host:org/r.git",
+        ];
+        for url in refused {
+            let err = RepoUrl::parse(url).expect_err(url);
+            assert_eq!(err, Error::CredentialsInUrl, "{url}");
+            let shown = err.to_string();
+            assert!(
+                !shown.contains("S3cret") && !shown.contains("hunter2"),
+                "{shown}"
+            );
+            assert!(
+                shown.contains("username") && shown.contains("token"),
+                "{shown}"
+            );
+        }
+        assert!(RepoUrl::parse("host:org/r@2.git").is_ok());
+        // SSH users are not secrets.
+        for url in ["git@github.com:org/r.git", "ssh://git@host:2222/org/r.git"] {
+            assert_eq!(
+                RepoUrl::parse(url).unwrap().username(),
+                Some("git"),
+                "{url}"
+            );
+        }
+    }
+
+    #[test]
+    fn hosts_are_parsed_and_compared() {
+        let url = RepoUrl::parse("https://GitHub.com:443/org/r.git").unwrap();
+        assert_eq!(url.host(), Some("github.com"));
+        assert!(url.same_server("https://github.com/org/r.git"));
+        assert!(!url.same_server("https://evil.example/org/r.git"));
+        assert!(
+            !url.same_server("http://github.com/org/r.git"),
+            "no downgrade"
+        );
+        assert!(!url.same_server("not a url"));
+        let http = RepoUrl::parse("http://127.0.0.1:8080/r.git").unwrap();
+        assert!(http.same_server("https://127.0.0.1/r.git"), "upgrade");
+        assert!(!http.same_server("http://127.0.0.2:8080/r.git"));
+        let v6 = RepoUrl::parse("http://[::1]:8080/r.git").unwrap();
+        assert_eq!(v6.host(), Some("::1"));
+        assert!(v6.is_loopback());
+        let scp = RepoUrl::parse("git@github.com:org/r.git").unwrap();
+        assert!(scp.same_server("git@github.com:org/r.git"));
+        assert!(scp.same_server("ssh://git@github.com/org/r.git"));
+        assert!(!scp.same_server("git@gitlab.com:org/r.git"));
+        assert_eq!(RepoUrl::parse("/srv/r.git").unwrap().host(), None);
+    }
+
+    #[test]
+    fn secrets_over_plain_http_only_to_loopback() {
+        let main = || Revision::branch("main").unwrap();
+        let token = || Auth::token(Secret::new("t"));
+        let password = || Auth::UserPassword {
+            username: "u".into(),
+            password: Secret::new("p"),
+        };
+        for url in [
+            "http://git.example.com/r.git",
+            "http://10.0.0.5:3000/r.git",
+            "http://127.example.com/r.git",
+        ] {
+            for auth in [token(), password()] {
+                let err = Source::parse(url, main(), "", auth).unwrap_err();
+                assert!(
+                    matches!(err, Error::SecretOverPlainHttp { .. }),
+                    "{url}: {err}"
+                );
+                assert!(err.to_string().contains("https://"), "{err}");
+            }
+            assert!(Source::parse(url, main(), "", Auth::None).is_ok(), "{url}");
+        }
+        for url in [
+            "http://localhost:3000/r.git",
+            "http://LOCALHOST/r.git",
+            "http://127.0.0.1:8080/r.git",
+            "http://127.1.2.3/r.git",
+            "http://[::1]:8080/r.git",
+            "https://git.example.com/r.git",
+        ] {
+            assert!(Source::parse(url, main(), "", token()).is_ok(), "{url}");
+            assert!(Source::parse(url, main(), "", password()).is_ok(), "{url}");
+        }
+    }
+
+    #[test]
     fn revisions_are_validated() {
         assert_eq!(
             Revision::branch("main"),
@@ -667,6 +858,10 @@ mod tests {
         ));
         assert!(matches!(
             RepoPath::parse(".git/config"),
+            Err(Error::PathIntoGitDir { .. })
+        ));
+        assert!(matches!(
+            RepoPath::parse("apps/.GIT/hooks"),
             Err(Error::PathIntoGitDir { .. })
         ));
     }

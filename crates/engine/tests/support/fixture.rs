@@ -88,6 +88,13 @@ impl Origin {
         std::fs::set_permissions(self.work().join(path), perms).unwrap();
     }
 
+    /// Adds a symbolic link `link` pointing at `target` (as written, e.g. `../../etc/passwd`).
+    pub fn symlink(&self, target: &str, link: &str) {
+        let link = self.work().join(link);
+        std::fs::create_dir_all(link.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(target, link).unwrap();
+    }
+
     /// Commits everything in the work tree; returns the SHA.
     pub fn commit(&self, message: &str) -> String {
         git(&self.work(), &["add", "-A"], None);

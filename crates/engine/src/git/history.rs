@@ -1,0 +1,75 @@
+//! The last commit that changed a path: what a deployment of that path really ships, and the
+//! start of its lead time.
+
+use super::mirror::Mirror;
+use super::spec::RepoPath;
+use std::path::Path;
+
+/// The most commits walked back from the resolved one. A path untouched for longer is
+/// reported as changed by the oldest commit walked, which is late enough to be harmless for
+/// lead time and keeps a poll round bounded on huge histories.
+pub const MAX_PATH_HISTORY: usize = 10_000;
+
+/// What the last walk found for a path, so that the next round walks only the new commits.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PathHistory {
+    /// The commit the walk started from, and the path's tree or blob there.
+    pub from: git2::Oid,
+    pub entry: git2::Oid,
+    /// The answer: the last commit that changed the path, as of `from`.
+    pub changed_in: git2::Oid,
+}
+
+impl Mirror {
+    /// The newest commit, walking first parents back from `commit`, whose tree or blob at
+    /// `path` differs from its parent's (or that has no parent). `entry` is the path's id at
+    /// `commit`.
+    ///
+    /// First parents only: on a branch that merges feature branches, the merge commit is
+    /// where the change reached the branch, which is what a deployment follows. A missing
+    /// parent (a shallow cache) ends the walk as a root would. Bounded by
+    /// [`MAX_PATH_HISTORY`].
+    pub(crate) fn path_commit<'r>(
+        &'r self,
+        commit: &git2::Commit<'r>,
+        path: &RepoPath,
+        entry: git2::Oid,
+    ) -> git2::Commit<'r> {
+        let known = self.path_history.borrow().get(path.as_str()).copied();
+        let mut current = commit.clone();
+        for _ in 0..MAX_PATH_HISTORY {
+            // Every commit walked so far has the same entry as `commit`, so once the walk
+            // reaches the last round's start with that entry, the last answer holds.
+            let hit = known.filter(|k| k.from == current.id() && k.entry == entry);
+            if let Some(found) = hit.and_then(|k| self.repo.find_commit(k.changed_in).ok()) {
+                current = found;
+                break;
+            }
+            let Ok(parent) = current.parent(0) else {
+                break;
+            };
+            if self.entry_at(&parent, path) != Some(entry) {
+                break;
+            }
+            current = parent;
+        }
+        self.path_history.borrow_mut().insert(
+            path.as_str().to_string(),
+            PathHistory {
+                from: commit.id(),
+                entry,
+                changed_in: current.id(),
+            },
+        );
+        current
+    }
+
+    /// The tree or blob at `path` in `commit`, `None` when absent (or unreadable).
+    fn entry_at(&self, commit: &git2::Commit<'_>, path: &RepoPath) -> Option<git2::Oid> {
+        if path.is_root() {
+            return Some(commit.tree_id());
+        }
+        let tree = commit.tree().ok()?;
+        tree.get_path(Path::new(path.as_str())).ok().map(|e| e.id())
+    }
+}
