@@ -149,7 +149,11 @@ pub fn render_snapshot(
     }
     let options = crate::manifests::Options::new(namespace, release)
         .tools(crate::manifests::Tools::from_env());
-    match crate::manifests::render(&root, &options) {
+    // Called on a blocking thread of the runtime (see the monitor), so it may wait for the
+    // async render here.
+    let rendered =
+        tokio::runtime::Handle::current().block_on(crate::manifests::render(&root, "", &options));
+    match rendered {
         Ok(render) => RenderSummary {
             objects: render.objects.iter().map(|o| o.id.to_string()).collect(),
             errors: render.errors.iter().map(ToString::to_string).collect(),
