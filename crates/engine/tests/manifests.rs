@@ -569,7 +569,7 @@ mod helm_options {
         let options = with_helm().helm(
             HelmOptions::default()
                 .values_file("envs/prod-values.yaml")
-                .values("image:\n  tag: 2.0.1\n")
+                .values("image:\n  tag: 2.0.1\nenvironment: prod-eu\n")
                 .release_name("storefront"),
         );
         let render = manifests::render(&tree(), "charts/web", &options)
@@ -584,7 +584,10 @@ mod helm_options {
             container["image"], "example.com/shop/web:2.0.1",
             "inline values win over the chart's"
         );
-        assert_eq!(container["env"][0]["value"], "prod", "from the values file");
+        assert_eq!(
+            container["env"][0]["value"], "prod-eu",
+            "inline values win over the values file"
+        );
         let labels = &deployment["metadata"]["labels"];
         assert_eq!(
             labels["app.kubernetes.io/part-of"], "shop",
