@@ -71,7 +71,8 @@ impl Options {
     pub const DEFAULT_MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
     /// A whole application's output: larger than any one file may be.
     pub const DEFAULT_MAX_OUTPUT_BYTES: u64 = 64 * 1024 * 1024;
-    /// Kustomize with remote bases can be slow; Argo CD's default exec timeout is 90 s.
+    /// Argo CD's default exec timeout. Nothing is fetched, so a render that takes this long is
+    /// stuck, not slow.
     pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(90);
 
     /// Tools are looked up on `PATH` (see [`Options::tools`] and [`Tools::from_env`]).
