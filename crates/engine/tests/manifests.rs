@@ -1,20 +1,32 @@
 //! Rendering applications' manifests over the fixtures in `tests/fixtures/manifests`: plain
-//! directories, a kustomize overlay with a base, a Helm chart, and bad input of every kind.
+//! directories, kustomize overlays sharing a base, Helm charts with local dependencies and
+//! values, bad input of every kind, and external tools that hang or leave processes behind.
+//!
+//! A render reads an application's path inside a repository tree: most tests take the fixtures
+//! directory as the tree, some a single fixture, and a few a temporary directory.
 //!
 //! Kustomize and Helm tests use `SHIPDECK_KUSTOMIZE` / `SHIPDECK_HELM` (set by `cargo xtask
 //! test`, which installs pinned binaries), else `PATH`. Without the binary they fail: a skipped
 //! render test would look like a passing one.
 
 use shipdeck_engine::manifests::{
-    self, Error, FileError, Options, Problem, Render, RenderedObject, SourceKind, Tools,
+    self, Error, FileError, HelmError, HelmOptions, KustomizeError, Options, Problem, Render,
+    RenderedObject, SourceKind, ToolError, Tools,
 };
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/manifests")
+}
+
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/manifests")
-        .join(name)
+    fixtures().join(name)
+}
+
+/// Renders `app` inside the fixtures directory, taken as the repository tree.
+async fn render(app: &str, options: &Options) -> Result<Render, Error> {
+    manifests::render(&fixtures(), app, options).await
 }
 
 fn options() -> Options {
@@ -61,9 +73,9 @@ fn with_helm() -> Options {
 mod plain {
     use super::*;
 
-    #[test]
-    fn renders_every_object_in_path_order_with_the_default_namespace() {
-        let render = manifests::render(&fixture("plain"), &options()).unwrap();
+    #[tokio::test]
+    async fn renders_every_object_in_path_order_with_the_default_namespace() {
+        let render = render("plain", &options()).await.unwrap();
         assert_eq!(render.kind, SourceKind::Directory);
         assert!(render.is_complete(), "{:?}", errors(&render));
         assert_eq!(
@@ -82,9 +94,9 @@ mod plain {
         );
     }
 
-    #[test]
-    fn objects_know_their_file_document_and_line() {
-        let render = manifests::render(&fixture("plain"), &options()).unwrap();
+    #[tokio::test]
+    async fn objects_know_their_file_document_and_line() {
+        let render = render("plain", &options()).await.unwrap();
         let source = |id| {
             let s = &object(&render, id).source;
             (
@@ -120,9 +132,9 @@ mod plain {
         );
     }
 
-    #[test]
-    fn objects_hold_what_kubectl_would_send() {
-        let render = manifests::render(&fixture("plain"), &options()).unwrap();
+    #[tokio::test]
+    async fn objects_hold_what_kubectl_would_send() {
+        let render = render("plain", &options()).await.unwrap();
         let deployment = object(&render, "apps/Deployment/team/web");
         assert_eq!(deployment.api_version(), "apps/v1");
         assert_eq!(deployment.object["metadata"]["namespace"], "team");
@@ -143,12 +155,14 @@ mod plain {
         );
     }
 
-    #[test]
-    fn a_missing_or_wrong_path_is_an_error_naming_it() {
-        let err = manifests::render(&fixture("no-such-dir"), &options()).unwrap_err();
+    #[tokio::test]
+    async fn a_missing_or_wrong_path_is_an_error_naming_it() {
+        let err = render("no-such-dir", &options()).await.unwrap_err();
         assert!(matches!(err, Error::RootMissing { .. }));
         assert!(err.to_string().contains("no-such-dir"), "{err}");
-        let err = manifests::render(&fixture("plain/namespace.yaml"), &options()).unwrap_err();
+        let err = render("plain/namespace.yaml", &options())
+            .await
+            .unwrap_err();
         assert!(matches!(err, Error::RootNotADirectory { .. }), "{err}");
     }
 }
@@ -156,9 +170,9 @@ mod plain {
 mod bad_input {
     use super::*;
 
-    #[test]
-    fn a_broken_file_among_good_ones_names_the_file_and_line_and_the_rest_renders() {
-        let render = manifests::render(&fixture("broken"), &options()).unwrap();
+    #[tokio::test]
+    async fn a_broken_file_among_good_ones_names_the_file_and_line_and_the_rest_renders() {
+        let render = render("broken", &options()).await.unwrap();
         assert_eq!(
             ids(&render),
             [
@@ -204,8 +218,8 @@ mod bad_input {
         );
     }
 
-    #[test]
-    fn a_binary_file_is_named_as_such() {
+    #[tokio::test]
+    async fn a_binary_file_is_named_as_such() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(
             dir.path().join("ok.yaml"),
@@ -218,7 +232,7 @@ mod bad_input {
         )
         .unwrap();
         std::fs::write(dir.path().join("latin1.yml"), b"kind: Caf\xe9\n").unwrap();
-        let render = manifests::render(dir.path(), &options()).unwrap();
+        let render = manifests::render(dir.path(), "", &options()).await.unwrap();
         assert_eq!(ids(&render), ["ConfigMap/team/ok"]);
         assert_eq!(
             errors(&render),
@@ -229,8 +243,8 @@ mod bad_input {
         );
     }
 
-    #[test]
-    fn a_50_mb_file_is_refused_quickly_without_reading_it() {
+    #[tokio::test]
+    async fn a_50_mb_file_is_refused_quickly_without_reading_it() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(
             dir.path().join("app.yaml"),
@@ -246,7 +260,7 @@ mod bad_input {
         .unwrap();
 
         let started = Instant::now();
-        let render = manifests::render(dir.path(), &options()).unwrap();
+        let render = manifests::render(dir.path(), "", &options()).await.unwrap();
         assert!(
             started.elapsed() < Duration::from_secs(5),
             "{:?}",
@@ -262,8 +276,8 @@ mod bad_input {
         );
     }
 
-    #[test]
-    fn a_large_file_under_the_limit_still_renders() {
+    #[tokio::test]
+    async fn a_large_file_under_the_limit_still_renders() {
         let dir = tempfile::tempdir().unwrap();
         let mut text = String::from("apiVersion: v1\nkind: List\nitems:\n");
         let mut count = 0;
@@ -274,13 +288,13 @@ mod bad_input {
             count += 1;
         }
         std::fs::write(dir.path().join("big.yaml"), text).unwrap();
-        let render = manifests::render(dir.path(), &options()).unwrap();
+        let render = manifests::render(dir.path(), "", &options()).await.unwrap();
         assert!(render.is_complete(), "{:?}", errors(&render));
         assert_eq!(render.objects.len(), count);
     }
 
-    #[test]
-    fn symbolic_links_out_of_the_application_are_not_followed() {
+    #[tokio::test]
+    async fn symbolic_links_out_of_the_application_are_not_followed() {
         let outside = tempfile::tempdir().unwrap();
         std::fs::write(
             outside.path().join("secret.yaml"),
@@ -303,7 +317,7 @@ mod bad_input {
         std::os::unix::fs::symlink(dir.path().join("inner"), dir.path().join("again")).unwrap();
         std::os::unix::fs::symlink(dir.path(), dir.path().join("inner/up")).unwrap();
 
-        let render = manifests::render(dir.path(), &options()).unwrap();
+        let render = manifests::render(dir.path(), "", &options()).await.unwrap();
         assert_eq!(ids(&render), ["ConfigMap/team/cm"]);
         assert_eq!(render.errors.len(), 1, "{:?}", errors(&render));
         assert!(matches!(
@@ -317,10 +331,11 @@ mod bad_input {
 mod kustomize {
     use super::*;
 
-    #[test]
-    fn an_overlay_with_a_base_renders_with_the_real_kustomize() {
-        let render =
-            manifests::render(&fixture("kustomize/overlays/prod"), &with_kustomize()).unwrap();
+    #[tokio::test]
+    async fn an_overlay_with_a_base_renders_with_the_real_kustomize() {
+        let render = manifests::render(&fixture("kustomize"), "overlays/prod", &with_kustomize())
+            .await
+            .unwrap();
         assert_eq!(
             render.kind,
             SourceKind::Kustomize {
@@ -347,19 +362,21 @@ mod kustomize {
         assert_eq!(deployment.source.document, 1);
     }
 
-    #[test]
-    fn a_failing_build_carries_kustomize_s_own_message() {
-        let err = manifests::render(&fixture("kustomize-broken"), &with_kustomize()).unwrap_err();
+    #[tokio::test]
+    async fn a_failing_build_carries_kustomize_s_own_message() {
+        let err = render("kustomize-broken", &with_kustomize())
+            .await
+            .unwrap_err();
         let message = err.to_string();
         assert!(matches!(err, Error::Kustomize(_)), "{message}");
         assert!(message.starts_with("kustomize build "), "{message}");
         assert!(message.contains("missing-deployment.yaml"), "{message}");
     }
 
-    #[test]
-    fn a_missing_kustomize_names_what_to_install() {
+    #[tokio::test]
+    async fn a_missing_kustomize_names_what_to_install() {
         let options = options().tools(Tools::default().kustomize("/nonexistent/bin/kustomize"));
-        let err = manifests::render(&fixture("kustomize/base"), &options).unwrap_err();
+        let err = render("kustomize/base", &options).await.unwrap_err();
         let message = err.to_string();
         assert!(
             message.starts_with(
@@ -378,9 +395,9 @@ mod kustomize {
 mod helm {
     use super::*;
 
-    #[test]
-    fn a_chart_renders_with_helm_template() {
-        let render = manifests::render(&fixture("helm/web"), &with_helm()).unwrap();
+    #[tokio::test]
+    async fn a_chart_renders_with_helm_template() {
+        let render = render("helm/web", &with_helm()).await.unwrap();
         assert_eq!(render.kind, SourceKind::Helm);
         assert!(render.is_complete(), "{:?}", errors(&render));
         assert_eq!(
@@ -396,13 +413,441 @@ mod helm {
         );
     }
 
-    #[test]
-    fn a_missing_helm_names_what_to_install() {
+    #[tokio::test]
+    async fn a_missing_helm_names_what_to_install() {
         let options = options().tools(Tools::default().helm("/nonexistent/bin/helm"));
-        let err = manifests::render(&fixture("helm/web"), &options).unwrap_err();
+        let err = render("helm/web", &options).await.unwrap_err();
         let message = err.to_string();
         assert!(matches!(err, Error::Helm(_)), "{message}");
         assert!(message.starts_with("helm is not installed"), "{message}");
         assert!(message.contains("Install Helm 3"), "{message}");
+    }
+}
+
+mod whole_tree {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_plain_directory_reads_only_under_the_application_s_path() {
+        let render = render("plain/web", &options()).await.unwrap();
+        assert!(render.is_complete(), "{:?}", errors(&render));
+        assert_eq!(
+            ids(&render),
+            [
+                "ConfigMap/team/web-settings",
+                "apps/Deployment/team/web",
+                "Service/team/web"
+            ],
+            "nothing from plain/ above web/, nor from the other fixtures"
+        );
+        assert_eq!(
+            object(&render, "apps/Deployment/team/web").source.path,
+            Path::new("deployment.yaml"),
+            "paths are relative to the application's path"
+        );
+    }
+
+    #[tokio::test]
+    async fn an_application_path_leaving_the_repository_is_refused() {
+        for path in ["../manifests/plain", "plain/../../manifests/plain", "/etc"] {
+            let err = render(path, &options()).await.unwrap_err();
+            assert!(
+                matches!(&err, Error::PathOutsideRepository { path: p } if p == path),
+                "{path}: {err}"
+            );
+            assert_eq!(
+                err.to_string(),
+                format!(
+                    "the application's path `{path}` leaves the repository; give it relative to the repository's root, without `..` or a leading `/`"
+                )
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn the_repository_root_itself_is_an_application_path() {
+        let tree = fixture("plain/web");
+        for root in ["", "."] {
+            let render = manifests::render(&tree, root, &options()).await.unwrap();
+            assert_eq!(render.objects.len(), 3, "{root:?}");
+        }
+    }
+}
+
+mod kustomize_overlays {
+    use super::*;
+
+    async fn overlay(name: &str) -> Render {
+        let render = manifests::render(
+            &fixture("kustomize"),
+            &format!("overlays/{name}"),
+            &with_kustomize(),
+        )
+        .await
+        .unwrap();
+        assert!(render.is_complete(), "{:?}", errors(&render));
+        render
+    }
+
+    #[tokio::test]
+    async fn two_overlays_of_one_base_render_from_the_whole_tree_each_its_own_way() {
+        let prod = overlay("prod").await;
+        let staging = overlay("staging").await;
+        assert_eq!(
+            ids(&prod),
+            ["Service/team/prod-api", "apps/Deployment/team/prod-api"]
+        );
+        assert_eq!(
+            ids(&staging),
+            [
+                "Service/team/staging-api",
+                "apps/Deployment/team/staging-api"
+            ]
+        );
+        let spec = |render: &Render, id| object(render, id).object["spec"].clone();
+        let prod = spec(&prod, "apps/Deployment/team/prod-api");
+        let staging = spec(&staging, "apps/Deployment/team/staging-api");
+        assert_eq!(
+            (prod["replicas"].clone(), staging["replicas"].clone()),
+            (3.into(), 2.into())
+        );
+        let image =
+            |spec: &serde_json::Value| spec["template"]["spec"]["containers"][0]["image"].clone();
+        assert_eq!(image(&prod), "example.com/shop/api:1.4.2");
+        assert_eq!(image(&staging), "example.com/shop/api:1.5.0-rc.1");
+    }
+
+    #[tokio::test]
+    async fn a_base_outside_the_repository_is_refused_before_kustomize_reads_it() {
+        // With overlays/ as the tree, `../../base` leaves it.
+        let err = manifests::render(&fixture("kustomize/overlays"), "prod", &with_kustomize())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::Kustomize(KustomizeError::Outside { .. })),
+            "{err}"
+        );
+        assert_eq!(
+            err.to_string(),
+            "prod/kustomization.yaml refers to `../../base`, which is outside the repository; Shipdeck renders only what the repository holds at the commit, so move it into the repository and refer to it by a relative path"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_remote_base_fails_at_once_saying_rendering_is_offline() {
+        let started = Instant::now();
+        let err = render("kustomize-remote", &with_kustomize())
+            .await
+            .unwrap_err();
+        assert!(started.elapsed() < Duration::from_secs(5));
+        assert!(
+            matches!(err, Error::Kustomize(KustomizeError::Remote { .. })),
+            "{err}"
+        );
+        assert_eq!(
+            err.to_string(),
+            "kustomize-remote/kustomization.yaml refers to the remote base `github.com/example/platform//base?ref=v1.2.0`; Shipdeck renders without network access, so copy the base into the repository and refer to it by a relative path"
+        );
+    }
+}
+
+mod helm_options {
+    use super::*;
+
+    fn tree() -> PathBuf {
+        fixture("helm-repo")
+    }
+
+    fn deployment(render: &Render, name: &str) -> serde_json::Value {
+        object(render, &format!("apps/Deployment/team/{name}"))
+            .object
+            .clone()
+    }
+
+    #[tokio::test]
+    async fn a_chart_with_a_file_dependency_values_file_and_inline_values_renders() {
+        let options = with_helm().helm(
+            HelmOptions::default()
+                .values_file("envs/prod-values.yaml")
+                .values("image:\n  tag: 2.0.1\nenvironment: prod-eu\n")
+                .release_name("storefront"),
+        );
+        let render = manifests::render(&tree(), "charts/web", &options)
+            .await
+            .unwrap();
+        assert!(render.is_complete(), "{:?}", errors(&render));
+        assert_eq!(ids(&render), ["apps/Deployment/team/storefront"]);
+        let deployment = deployment(&render, "storefront");
+        assert_eq!(deployment["spec"]["replicas"], 4, "from the values file");
+        let container = &deployment["spec"]["template"]["spec"]["containers"][0];
+        assert_eq!(
+            container["image"], "example.com/shop/web:2.0.1",
+            "inline values win over the chart's"
+        );
+        assert_eq!(
+            container["env"][0]["value"], "prod-eu",
+            "inline values win over the values file"
+        );
+        let labels = &deployment["metadata"]["labels"];
+        assert_eq!(
+            labels["app.kubernetes.io/part-of"], "shop",
+            "the file://../common library chart's helper"
+        );
+        assert_eq!(labels["app.kubernetes.io/instance"], "storefront");
+        assert!(
+            !tree().join("charts/web/charts").exists(),
+            "the dependency was copied to a scratch directory, not into the tree"
+        );
+    }
+
+    #[tokio::test]
+    async fn the_release_name_defaults_to_the_application_s_and_values_to_the_chart_s() {
+        let render = manifests::render(&tree(), "charts/web", &with_helm())
+            .await
+            .unwrap();
+        let deployment = deployment(&render, "shop");
+        assert_eq!(deployment["spec"]["replicas"], 1);
+        assert_eq!(
+            deployment["spec"]["template"]["spec"]["containers"][0]["image"],
+            "example.com/shop/web:1.0.0"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_vendored_dependency_renders_as_it_is() {
+        let render = manifests::render(&tree(), "charts/with-vendored", &with_helm())
+            .await
+            .unwrap();
+        assert!(render.is_complete(), "{:?}", errors(&render));
+        assert_eq!(
+            ids(&render),
+            ["ConfigMap/team/shop-sub", "ConfigMap/team/shop-main"],
+            "Helm renders the subchart first"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_dependency_that_is_not_vendored_is_refused_with_what_to_do() {
+        let err = manifests::render(&tree(), "charts/remote", &with_helm())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::Helm(HelmError::NotVendored { .. })),
+            "{err}"
+        );
+        assert_eq!(
+            err.to_string(),
+            "dependency redis of charts/remote from https://charts.example.com/stable is not vendored in charts/; Shipdeck renders without network access; run `helm dependency update` and commit charts/"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_file_dependency_outside_the_repository_is_refused() {
+        let err = manifests::render(&fixture("helm-repo/charts/web"), "", &with_helm())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::Helm(HelmError::DependencyOutside { .. })),
+            "{err}"
+        );
+        assert!(
+            err.to_string().starts_with(
+                "dependency common of . is `file://../common`, which is outside the repository"
+            ),
+            "{err}"
+        );
+    }
+
+    #[tokio::test]
+    async fn values_files_outside_the_repository_or_missing_are_refused() {
+        let with_values = |path: &str| with_helm().helm(HelmOptions::default().values_file(path));
+        for path in [
+            "../helm/web/values.yaml",
+            "/etc/hostname",
+            "envs/../../x.yaml",
+        ] {
+            let err = manifests::render(&tree(), "charts/web", &with_values(path))
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(&err, Error::Helm(HelmError::ValuesFileOutside { path: p }) if p == path),
+                "{path}: {err}"
+            );
+            assert!(
+                err.to_string().contains("is outside the repository"),
+                "{err}"
+            );
+        }
+        let err = manifests::render(
+            &tree(),
+            "charts/web",
+            &with_values("envs/staging-values.yaml"),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the values file `envs/staging-values.yaml` does not exist in the repository at this commit; values files are relative to the repository's root, not to the chart"
+        );
+    }
+}
+
+/// External tools that hang, and processes they leave behind. A fake tool (a shell script) is
+/// set as the kustomize or helm binary.
+#[cfg(target_os = "linux")]
+mod processes {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    /// A repository tree holding a kustomization and a chart, and a directory for the fake
+    /// tool and the pid files it writes.
+    struct Setup {
+        tree: tempfile::TempDir,
+        bin: tempfile::TempDir,
+    }
+
+    impl Setup {
+        fn new() -> Self {
+            let tree = tempfile::tempdir().unwrap();
+            std::fs::create_dir(tree.path().join("app")).unwrap();
+            std::fs::write(
+                tree.path().join("app/kustomization.yaml"),
+                "resources: []\n",
+            )
+            .unwrap();
+            std::fs::create_dir(tree.path().join("chart")).unwrap();
+            std::fs::write(
+                tree.path().join("chart/Chart.yaml"),
+                "apiVersion: v2\nname: chart\nversion: 0.1.0\n",
+            )
+            .unwrap();
+            Self {
+                tree,
+                bin: tempfile::tempdir().unwrap(),
+            }
+        }
+
+        /// A tool running `body`; `$PIDS` in it is the directory for pid files.
+        fn tool(&self, body: &str) -> PathBuf {
+            let path = self.bin.path().join("tool");
+            let pids = self.bin.path().display();
+            std::fs::write(&path, format!("#!/bin/sh\nPIDS='{pids}'\n{body}\n")).unwrap();
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+            path
+        }
+
+        fn pid(&self, name: &str) -> u32 {
+            let file = self.bin.path().join(name);
+            std::fs::read_to_string(&file)
+                .unwrap_or_else(|e| panic!("{}: {e}", file.display()))
+                .trim()
+                .parse()
+                .unwrap()
+        }
+    }
+
+    /// A grandchild that keeps the tool's stdout open and sleeps: `$PIDS/grandchild` holds its pid.
+    const GRANDCHILD: &str = "sh -c 'echo $$ > \"$0/grandchild\"; exec sleep 60' \"$PIDS\" &";
+
+    /// Whether `pid` has ended (gone, or a zombie waiting for its new parent to reap it).
+    fn is_dead(pid: u32) -> bool {
+        match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+            Err(_) => true,
+            // The state follows the command name, which is in parentheses.
+            Ok(stat) => stat
+                .rsplit_once(')')
+                .is_some_and(|(_, rest)| rest.trim_start().starts_with(['Z', 'X'])),
+        }
+    }
+
+    async fn dies(pid: u32) -> bool {
+        for _ in 0..40 {
+            if is_dead(pid) {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        false
+    }
+
+    #[tokio::test]
+    async fn a_grandchild_holding_the_output_pipe_is_stopped_with_its_whole_group() {
+        let setup = Setup::new();
+        // The tool itself exits at once; its grandchild keeps stdout open for a minute.
+        let tool = setup.tool(&format!("{GRANDCHILD}\necho 'apiVersion: v1'\nexit 0"));
+        let options = options()
+            .tools(Tools::default().kustomize(tool))
+            .timeout(Duration::from_secs(1));
+        let started = Instant::now();
+        let err = manifests::render(setup.tree.path(), "app", &options)
+            .await
+            .unwrap_err();
+        let took = started.elapsed();
+        assert!(
+            matches!(
+                &err,
+                Error::Kustomize(KustomizeError::Build {
+                    source: ToolError::TimedOut { .. },
+                    ..
+                })
+            ),
+            "{err}"
+        );
+        assert!(
+            took >= Duration::from_secs(1) && took < Duration::from_secs(4),
+            "{took:?}"
+        );
+        let grandchild = setup.pid("grandchild");
+        assert!(
+            dies(grandchild).await,
+            "the grandchild {grandchild} still runs"
+        );
+    }
+
+    #[tokio::test]
+    async fn the_timeout_error_names_the_tool_and_the_limit() {
+        let setup = Setup::new();
+        let tool = setup.tool("exec sleep 60");
+        let options = options()
+            .tools(Tools::default().helm(&tool).kustomize(&tool))
+            .timeout(Duration::from_millis(500));
+        let err = manifests::render(setup.tree.path(), "chart", &options)
+            .await
+            .unwrap_err();
+        assert!(
+            err.to_string().starts_with(
+                "helm template chart: helm did not finish within 500ms and was stopped, with every process it started"
+            ),
+            "{err}"
+        );
+        let err = manifests::render(setup.tree.path(), "app", &options)
+            .await
+            .unwrap_err();
+        assert!(
+            err.to_string().starts_with(
+                "kustomize build app: kustomize did not finish within 500ms and was stopped"
+            ),
+            "{err}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_cancelled_render_leaves_no_process_behind() {
+        let setup = Setup::new();
+        let tool = setup.tool(&format!("echo $$ > \"$PIDS/tool\"\n{GRANDCHILD}\nsleep 60"));
+        let options = options()
+            .tools(Tools::default().kustomize(tool))
+            .timeout(Duration::from_secs(60));
+        let render = manifests::render(setup.tree.path(), "app", &options);
+        // The caller gives up (a newer commit arrived, the app closes): the future is dropped.
+        let cancelled = tokio::time::timeout(Duration::from_secs(1), render).await;
+        assert!(
+            cancelled.is_err(),
+            "the render should still have been running"
+        );
+        for name in ["tool", "grandchild"] {
+            let pid = setup.pid(name);
+            assert!(dies(pid).await, "the {name} {pid} still runs");
+        }
     }
 }

@@ -1,5 +1,10 @@
 //! Rendering an application's manifests into the objects it declares.
 //!
+//! A render reads the whole repository tree at a commit (see [`tree`]) and renders the
+//! application's path inside it, so Kustomize bases and Helm `file://` dependencies elsewhere in
+//! the repository are found, as in Argo CD and Flux. Nothing outside the tree is read, and
+//! nothing is fetched: rendering needs no network.
+//!
 //! An application's path holds one of three kinds of source, detected as Argo CD does
 //! ([`SourceKind::detect`]):
 //! - a Kustomize directory (`kustomization.yaml`, `kustomization.yml` or `Kustomization`),
@@ -16,15 +21,18 @@
 //! - Objects with no namespace get the default namespace when their kind is namespaced
 //!   (see [`scope`] for how that is known without a cluster).
 //! - Order is deterministic: files by path, then documents in order (tools: output order).
-//! - Rendering is blocking (file IO, child processes); async callers use `spawn_blocking`.
+//! - Rendering is async: tools run as `tokio` child processes (see [`process`]), file reads on
+//!   the blocking pool. Dropping the future stops the tools it started.
 
 mod directory;
 mod helm;
 mod kustomize;
 mod object;
 mod parse;
+mod process;
 pub mod scope;
 mod tool;
+mod tree;
 
 pub use directory::{FileError, Problem};
 pub use helm::Error as HelmError;
@@ -32,8 +40,9 @@ pub use kustomize::Error as KustomizeError;
 pub use object::Error as ObjectError;
 pub use object::{At, ObjectId, RenderedObject, Source};
 pub use parse::Error as ParseError;
+pub use process::Error as ToolError;
 pub use scope::{BuiltinScopes, ScopeLookup};
-pub use tool::{Error as ToolError, Tools, find_on_path};
+pub use tool::{Tools, find_on_path};
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -43,8 +52,10 @@ use std::time::Duration;
 pub struct Options {
     /// Given to namespaced objects that have none, and to Helm as `--namespace`.
     pub default_namespace: String,
-    /// Helm's release name (Argo CD uses the application's name).
+    /// Helm's release name unless [`HelmOptions::release_name`] sets one (Argo CD uses the
+    /// application's name; Shipdeck its id).
     pub release_name: String,
+    pub helm: HelmOptions,
     pub tools: Tools,
     /// Larger manifest files are refused before they are read.
     pub max_file_bytes: u64,
@@ -60,7 +71,8 @@ impl Options {
     pub const DEFAULT_MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
     /// A whole application's output: larger than any one file may be.
     pub const DEFAULT_MAX_OUTPUT_BYTES: u64 = 64 * 1024 * 1024;
-    /// Kustomize with remote bases can be slow; Argo CD's default exec timeout is 90 s.
+    /// Argo CD's default exec timeout. Nothing is fetched, so a render that takes this long is
+    /// stuck, not slow.
     pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(90);
 
     /// Tools are looked up on `PATH` (see [`Options::tools`] and [`Tools::from_env`]).
@@ -68,11 +80,18 @@ impl Options {
         Self {
             default_namespace: default_namespace.into(),
             release_name: release_name.into(),
+            helm: HelmOptions::default(),
             tools: Tools::default(),
             max_file_bytes: Self::DEFAULT_MAX_FILE_BYTES,
             max_output_bytes: Self::DEFAULT_MAX_OUTPUT_BYTES,
             timeout: Self::DEFAULT_TIMEOUT,
         }
+    }
+
+    #[must_use]
+    pub fn helm(mut self, helm: HelmOptions) -> Self {
+        self.helm = helm;
+        self
     }
 
     #[must_use]
@@ -99,11 +118,51 @@ impl Options {
         self
     }
 
-    fn limits(&self) -> tool::Limits {
-        tool::Limits {
+    fn limits(&self) -> process::Limits {
+        process::Limits {
             timeout: self.timeout,
             max_output_bytes: self.max_output_bytes,
         }
+    }
+
+    /// The release name Helm renders with.
+    fn helm_release(&self) -> &str {
+        self.helm
+            .release_name
+            .as_deref()
+            .unwrap_or(&self.release_name)
+    }
+}
+
+/// How a Helm chart is rendered, per application. Used only when the path is a chart.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HelmOptions {
+    /// Values files relative to the repository's root (not the chart), given to Helm in order
+    /// with `-f`. Each must exist in the repository at the rendered commit.
+    pub values_files: Vec<String>,
+    /// Inline values (YAML), applied after the files, so they win.
+    pub values: Option<String>,
+    /// Overrides [`Options::release_name`].
+    pub release_name: Option<String>,
+}
+
+impl HelmOptions {
+    #[must_use]
+    pub fn values_file(mut self, path: impl Into<String>) -> Self {
+        self.values_files.push(path.into());
+        self
+    }
+
+    #[must_use]
+    pub fn values(mut self, yaml: impl Into<String>) -> Self {
+        self.values = Some(yaml.into());
+        self
+    }
+
+    #[must_use]
+    pub fn release_name(mut self, name: impl Into<String>) -> Self {
+        self.release_name = Some(name.into());
+        self
     }
 }
 
@@ -149,7 +208,16 @@ impl Render {
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("the application's path {} does not exist; check the path in the application's settings", path.display())]
+    #[error("the repository tree {} cannot be read: {source}", path.display())]
+    Tree {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "the application's path `{path}` leaves the repository; give it relative to the repository's root, without `..` or a leading `/`"
+    )]
+    PathOutsideRepository { path: String },
+    #[error("the application's path {} does not exist at this commit; check the path in the application's settings", path.display())]
     RootMissing { path: PathBuf },
     #[error("the application's path {} is not a directory; point it at the directory holding the manifests", path.display())]
     RootNotADirectory { path: PathBuf },
@@ -161,40 +229,55 @@ pub enum Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Renders the application at `root` with the built-in table of cluster-scoped kinds.
-pub fn render(root: &Path, options: &Options) -> Result<Render> {
-    render_with(root, options, &BuiltinScopes)
+/// Renders the application at `app_path` (relative to `tree_root`, `/`-separated; empty or `.`
+/// for the root) with the built-in table of cluster-scoped kinds. `tree_root` holds the whole
+/// repository at the rendered commit.
+pub async fn render(tree_root: &Path, app_path: &str, options: &Options) -> Result<Render> {
+    render_with(tree_root, app_path, options, &BuiltinScopes).await
 }
 
-/// Renders the application at `root`, asking `scopes` which kinds are namespaced (pass one backed
-/// by the cluster's discovery when a cluster is at hand).
-pub fn render_with(root: &Path, options: &Options, scopes: &dyn ScopeLookup) -> Result<Render> {
-    if !root.exists() {
-        return Err(Error::RootMissing {
-            path: root.to_path_buf(),
-        });
-    }
+/// [`render`], asking `scopes` which kinds are namespaced (pass one backed by the cluster's
+/// discovery when a cluster is at hand).
+pub async fn render_with(
+    tree_root: &Path,
+    app_path: &str,
+    options: &Options,
+    scopes: &(dyn ScopeLookup + Sync),
+) -> Result<Render> {
+    let tree = tree::Tree::open(tree_root).map_err(|source| Error::Tree {
+        path: tree_root.to_path_buf(),
+        source,
+    })?;
+    let root = match tree.resolve(app_path) {
+        Ok(root) => root,
+        Err(tree::Refused::Outside) => {
+            return Err(Error::PathOutsideRepository {
+                path: app_path.to_string(),
+            });
+        }
+        Err(tree::Refused::Missing) => {
+            return Err(Error::RootMissing {
+                path: PathBuf::from(app_path),
+            });
+        }
+    };
     if !root.is_dir() {
         return Err(Error::RootNotADirectory {
-            path: root.to_path_buf(),
+            path: PathBuf::from(app_path),
         });
     }
-    let kind = SourceKind::detect(root);
+    let kind = SourceKind::detect(&root);
     let (mut objects, errors) = match &kind {
-        SourceKind::Directory => directory::render(root, options.max_file_bytes),
+        SourceKind::Directory => {
+            let max = options.max_file_bytes;
+            blocking(move || directory::render(&root, max)).await
+        }
         SourceKind::Kustomize { file } => {
-            let documents =
-                kustomize::build(root, options.tools.kustomize.as_deref(), options.limits())?;
+            let documents = kustomize::build(&tree, &root, options).await?;
             objects_of(documents.into_iter().map(|d| (PathBuf::from(file), d)))
         }
         SourceKind::Helm => {
-            let rendered = helm::template(
-                root,
-                &options.release_name,
-                &options.default_namespace,
-                options.tools.helm.as_deref(),
-                options.limits(),
-            )?;
+            let rendered = helm::template(&tree, &root, options).await?;
             objects_of(rendered.into_iter().map(|r| (r.template, r.document)))
         }
     };
@@ -204,6 +287,18 @@ pub fn render_with(root: &Path, options: &Options, scopes: &dyn ScopeLookup) -> 
         objects,
         errors,
     })
+}
+
+/// Runs file IO on the blocking pool. A panic in `f` is the caller's panic.
+pub(crate) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    match tokio::task::spawn_blocking(f).await {
+        Ok(value) => value,
+        Err(err) => match err.try_into_panic() {
+            Ok(panic) => std::panic::resume_unwind(panic),
+            // Only a runtime shutting down cancels blocking work, and it drops the caller too.
+            Err(_) => panic!("the runtime shut down during a render"),
+        },
+    }
 }
 
 /// Objects of tool output, with the documents that are not objects as errors.
