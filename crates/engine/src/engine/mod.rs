@@ -66,6 +66,10 @@ impl Engine {
         runtime: Handle,
         options: Options,
     ) -> Arc<Self> {
+        crate::git::init_network_timeouts(
+            crate::git::DEFAULT_CONNECT_TIMEOUT,
+            crate::git::DEFAULT_READ_TIMEOUT,
+        );
         let settings = SettingsStore::open(dirs.settings_file());
         let monitor = Monitor::start(
             runtime.clone(),

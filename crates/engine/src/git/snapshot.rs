@@ -70,6 +70,26 @@ impl Mirror {
             what: revision.to_string(),
             detail: e.message().into(),
         })?;
+        self.snapshot_at(source, commit)
+    }
+
+    /// [`resolve`](Self::resolve) pinned to `sha`, a commit the tracked revision pointed at
+    /// (e.g. when the poller saw it): the source's path at exactly that commit, whatever the
+    /// ref points at now.
+    pub fn resolve_at(&self, source: &Source, sha: &str) -> Result<Snapshot> {
+        let commit = git2::Oid::from_str(sha)
+            .and_then(|id| self.repo.find_commit(id))
+            .map_err(|e| Error::NotFound {
+                op: Operation::Resolve,
+                url: source.url().to_string(),
+                what: format!("commit `{sha}`"),
+                detail: e.message().into(),
+            })?;
+        self.snapshot_at(source, commit)
+    }
+
+    fn snapshot_at(&self, source: &Source, commit: git2::Commit<'_>) -> Result<Snapshot> {
+        let revision = source.revision();
         let path = source.path();
         let tree = commit
             .tree()

@@ -1,15 +1,22 @@
-//! Rendering one application at one commit, off the async workers, reported back to the fold
-//! as [`Event::Rendered`] with the ticket it was started with (so a stale result is dropped).
+//! Rendering one application at one commit, reported back to the fold as [`Event::Rendered`]
+//! with the ticket it was started with, so a result that arrives after a newer one is dropped.
+//!
+//! The whole tree of the commit is exported to scratch space (so a kustomize overlay reaches
+//! its `../../base` and a chart its `file://` dependencies) and the application's path is
+//! rendered inside it. Git work runs on the blocking pool; kustomize and Helm run as async
+//! child processes with their own timeout.
 
 use super::fold::{Event, RenderOutcome, Scope};
 use super::key::SourceKey;
 use super::{Inner, Watched, lock};
-use crate::git::{Mirror, RepoPath, RepoSpec, Snapshot, Source};
+use crate::git::{ExportLimits, Mirror, RepoPath, RepoSpec, Snapshot, Source};
 use crate::live::RenderedApp;
 use crate::manifests;
 use crate::settings::Settings;
 use crate::settings::model::Application;
 use shipdeck_ipc::connections::RenderSummary;
+use shipdeck_ipc::workspace::CommitSummary;
+use std::path::Path;
 use std::sync::Arc;
 
 pub(super) fn spawn(
@@ -28,19 +35,18 @@ pub(super) fn spawn(
     let events = inner.events.clone();
     let scratch = inner.config.scratch.clone();
     let tools = inner.config.tools.clone();
+    let task = inner.runtime.spawn(async move {
+        let commit = snapshot.commit.sha.clone();
+        let mut outcome = render(&app, watched, snapshot, &scratch, tools).await;
+        outcome.summary.commit = commit;
+        outcome
+    });
     inner.runtime.spawn(async move {
-        let job = tokio::task::spawn_blocking(move || {
-            render_blocking(&app, &watched, &snapshot, &scratch, tools)
-        });
-        let outcome = match job.await {
+        let outcome = match task.await {
             Ok(outcome) => outcome,
             Err(e) => {
-                let message = if e.is_panic() {
-                    "Internal error while rendering.".to_string()
-                } else {
-                    "Rendering was stopped.".to_string()
-                };
                 tracing::error!(app = %app_id, "render task failed: {e}");
+                let message = "Internal error while rendering.".to_string();
                 let _ = events.send(Event::Crashed {
                     scope: Scope::Application(app_id.clone()),
                     message: message.clone(),
@@ -56,6 +62,85 @@ pub(super) fn spawn(
     });
 }
 
+async fn render(
+    app: &Application,
+    watched: Watched,
+    snapshot: Snapshot,
+    scratch: &Path,
+    tools: manifests::Tools,
+) -> RenderOutcome {
+    let dir = match std::fs::create_dir_all(scratch).and_then(|()| {
+        tempfile::Builder::new()
+            .prefix("render-")
+            .tempdir_in(scratch)
+    }) {
+        Ok(d) => d,
+        Err(e) => {
+            return failed(format!(
+                "cannot create scratch space in {}: {e}",
+                scratch.display()
+            ));
+        }
+    };
+    let tree = dir.path().join("tree");
+    let (path, dest) = (app.path.clone(), tree.clone());
+    let exported =
+        tokio::task::spawn_blocking(move || export(&watched, &snapshot, &path, &dest))
+            .await
+            .unwrap_or_else(|e| Err(format!("exporting the repository stopped: {e}")));
+    let (commit, path_commit) = match exported {
+        Ok(found) => found,
+        Err(message) => return failed(message),
+    };
+    let options = manifests::Options::new(&app.namespace, app.release_name())
+        .tools(tools)
+        .helm(helm_options(app));
+    let outcome = match manifests::render(&tree, &app.path, &options).await {
+        Ok(render) => {
+            let errors: Vec<String> = render.errors.iter().map(ToString::to_string).collect();
+            RenderOutcome {
+                path_commit: Some(path_commit),
+                summary: RenderSummary {
+                    commit: String::new(),
+                    objects: render.objects.iter().map(|o| o.id.to_string()).collect(),
+                    errors: errors.clone(),
+                    failed: None,
+                },
+                rendered: Some(Arc::new(RenderedApp {
+                    commit,
+                    objects: render.objects,
+                    errors,
+                })),
+            }
+        }
+        Err(e) => RenderOutcome {
+            path_commit: Some(path_commit),
+            ..failed(e.to_string())
+        },
+    };
+    drop(dir);
+    outcome
+}
+
+/// Resolves the application's path at exactly the snapshot's commit and exports the whole
+/// tree. Returns the commit and the last commit that touched the path.
+fn export(
+    watched: &Watched,
+    snapshot: &Snapshot,
+    path: &str,
+    dest: &Path,
+) -> Result<(CommitSummary, CommitSummary), String> {
+    let app_source = app_source(&watched.source, path).map_err(|e| e.to_string())?;
+    let mirror = Mirror::open(&watched.mirror, &app_source).map_err(|e| e.to_string())?;
+    let app_snapshot = mirror
+        .resolve_at(&app_source, &snapshot.commit.sha)
+        .map_err(|e| e.to_string())?;
+    mirror
+        .export_tree(&app_snapshot, dest, &ExportLimits::default())
+        .map_err(|e| e.to_string())?;
+    Ok((app_snapshot.commit, app_snapshot.path_commit))
+}
+
 fn failed(message: String) -> RenderOutcome {
     RenderOutcome {
         path_commit: None,
@@ -67,80 +152,6 @@ fn failed(message: String) -> RenderOutcome {
     }
 }
 
-/// The application's path resolved in the source's snapshot, exported and rendered.
-fn render_blocking(
-    app: &Application,
-    watched: &Watched,
-    snapshot: &Snapshot,
-    scratch: &std::path::Path,
-    tools: manifests::Tools,
-) -> RenderOutcome {
-    let commit = snapshot.commit.sha.clone();
-    let with_commit = |mut o: RenderOutcome| {
-        o.summary.commit = commit.clone();
-        o
-    };
-    let app_source = match app_source(&watched.source, &app.path) {
-        Ok(s) => s,
-        Err(e) => return with_commit(failed(e.to_string())),
-    };
-    let mirror = match Mirror::open(&watched.mirror, &app_source) {
-        Ok(m) => m,
-        Err(e) => return with_commit(failed(e.to_string())),
-    };
-    // PENDING(merge): resolve at the snapshot's commit (`resolve_at`) instead of the ref.
-    let app_snapshot = match mirror.resolve(&app_source) {
-        Ok(s) => s,
-        Err(e) => return with_commit(failed(e.to_string())),
-    };
-    let path_commit = None; // PENDING(merge): app_snapshot.path_commit
-    let dir = match std::fs::create_dir_all(scratch).and_then(|()| {
-        tempfile::Builder::new()
-            .prefix("render-")
-            .tempdir_in(scratch)
-    }) {
-        Ok(d) => d,
-        Err(e) => {
-            return with_commit(failed(format!(
-                "cannot create scratch space in {}: {e}",
-                scratch.display()
-            )));
-        }
-    };
-    let tree = dir.path().join("tree");
-    if let Err(e) = mirror.export(&app_snapshot, &tree) {
-        return with_commit(RenderOutcome {
-            path_commit,
-            ..failed(e.to_string())
-        });
-    }
-    let options = manifests::Options::new(&app.namespace, app.release_name()).tools(tools);
-    let rendered = manifests::render(&tree, &options);
-    with_commit(match rendered {
-        Ok(render) => {
-            let errors: Vec<String> = render.errors.iter().map(ToString::to_string).collect();
-            RenderOutcome {
-                path_commit,
-                summary: RenderSummary {
-                    commit: String::new(),
-                    objects: render.objects.iter().map(|o| o.id.to_string()).collect(),
-                    errors: errors.clone(),
-                    failed: None,
-                },
-                rendered: Some(Arc::new(RenderedApp {
-                    commit: snapshot.commit.clone(),
-                    objects: render.objects,
-                    errors,
-                })),
-            }
-        }
-        Err(e) => RenderOutcome {
-            path_commit,
-            ..failed(e.to_string())
-        },
-    })
-}
-
 /// The poller's source (the repository root) narrowed to the application's path.
 fn app_source(root: &Source, path: &str) -> crate::git::spec::Result<Source> {
     let spec = RepoSpec {
@@ -148,4 +159,15 @@ fn app_source(root: &Source, path: &str) -> crate::git::spec::Result<Source> {
         ..root.spec().clone()
     };
     Ok(Source::new(spec, root.auth().clone())?.host_verification(root.verification()))
+}
+
+fn helm_options(app: &Application) -> manifests::HelmOptions {
+    let mut helm = manifests::HelmOptions::default();
+    for file in &app.helm.values_files {
+        helm = helm.values_file(file);
+    }
+    if !app.helm.values.trim().is_empty() {
+        helm = helm.values(app.helm.values.clone());
+    }
+    helm
 }
