@@ -31,6 +31,8 @@ pub fn cluster_target(entry: &ClusterEntry) -> ClusterTarget {
         } else {
             KubeconfigSource::Files(entry.kubeconfig.iter().map(PathBuf::from).collect())
         },
+        // TODO(lead): from the settings entry, once it records the credential stored for it.
+        stored: None,
     }
 }
 

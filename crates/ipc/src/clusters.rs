@@ -35,6 +35,10 @@ pub struct ClusterProbe {
     pub platform: String,
     /// Round trip of the version request, in milliseconds.
     pub rtt_ms: u32,
+    /// What the user should know although the check passed, e.g. that TLS verification is
+    /// off for this cluster.
+    #[serde(default)]
+    pub warnings: Vec<String>,
 }
 
 /// Why a cluster could not be reached, so the UI can say what to do about it.
