@@ -22,10 +22,10 @@ fn normalise(url: &str) -> String {
             None => (None, authority),
         };
         let mut host = host.to_ascii_lowercase();
-        if let Some(port) = default_port(&scheme) {
-            if let Some(bare) = host.strip_suffix(&format!(":{port}")) {
-                host = bare.to_string();
-            }
+        if let Some(port) = default_port(&scheme)
+            && let Some(bare) = host.strip_suffix(&format!(":{port}"))
+        {
+            host = bare.to_string();
         }
         let user = user.map(|u| format!("{u}@")).unwrap_or_default();
         format!("{scheme}://{user}{host}{}", repository_path(path))
