@@ -86,7 +86,7 @@ pub fn auth(repo: &Repository, secret: Option<Secret>) -> Result<git::Auth> {
 /// Reads the repository's secret from `store`, if its authentication has one.
 pub fn stored_secret(repo: &Repository, store: &dyn SecretStore) -> Result<Option<Secret>> {
     match secret_key(repo) {
-        Some(key) => Ok(credentials::get_bound(store, &key, &endpoint(repo))?),
+        Some(key) => Ok(store.get_bound(&key, &endpoint(repo))?),
         None => Ok(None),
     }
 }

@@ -4,12 +4,15 @@
 
 use kube::config::Kubeconfig;
 use shipdeck_engine::Secret;
-use shipdeck_engine::clusters::{self, ClusterTarget, KubeconfigSource};
-use shipdeck_engine::credentials::{CredentialKey, Keyring, SecretStore};
+use shipdeck_engine::clusters::{
+    self, ClusterClients, ClusterTarget, KubeconfigSource, StoredCredential,
+};
+use shipdeck_engine::credentials::{self, CredentialKey, Keyring, SecretStore};
 use shipdeck_ipc::clusters::{AuthMethod, ConnectionFailure};
 use shipdeck_testkit::contexts;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 const TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -30,9 +33,12 @@ impl TestKeyring {
         }
     }
 
-    fn put(&mut self, key: CredentialKey, value: &str) {
+    /// Stores `value` for `target` the way Settings does: bound to the target's server.
+    fn put(&mut self, target: &ClusterTarget, kind: StoredCredential, value: &str) {
+        let key = kind.key(&target.id);
+        let endpoint = clusters::cluster_endpoint(target).unwrap();
         self.store
-            .set(&key, &Secret::new(value))
+            .set_bound(&key, &endpoint, &Secret::new(value))
             .expect("the OS keyring must be available: run the tests with `cargo xtask test`");
         self.keys.push(key);
     }
@@ -57,12 +63,46 @@ fn write(dir: &Path, name: &str, config: &Kubeconfig) -> PathBuf {
     path
 }
 
+/// A keyring that is not there, as on a desktop without a Secret Service: every call fails,
+/// and is counted.
+#[derive(Default)]
+struct NoKeyring {
+    calls: AtomicUsize,
+}
+
+impl NoKeyring {
+    fn fail<T>(&self) -> credentials::Result<T> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        Err(credentials::Error::Unavailable(
+            "no Secret Service in this test".into(),
+        ))
+    }
+}
+
+impl SecretStore for NoKeyring {
+    fn get(&self, _: &CredentialKey) -> credentials::Result<Option<Secret>> {
+        self.fail()
+    }
+    fn set(&self, _: &CredentialKey, _: &Secret) -> credentials::Result<()> {
+        self.fail()
+    }
+    fn delete(&self, _: &CredentialKey) -> credentials::Result<()> {
+        self.fail()
+    }
+}
+
 fn target(id: &str, context: &str, files: Vec<PathBuf>) -> ClusterTarget {
     ClusterTarget {
         id: id.into(),
         context: context.into(),
         source: KubeconfigSource::Files(files),
+        stored: None,
     }
+}
+
+fn stored(mut target: ClusterTarget, kind: StoredCredential) -> ClusterTarget {
+    target.stored = Some(kind);
+    target
 }
 
 fn admin_token(config: &Kubeconfig) -> String {
@@ -187,17 +227,30 @@ async fn a_token_kept_only_in_the_keyring_is_used_in_memory() {
     }
     let file = write(dir.path(), "no-token", &config);
     assert!(!std::fs::read_to_string(&file).unwrap().contains(&token));
-    let cluster = target("cluster-b", contexts::B, vec![file]);
+    let cluster = stored(
+        target("cluster-b", contexts::B, vec![file]),
+        StoredCredential::Token,
+    );
 
     let mut keyring = TestKeyring::new("only");
     let (kind, message) = failure(&cluster, &keyring.store).await;
+    assert!(
+        message.contains("not in the OS keyring"),
+        "a stored token that is gone must say so: {message}"
+    );
+    assert_eq!(kind, ConnectionFailure::Other, "{message}");
+    let anonymous = ClusterTarget {
+        stored: None,
+        ..cluster.clone()
+    };
+    let (kind, message) = failure(&anonymous, &keyring.store).await;
     assert_eq!(
         kind,
         ConnectionFailure::Forbidden,
         "anonymous must be refused: {message}"
     );
 
-    keyring.put(CredentialKey::ClusterToken("cluster-b".into()), &token);
+    keyring.put(&cluster, StoredCredential::Token, &token);
     let probe = clusters::probe(&cluster, &keyring.store, TIMEOUT)
         .await
         .unwrap();
@@ -207,12 +260,12 @@ async fn a_token_kept_only_in_the_keyring_is_used_in_memory() {
 #[tokio::test]
 async fn a_wrong_token_is_unauthorized() {
     let mut keyring = TestKeyring::new("wrong");
-    keyring.put(CredentialKey::ClusterToken("a".into()), "not-the-token");
-    let (kind, message) = failure(
-        &target("a", contexts::A, vec![shipdeck_testkit::kubeconfig()]),
-        &keyring.store,
-    )
-    .await;
+    let cluster = stored(
+        target("a", contexts::A, vec![shipdeck_testkit::kubeconfig()]),
+        StoredCredential::Token,
+    );
+    keyring.put(&cluster, StoredCredential::Token, "not-the-token");
+    let (kind, message) = failure(&cluster, &keyring.store).await;
     assert_eq!(kind, ConnectionFailure::Unauthorized, "{message}");
     assert!(message.contains("update the token"), "{message}");
     assert!(
@@ -354,9 +407,365 @@ async fn a_client_key_kept_only_in_the_keyring_is_used_in_memory() {
             .is_err(),
         "a certificate without its key must not connect"
     );
-    keyring.put(CredentialKey::ClusterClientKey("cert-a".into()), &key_pem);
+    let cluster = stored(cluster, StoredCredential::ClientKey);
+    keyring.put(&cluster, StoredCredential::ClientKey, &key_pem);
     let probe = clusters::probe(&cluster, &keyring.store, TIMEOUT)
         .await
         .unwrap();
     assert_eq!(probe.server_version, "v1.34.2");
+}
+
+#[tokio::test]
+async fn a_kubeconfig_with_its_own_credentials_never_touches_the_keyring() {
+    let no_keyring = NoKeyring::default();
+    let own = target("own", contexts::A, vec![shipdeck_testkit::kubeconfig()]);
+
+    let probe = clusters::probe(&own, &no_keyring, TIMEOUT)
+        .await
+        .unwrap_or_else(|e| panic!("a kubeconfig token needs no keyring: {e}"));
+    assert_eq!(probe.server_version, "v1.34.2");
+    assert_eq!(no_keyring.calls.load(Ordering::SeqCst), 0);
+
+    let err = clusters::probe(&stored(own, StoredCredential::Token), &no_keyring, TIMEOUT)
+        .await
+        .expect_err("a stored token cannot be read without a keyring");
+    assert!(
+        matches!(
+            err,
+            clusters::Error::Credentials(credentials::Error::Unavailable(_))
+        ),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string().contains("keyring is not available"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn a_token_stored_for_another_server_is_not_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = base();
+    let token = admin_token(&config);
+    with_user(&mut config, contexts::A, |_| {});
+    let file = write(dir.path(), "moving", &config);
+    let cluster = stored(
+        target("moving", contexts::A, vec![file.clone()]),
+        StoredCredential::Token,
+    );
+    let mut keyring = TestKeyring::new("moving");
+    keyring.put(&cluster, StoredCredential::Token, &token);
+    clusters::probe(&cluster, &keyring.store, TIMEOUT)
+        .await
+        .expect("the token works for the server it was stored for");
+
+    // The kubeconfig now sends this context somewhere else.
+    with_server(&mut config, "https://127.0.0.2:17443");
+    write(dir.path(), "moving", &config);
+    let err = clusters::probe(&cluster, &keyring.store, TIMEOUT)
+        .await
+        .expect_err("the token must not follow the context to another server");
+    assert!(
+        matches!(
+            err,
+            clusters::Error::Credentials(credentials::Error::BoundElsewhere { .. })
+        ),
+        "{err:?}"
+    );
+    let message = err.to_string();
+    assert!(message.contains("enter it again"), "{message}");
+    assert!(message.contains("https://127.0.0.2:17443"), "{message}");
+    assert!(
+        !message.contains(&token),
+        "the token leaked into: {message}"
+    );
+}
+
+#[tokio::test]
+async fn insecure_skip_tls_verify_connects_with_a_visible_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = base();
+    for cluster in &mut config.clusters {
+        let c = cluster.cluster.as_mut().unwrap();
+        c.certificate_authority = None;
+        c.certificate_authority_data = None;
+        c.insecure_skip_tls_verify = Some(true);
+    }
+    let file = write(dir.path(), "insecure", &config);
+    let no_keyring = NoKeyring::default();
+
+    let probe = clusters::probe(
+        &target("insecure", contexts::A, vec![file]),
+        &no_keyring,
+        TIMEOUT,
+    )
+    .await
+    .unwrap();
+    assert_eq!(probe.warnings.len(), 1, "{:?}", probe.warnings);
+    assert!(
+        probe.warnings[0].contains("TLS verification is off"),
+        "{:?}",
+        probe.warnings
+    );
+
+    let verified = clusters::probe(
+        &target(
+            "verified",
+            contexts::A,
+            vec![shipdeck_testkit::kubeconfig()],
+        ),
+        &no_keyring,
+        TIMEOUT,
+    )
+    .await
+    .unwrap();
+    assert_eq!(verified.warnings, Vec::<String>::new());
+}
+
+/// An exec credential plugin: a shell script with `body`, executable.
+fn plugin(dir: &Path, name: &str, body: &str) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join(name);
+    std::fs::write(&path, format!("#!/bin/sh\n{body}")).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path
+}
+
+/// A kubeconfig in `dir` whose context A authenticates through `exec` only.
+fn exec_kubeconfig(dir: &Path, name: &str, exec: kube::config::ExecConfig) -> PathBuf {
+    let mut config = base();
+    with_user(&mut config, contexts::A, |auth| auth.exec = Some(exec));
+    write(dir, name, &config)
+}
+
+fn exec_of(command: &Path) -> kube::config::ExecConfig {
+    kube::config::ExecConfig {
+        api_version: Some("client.authentication.k8s.io/v1".into()),
+        command: Some(command.display().to_string()),
+        ..Default::default()
+    }
+}
+
+/// A plugin that counts its runs in `counter` and grants the admin token until `expires`.
+fn counting_plugin(dir: &Path, name: &str, expires: &str) -> (PathBuf, PathBuf) {
+    let counter = dir.join(format!("{name}.runs"));
+    let token = admin_token(&base());
+    let body = format!(
+        "echo run >> '{counter}'\n\
+         printf '%s' \"$KUBERNETES_EXEC_INFO\" > '{counter}.info'\n\
+         echo '{{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\",\
+         \"status\":{{\"token\":\"{token}\",\"expirationTimestamp\":\"{expires}\"}}}}'\n",
+        counter = counter.display()
+    );
+    (plugin(dir, name, &body), counter)
+}
+
+fn runs(counter: &Path) -> usize {
+    std::fs::read_to_string(counter)
+        .map(|s| s.lines().count())
+        .unwrap_or(0)
+}
+
+#[tokio::test]
+async fn the_pool_runs_the_exec_plugin_once_across_checks() {
+    let dir = tempfile::tempdir().unwrap();
+    let (command, counter) = counting_plugin(dir.path(), "good-plugin", "2999-01-01T00:00:00Z");
+    let file = exec_kubeconfig(dir.path(), "exec", exec_of(&command));
+    let cluster = target("exec", contexts::A, vec![file.clone()]);
+    let pool = ClusterClients::new();
+    let no_keyring = NoKeyring::default();
+
+    for round in 1..=3 {
+        let probe = pool
+            .probe(&cluster, &no_keyring, TIMEOUT)
+            .await
+            .unwrap_or_else(|e| panic!("check {round}: {e}"));
+        assert_eq!(probe.server_version, "v1.34.2");
+    }
+    assert_eq!(runs(&counter), 1, "the plugin ran once for three checks");
+    let info: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("good-plugin.runs.info")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(info["kind"], "ExecCredential");
+    assert_eq!(info["spec"]["interactive"], false);
+
+    // An edited kubeconfig is a new client; so is an explicit invalidation.
+    let mut edited = Kubeconfig::read_from(&file).unwrap();
+    let ctx = edited
+        .contexts
+        .iter_mut()
+        .find(|c| c.name == contexts::A)
+        .unwrap();
+    ctx.context.as_mut().unwrap().namespace = Some("edited".into());
+    write(dir.path(), "exec", &edited);
+    pool.probe(&cluster, &no_keyring, TIMEOUT).await.unwrap();
+    assert_eq!(
+        runs(&counter),
+        2,
+        "an edited kubeconfig builds a new client"
+    );
+    pool.invalidate("exec");
+    pool.probe(&cluster, &no_keyring, TIMEOUT).await.unwrap();
+    assert_eq!(runs(&counter), 3, "an invalidated client is rebuilt");
+    assert_eq!(no_keyring.calls.load(Ordering::SeqCst), 0);
+}
+
+#[tokio::test]
+async fn an_expired_exec_credential_is_renewed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (command, counter) = counting_plugin(dir.path(), "expired-plugin", "2000-01-01T00:00:00Z");
+    let file = exec_kubeconfig(dir.path(), "expired", exec_of(&command));
+    let cluster = target("expired", contexts::A, vec![file]);
+    let pool = ClusterClients::new();
+
+    for _ in 0..3 {
+        pool.probe(&cluster, &NoKeyring::default(), TIMEOUT)
+            .await
+            .unwrap();
+    }
+    assert_eq!(runs(&counter), 3, "an expired credential is fetched again");
+}
+
+/// Processes still alive (not zombies) in process group `pgid`.
+fn live_processes_in_group(pgid: u32) -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // "pid (comm) state ppid pgrp ..."; comm may hold spaces and parentheses.
+        let Some((_, rest)) = stat.rsplit_once(')') else {
+            continue;
+        };
+        let fields: Vec<_> = rest.split_whitespace().collect();
+        if fields.get(2) == Some(&pgid.to_string().as_str()) && fields[0] != "Z" {
+            found.push(stat);
+        }
+    }
+    found
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_hanging_exec_plugin_times_out_without_blocking_other_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let pid_file = dir.path().join("pid");
+    let command = plugin(
+        dir.path(),
+        "hanging-plugin",
+        &format!("echo $$ > '{}'\nsleep 600\n", pid_file.display()),
+    );
+    let hanging = target(
+        "hanging",
+        contexts::A,
+        vec![exec_kubeconfig(dir.path(), "hanging", exec_of(&command))],
+    );
+    let healthy = target("healthy", contexts::B, vec![shipdeck_testkit::kubeconfig()]);
+    let pool = ClusterClients::new().with_exec_timeout(Duration::from_secs(2));
+    let no_keyring = NoKeyring::default();
+
+    // One thread: a plugin run that blocked it would hold up the other check too.
+    let started = Instant::now();
+    let ((hung, hung_at), (ok, ok_at)) = tokio::join!(
+        async {
+            let r = pool.probe(&hanging, &no_keyring, TIMEOUT).await;
+            (r, started.elapsed())
+        },
+        async {
+            let r = pool.probe(&healthy, &no_keyring, TIMEOUT).await;
+            (r, started.elapsed())
+        },
+    );
+    ok.expect("the other cluster is checked meanwhile");
+    assert!(
+        ok_at < Duration::from_secs(2),
+        "the other check waited: {ok_at:?}"
+    );
+    let err = hung.expect_err("a hanging plugin must fail");
+    let message = err.to_string();
+    assert!(
+        message.contains("the exec plugin `hanging-plugin` timed out after 2 s"),
+        "{message}"
+    );
+    assert!(
+        hung_at >= Duration::from_secs(2) && hung_at < Duration::from_secs(5),
+        "failed after {hung_at:?}"
+    );
+
+    // The whole process group is gone, the script's `sleep` included.
+    let pid: u32 = std::fs::read_to_string(&pid_file)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(3);
+    loop {
+        let left = live_processes_in_group(pid);
+        if left.is_empty() {
+            break;
+        }
+        assert!(Instant::now() < deadline, "left running: {left:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn an_exec_plugin_failure_shows_no_argument_environment_or_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let secrets = [
+        "arg-secret-value",
+        "env-secret-value",
+        "stderr-secret-value",
+        "stdout-secret-value",
+    ];
+    let failing = plugin(
+        dir.path(),
+        "leaky-plugin",
+        "echo \"stderr-secret-value $1 $PLUGIN_SECRET\" >&2\n\
+         echo '{\"status\":{\"token\":\"stdout-secret-value\"'\n\
+         exit 1\n",
+    );
+    let garbled = plugin(
+        dir.path(),
+        "garbled-plugin",
+        "echo \"stderr-secret-value $1 $PLUGIN_SECRET\" >&2\n\
+         echo '{\"status\":{\"token\":\"stdout-secret-value\"'\n",
+    );
+    let with_secrets = |command: &Path| kube::config::ExecConfig {
+        args: Some(vec!["arg-secret-value".into()]),
+        env: Some(vec![
+            [("name", "PLUGIN_SECRET"), ("value", "env-secret-value")]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        ]),
+        ..exec_of(command)
+    };
+    let cases = [
+        (
+            failing,
+            "the exec plugin `leaky-plugin` exited with status 1",
+        ),
+        (
+            garbled,
+            "the exec plugin `garbled-plugin` printed no valid credential",
+        ),
+    ];
+    for (command, expected) in cases {
+        let file = exec_kubeconfig(dir.path(), "leaky", with_secrets(&command));
+        let (kind, message) = failure(
+            &target("leaky", contexts::A, vec![file]),
+            &NoKeyring::default(),
+        )
+        .await;
+        assert_eq!(kind, ConnectionFailure::Other, "{message}");
+        assert!(message.contains(expected), "{message}");
+        assert!(
+            !message.contains(&dir.path().display().to_string()),
+            "only the plugin's file name may show: {message}"
+        );
+        for secret in secrets {
+            assert!(!message.contains(secret), "{secret} leaked into: {message}");
+        }
+    }
 }

@@ -35,7 +35,8 @@ pub struct ClusterProbe {
     pub platform: String,
     /// Round trip of the version request, in milliseconds.
     pub rtt_ms: u32,
-    /// Risks the user should see, such as TLS verification being off.
+    /// What the user should know although the check passed, e.g. that TLS verification is
+    /// off for this cluster.
     #[serde(default)]
     pub warnings: Vec<String>,
 }

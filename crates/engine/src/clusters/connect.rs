@@ -1,75 +1,90 @@
-//! Connecting to a cluster: the kubeconfig context plus credentials from the keyring, resolved
-//! in memory only (the keyring's values never touch a file).
+//! Connecting to a cluster: the kubeconfig context, plus the credential Shipdeck stored in the
+//! keyring for it (if it stored one), plus what the context's exec plugin grants, all resolved
+//! in memory only (none of it touches a file).
 
-use super::classify;
-use super::kubeconfig::{KubeconfigSource, load};
-use super::{Error, Result};
-use crate::credentials::{CredentialKey, SecretStore};
+use super::exec::{self, ExecCredentials};
+use super::target::{ClusterTarget, StoredCredential, endpoint, select};
+use super::{Error, Result, classify};
+use crate::credentials::SecretStore;
 use base64::Engine as _;
-use k8s_openapi::api::core::v1::Namespace;
-use kube::api::{Api, ListParams};
-use kube::config::{AuthInfo, KubeConfigOptions, NamedAuthInfo};
-use shipdeck_ipc::clusters::{ClusterProbe, ConnectionFailure};
-use std::time::{Duration, Instant};
+use kube::config::{AuthInfo, ExecAuthCluster, KubeConfigOptions, Kubeconfig, NamedAuthInfo};
+use shipdeck_ipc::clusters::ConnectionFailure;
+use std::time::{Duration, SystemTime};
 
-/// A cluster as Shipdeck stores it: its id (the keyring key), the context and where to read it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ClusterTarget {
-    pub id: String,
-    pub context: String,
-    pub source: KubeconfigSource,
+/// A client and what the user should know about it.
+#[derive(Clone)]
+pub(super) struct Connection {
+    pub client: kube::Client,
+    /// Shown with every check of the cluster, e.g. that TLS verification is off.
+    pub warnings: Vec<String>,
+    /// When the exec plugin's credential runs out; the client is rebuilt before then.
+    pub expires: Option<SystemTime>,
 }
 
-/// A client for `target`. A token or client key stored in the keyring for this cluster fills
-/// in (or replaces) the kubeconfig user's.
-pub async fn client(target: &ClusterTarget, store: &dyn SecretStore) -> Result<kube::Client> {
-    let mut config = load(&target.source)?;
-    let Some(context) = config
-        .contexts
-        .iter()
-        .find(|c| c.name == target.context)
-        .and_then(|c| c.context.clone())
-    else {
-        let available: Vec<_> = config.contexts.iter().map(|c| c.name.as_str()).collect();
-        return Err(Error::MissingContext {
-            context: target.context.clone(),
-            available: if available.is_empty() {
-                "none".into()
-            } else {
-                available.join(", ")
-            },
-        });
-    };
+/// Builds a client for `target` from `config` (already read from its source). Runs the exec
+/// plugin, if any, with `exec_timeout`.
+pub(super) async fn connect(
+    target: &ClusterTarget,
+    mut config: Kubeconfig,
+    store: &dyn SecretStore,
+    exec_timeout: Duration,
+) -> Result<Connection> {
+    let (context, cluster) = select(&config, target)?;
+    let (context, cluster) = (context.clone(), cluster.clone());
+    check_certificate_authority(&cluster, &context.cluster)?;
 
-    check_certificate_authority(&config, &context.cluster)?;
-
-    let token = store.get(&CredentialKey::ClusterToken(target.id.clone()))?;
-    let client_key = store.get(&CredentialKey::ClusterClientKey(target.id.clone()))?;
-    if token.is_some() || client_key.is_some() {
-        // A context without a user gets one of our own, named so it cannot clash.
-        let user = context
-            .user
-            .clone()
-            .unwrap_or_else(|| format!("shipdeck:{}", target.id));
-        let auth = user_entry(&mut config.auth_infos, &user);
-        if let Some(token) = token {
-            auth.token = Some(token.expose().to_string().into());
-            auth.token_file = None;
-        }
-        if let Some(key) = client_key {
-            let encoded = base64::engine::general_purpose::STANDARD.encode(key.expose());
-            auth.client_key_data = Some(encoded.into());
-            auth.client_key = None;
-        }
-        if context.user.is_none() {
-            let named = config
-                .contexts
-                .iter_mut()
-                .find(|c| c.name == target.context);
-            if let Some(ctx) = named.and_then(|c| c.context.as_mut()) {
-                ctx.user = Some(user);
+    // The keyring is read only for a cluster Shipdeck stored a credential for.
+    if let Some(kind) = target.stored {
+        let endpoint = endpoint(&config, target)?;
+        let key = kind.key(&target.id);
+        let secret = store
+            .get_bound(&key, &endpoint)?
+            .ok_or_else(|| Error::MissingCredential {
+                cluster: target.id.clone(),
+                what: key.describe(),
+            })?;
+        let auth = user_of(&mut config, target, context.user.as_deref());
+        match kind {
+            StoredCredential::Token => {
+                auth.token = Some(secret.expose().to_string().into());
+                auth.token_file = None;
+            }
+            StoredCredential::ClientKey => {
+                let encoded = base64::engine::general_purpose::STANDARD.encode(secret.expose());
+                auth.client_key_data = Some(encoded.into());
+                auth.client_key = None;
             }
         }
+    }
+
+    let mut expires = None;
+    let exec_config = context
+        .user
+        .as_deref()
+        .and_then(|name| config.auth_infos.iter().find(|u| u.name == name))
+        .and_then(|u| u.auth_info.as_ref())
+        .filter(|auth| exec::needed(auth))
+        .and_then(|auth| auth.exec.clone());
+    if let Some(exec_config) = exec_config {
+        let cluster_info = if exec_config.provide_cluster_info {
+            Some(ExecAuthCluster::try_from(&cluster).map_err(classify::kubeconfig)?)
+        } else {
+            None
+        };
+        let granted: ExecCredentials =
+            exec::run(&exec_config, cluster_info, &target.context, exec_timeout).await?;
+        expires = granted.expires;
+        granted.apply(user_of(&mut config, target, context.user.as_deref()));
+    }
+
+    let mut warnings = Vec::new();
+    if cluster.insecure_skip_tls_verify == Some(true) {
+        warnings.push(
+            "TLS verification is off for this cluster (insecure-skip-tls-verify in the \
+             kubeconfig): anyone on the network path can impersonate it and read the \
+             credentials sent to it; remove the setting and give the cluster's CA instead"
+                .to_string(),
+        );
     }
 
     let options = KubeConfigOptions {
@@ -80,20 +95,54 @@ pub async fn client(target: &ClusterTarget, store: &dyn SecretStore) -> Result<k
         .await
         .map_err(classify::kubeconfig)?;
     let server = config.cluster_url.to_string();
-    kube::Client::try_from(config).map_err(|e| classify::request(e, &server))
+    let client = kube::Client::try_from(config).map_err(|e| classify::request(e, &server))?;
+    Ok(Connection {
+        client,
+        warnings,
+        expires,
+    })
+}
+
+/// The context's user entry, to fill in. A context without a user gets one of our own, named so
+/// it cannot clash.
+fn user_of<'a>(
+    config: &'a mut Kubeconfig,
+    target: &ClusterTarget,
+    user: Option<&str>,
+) -> &'a mut AuthInfo {
+    let name = match user {
+        Some(name) => name.to_string(),
+        None => {
+            let name = format!("shipdeck:{}", target.id);
+            if let Some(ctx) = config
+                .contexts
+                .iter_mut()
+                .find(|c| c.name == target.context)
+                .and_then(|c| c.context.as_mut())
+            {
+                ctx.user = Some(name.clone());
+            }
+            name
+        }
+    };
+    let users = &mut config.auth_infos;
+    let index = match users.iter().position(|u| u.name == name) {
+        Some(i) => i,
+        None => {
+            users.push(NamedAuthInfo {
+                name,
+                auth_info: None,
+                other: Default::default(),
+            });
+            users.len() - 1
+        }
+    };
+    users[index].auth_info.get_or_insert_with(AuthInfo::default)
 }
 
 /// kube-rs accepts CA data that holds no certificate and the connection then fails as an
 /// untrusted server, which sends the user chasing the wrong problem. Say what is wrong instead.
-fn check_certificate_authority(config: &kube::config::Kubeconfig, cluster: &str) -> Result<()> {
-    let Some(c) = config
-        .clusters
-        .iter()
-        .find(|c| c.name == cluster)
-        .and_then(|c| c.cluster.as_ref())
-    else {
-        return Ok(());
-    };
+fn check_certificate_authority(c: &kube::config::Cluster, cluster: &str) -> Result<()> {
     let invalid = |what: String| Error::Connect {
         failure: ConnectionFailure::InvalidKubeconfig,
         message: format!("cluster '{cluster}': {what}; export a fresh kubeconfig for this cluster"),
@@ -117,61 +166,4 @@ fn check_certificate_authority(config: &kube::config::Kubeconfig, cluster: &str)
         ));
     }
     Ok(())
-}
-
-fn user_entry<'a>(users: &'a mut Vec<NamedAuthInfo>, name: &str) -> &'a mut AuthInfo {
-    let index = match users.iter().position(|u| u.name == name) {
-        Some(i) => i,
-        None => {
-            users.push(NamedAuthInfo {
-                name: name.to_string(),
-                auth_info: None,
-                other: Default::default(),
-            });
-            users.len() - 1
-        }
-    };
-    users[index].auth_info.get_or_insert_with(AuthInfo::default)
-}
-
-/// Checks a cluster: the server version and round trip, then that the user may read what
-/// Shipdeck reads (namespaces), so "connected but forbidden" shows up here, not mid-sync.
-pub async fn probe(
-    target: &ClusterTarget,
-    store: &dyn SecretStore,
-    timeout: Duration,
-) -> Result<ClusterProbe> {
-    let client = client(target, store).await?;
-    let started = Instant::now();
-    let version = within(timeout, &target.context, client.apiserver_version())
-        .await?
-        .map_err(|e| classify::request(e, &target.context))?;
-    let rtt = started.elapsed();
-    let namespaces: Api<Namespace> = Api::all(client);
-    within(
-        timeout,
-        &target.context,
-        namespaces.list(&ListParams::default().limit(1)),
-    )
-    .await?
-    .map_err(|e| classify::request(e, &target.context))?;
-    Ok(ClusterProbe {
-        server_version: version.git_version,
-        platform: version.platform,
-        rtt_ms: u32::try_from(rtt.as_millis()).unwrap_or(u32::MAX),
-        warnings: Vec::new(),
-    })
-}
-
-async fn within<T>(timeout: Duration, context: &str, fut: impl Future<Output = T>) -> Result<T> {
-    tokio::time::timeout(timeout, fut)
-        .await
-        .map_err(|_| Error::Connect {
-            failure: ConnectionFailure::Unreachable,
-            message: format!(
-                "cluster '{context}' did not answer within {}s; check that the server is up and \
-             reachable from this machine (VPN, firewall)",
-                timeout.as_secs()
-            ),
-        })
 }

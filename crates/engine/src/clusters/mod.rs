@@ -1,12 +1,20 @@
-//! Clusters: reading kubeconfig the way kubectl does, resolving credentials from the keyring in
-//! memory, connecting with kube-rs, and saying precisely why a connection failed.
+//! Clusters: reading kubeconfig the way kubectl does, resolving credentials (the keyring's,
+//! the exec plugin's) in memory, keeping one client per cluster, and saying precisely why a
+//! connection failed.
 
 mod classify;
 mod connect;
+mod exec;
 mod kubeconfig;
+mod pool;
+mod probe;
+mod target;
 
-pub use connect::{ClusterTarget, client, probe};
+pub use exec::DEFAULT_TIMEOUT as DEFAULT_EXEC_TIMEOUT;
 pub use kubeconfig::{KubeconfigSource, contexts, load};
+pub use pool::ClusterClients;
+pub use probe::{client, probe};
+pub use target::{ClusterTarget, StoredCredential, cluster_endpoint};
 
 use shipdeck_ipc::clusters::ConnectionFailure;
 
@@ -18,8 +26,14 @@ pub enum Error {
         "the kubeconfig has no context named '{context}'; available: {available}. Re-add the cluster from the current kubeconfig"
     )]
     MissingContext { context: String, available: String },
-    #[error("reading the credential from the keyring failed: {0}")]
+    /// The keyring's own messages say what to do (unlock it, enter the credential again).
+    #[error("{0}")]
     Credentials(#[from] crate::credentials::Error),
+    #[error(
+        "{what} is not in the OS keyring (it may have been removed there); enter it again in \
+         Settings → Clusters for cluster '{cluster}'"
+    )]
+    MissingCredential { cluster: String, what: String },
     #[error("{message}")]
     Connect {
         failure: ConnectionFailure,
@@ -34,7 +48,7 @@ impl Error {
             Error::Kubeconfig(_) | Error::MissingContext { .. } => {
                 ConnectionFailure::InvalidKubeconfig
             }
-            Error::Credentials(_) => ConnectionFailure::Other,
+            Error::Credentials(_) | Error::MissingCredential { .. } => ConnectionFailure::Other,
             Error::Connect { failure, .. } => *failure,
         }
     }

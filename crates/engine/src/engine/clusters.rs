@@ -72,8 +72,8 @@ impl Engine {
             let Some(cluster) = s.clusters.iter_mut().find(|c| c.id == id) else {
                 return Err(Error::NotFound(format!("there is no cluster '{id}'")));
             };
-            let endpoint = credentials::cluster_endpoint(&cluster_target(cluster))?;
-            credentials::set_bound(self.secrets.as_ref(), &key, &endpoint, &secret)?;
+            let endpoint = kube_clusters::cluster_endpoint(&cluster_target(cluster))?;
+            self.secrets.set_bound(&key, &endpoint, &secret)?;
             // One credential per cluster: the other kind, if stored before, is removed so it
             // cannot be sent along.
             for other in cluster_keys(id).into_iter().filter(|k| *k != key) {

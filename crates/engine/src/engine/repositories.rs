@@ -3,7 +3,7 @@
 
 use super::Engine;
 use super::error::{Error, Result, invalid};
-use crate::credentials::{self, Overlay};
+use crate::credentials::Overlay;
 use crate::git::{self, CancelToken, throttled};
 use crate::secret::Secret;
 use crate::settings::model::{Repository, Revision};
@@ -51,12 +51,8 @@ impl Engine {
             // Validate before storing the secret, so a rejected form leaves nothing behind.
             validate(s)?;
             if let (Some(secret), Some(key)) = (&secret, &new_key) {
-                credentials::set_bound(
-                    self.secrets.as_ref(),
-                    key,
-                    &sources::endpoint(&repo),
-                    secret,
-                )?;
+                self.secrets
+                    .set_bound(key, &sources::endpoint(&repo), secret)?;
             }
             // The secret stored for the old URL or kind must not outlive it.
             let stale = old

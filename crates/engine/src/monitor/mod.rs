@@ -19,12 +19,12 @@ mod supervise;
 pub use fold::{Effect, Event, Log, RenderOutcome, Scope, State};
 pub use key::SourceKey;
 
-use crate::clusters::{self, ClusterTarget, KubeconfigSource};
+use crate::clusters::{ClusterClients, ClusterTarget, KubeconfigSource, StoredCredential};
 use crate::credentials::SecretStore;
 use crate::git::{PollConfig, PollEvent, Poller};
 use crate::live::{LiveState, Subscription};
 use crate::settings::Settings;
-use crate::settings::model::Cluster;
+use crate::settings::model::{Cluster, ClusterCredential};
 use crate::sources;
 use shipdeck_ipc::connections::ClusterState;
 use std::collections::{BTreeMap, HashMap};
@@ -60,6 +60,8 @@ pub(crate) struct Inner {
     runtime: Handle,
     events: mpsc::UnboundedSender<Event>,
     secrets: Arc<dyn SecretStore>,
+    /// One long-lived client per cluster: exec plugins are not re-run on every check.
+    clients: Arc<ClusterClients>,
     config: MonitorConfig,
     tasks: Mutex<Tasks>,
     /// The source each poller follows, so renders can read its mirror.
@@ -90,6 +92,7 @@ impl Monitor {
             runtime: runtime.clone(),
             events,
             secrets,
+            clients: Arc::new(ClusterClients::new()),
             config,
             tasks: Mutex::new(Tasks {
                 settings: Arc::new(Settings::default()),
@@ -134,6 +137,7 @@ impl Monitor {
             let keep = settings.cluster(id).is_some();
             if !keep {
                 task.abort();
+                self.inner.clients.invalidate(id);
             }
             keep
         });
@@ -194,6 +198,8 @@ impl Monitor {
         if let Some(old) = tasks.clusters.remove(&cluster.id) {
             old.abort();
         }
+        // Restarted because the entry or its credential changed: connect afresh.
+        self.inner.clients.invalidate(&cluster.id);
         tasks.generation += 1;
         let generation = tasks.generation;
         let _ = self.inner.events.send(Event::ClusterStarted {
@@ -269,13 +275,20 @@ pub fn cluster_target(entry: &Cluster) -> ClusterTarget {
         } else {
             KubeconfigSource::Files(entry.kubeconfig.iter().map(PathBuf::from).collect())
         },
+        stored: entry.credential.map(|c| match c {
+            ClusterCredential::Token => StoredCredential::Token,
+            ClusterCredential::ClientKey => StoredCredential::ClientKey,
+        }),
     }
 }
 
 async fn check_cluster_forever(inner: Arc<Inner>, target: ClusterTarget, generation: u64) {
     loop {
-        let state =
-            match clusters::probe(&target, inner.secrets.as_ref(), CLUSTER_CHECK_TIMEOUT).await {
+        let checked = inner
+            .clients
+            .probe(&target, inner.secrets.as_ref(), CLUSTER_CHECK_TIMEOUT)
+            .await;
+        let state = match checked {
                 Ok(probe) => ClusterState::Connected(probe),
                 Err(err) => ClusterState::Failed {
                     failure: err.failure(),
