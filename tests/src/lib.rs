@@ -29,7 +29,7 @@ use std::time::{Duration, Instant};
 
 const WAIT: Duration = Duration::from_secs(30);
 /// How long an app may take to exit once its WebDriver session ended.
-const EXIT: Duration = Duration::from_secs(15);
+const EXIT: Duration = Duration::from_secs(30);
 /// Set on the driver and so inherited by WebKitWebDriver, the app and its WebKit processes:
 /// how [`App::quit`] finds out that all of them have exited.
 const HOME_MARKER: &str = "SHIPDECK_E2E_HOME";
@@ -141,6 +141,9 @@ impl App {
         .env("XDG_CACHE_HOME", home.path().join("cache"))
         .env("DBUS_SESSION_BUS_ADDRESS", &home.session.address)
         .env_remove("GNOME_KEYRING_CONTROL")
+        // No accessibility bus runs on the private bus: without this GTK's AT-SPI bridge
+        // waits out D-Bus timeouts (25 s each) looking for one.
+        .env("NO_AT_BRIDGE", "1")
         .env(HOME_MARKER, home.path());
         match &options.workspace {
             Some(path) => cmd.env("SHIPDECK_WORKSPACE", path),
@@ -291,10 +294,17 @@ async fn wait_until_exited(home: &Path) -> Result<()> {
             return Ok(());
         }
         if Instant::now() > deadline {
+            let names: Vec<String> = left
+                .iter()
+                .map(|pid| {
+                    let exe = std::fs::read_link(format!("/proc/{pid}/exe")).unwrap_or_default();
+                    format!("{pid} {}", exe.display())
+                })
+                .collect();
             for pid in &left {
                 let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
             }
-            bail!("processes {left:?} were still running {EXIT:?} after the app's session ended");
+            bail!("{names:?} were still running {EXIT:?} after the app's session ended");
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }

@@ -136,7 +136,7 @@ struct Sample {
     processes: Vec<(String, u64, u64)>,
 }
 
-fn measure(mut cmd: Command, home: &Path, title: &str, options: &Options) -> Result<Sample> {
+fn measure(cmd: Command, home: &Path, title: &str, options: &Options) -> Result<Sample> {
     let display = Display::start_virtual()?;
     let program = cmd.get_program().to_owned();
     let mut session = in_session_with_keyring(&display, &program);
