@@ -25,10 +25,8 @@ fn home_without_credentials() -> Result<(Home, Options)> {
 
 async fn add_cluster(app: &App) -> Result<()> {
     app.click("#nav-settings").await?;
-    app.click(&format!(
-        "li[data-context='{CONTEXT}'] button.add-context"
-    ))
-    .await?;
+    app.click(&format!("li[data-context='{CONTEXT}'] button.add-context"))
+        .await?;
     app.wait_for(CLUSTER).await?;
     Ok(())
 }

@@ -135,7 +135,10 @@ async fn what_is_added_in_settings_shows_on_the_overview_and_no_secret_reaches_a
     assert!(settings.contains("context = \"shipdeck-a\""), "{settings}");
     assert!(settings.contains(&server.url("demo")), "{settings}");
     // The scan looked at the repository mirror, the log and the settings at least.
-    assert!(file_count(&dirs) > 10, "too few files scanned under {dirs:?}");
+    assert!(
+        file_count(&dirs) > 10,
+        "too few files scanned under {dirs:?}"
+    );
     app.close().await
 }
 

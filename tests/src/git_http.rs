@@ -91,7 +91,10 @@ $HTTP["url"] =~ "^/git" {{
                 return Ok(());
             }
             if Instant::now() > deadline {
-                bail!("lighttpd did not listen on port {} within {STARTUP:?}", self.port);
+                bail!(
+                    "lighttpd did not listen on port {} within {STARTUP:?}",
+                    self.port
+                );
             }
             std::thread::sleep(Duration::from_millis(25));
         }

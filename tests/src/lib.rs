@@ -302,7 +302,9 @@ async fn wait_until_exited(home: &Path) -> Result<()> {
                 })
                 .collect();
             for pid in &left {
-                let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
+                let _ = Command::new("kill")
+                    .args(["-KILL", &pid.to_string()])
+                    .status();
             }
             bail!("{names:?} were still running {EXIT:?} after the app's session ended");
         }

@@ -16,7 +16,8 @@ use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 const MINIBROWSER: &str = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser";
-const USAGE: &str = "usage: cargo xtask memory [--release | --binary PATH] [--runs N] [--settle SECS]";
+const USAGE: &str =
+    "usage: cargo xtask memory [--release | --binary PATH] [--runs N] [--settle SECS]";
 
 struct Options {
     release: bool,
@@ -77,22 +78,32 @@ pub fn run(args: &[&str]) -> Result<()> {
     let mut floor_runs = Vec::new();
     // Interleaved, so a change in the machine's load hits both alike.
     for run in 1..=options.runs {
-        let app = step(&format!("Shipdeck on the demo workspace, run {run}"), || {
-            let home = tempfile_dir(&format!("app-{run}"))?;
-            demo_settings::ensure(&home.join("config"), &workspace, &cluster::kubeconfig_path())?;
-            let mut cmd = Command::new(&binary);
-            cmd.arg("--workspace")
-                .arg(&workspace)
-                .env("KUBECONFIG", cluster::kubeconfig_path());
-            measure(cmd, &home, "Shipdeck", &options)
-        })?;
+        let app = step(
+            &format!("Shipdeck on the demo workspace, run {run}"),
+            || {
+                let home = tempfile_dir(&format!("app-{run}"))?;
+                demo_settings::ensure(
+                    &home.join("config"),
+                    &workspace,
+                    &cluster::kubeconfig_path(),
+                )?;
+                let mut cmd = Command::new(&binary);
+                cmd.arg("--workspace")
+                    .arg(&workspace)
+                    .env("KUBECONFIG", cluster::kubeconfig_path());
+                measure(cmd, &home, "Shipdeck", &options)
+            },
+        )?;
         app_runs.push(app);
-        let floor = step(&format!("Bare WebKitGTK window (MiniBrowser), run {run}"), || {
-            let home = tempfile_dir(&format!("floor-{run}"))?;
-            let mut cmd = Command::new(MINIBROWSER);
-            cmd.arg(&floor_url);
-            measure(cmd, &home, "floor", &options)
-        })?;
+        let floor = step(
+            &format!("Bare WebKitGTK window (MiniBrowser), run {run}"),
+            || {
+                let home = tempfile_dir(&format!("floor-{run}"))?;
+                let mut cmd = Command::new(MINIBROWSER);
+                cmd.arg(&floor_url);
+                measure(cmd, &home, "floor", &options)
+            },
+        )?;
         floor_runs.push(floor);
     }
     report(&app_runs, &floor_runs);
@@ -204,7 +215,13 @@ fn descendants(root: u32) -> Vec<u32> {
             let pid: u32 = e.file_name().to_str()?.parse().ok()?;
             let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
             // The command name may hold spaces and parentheses: fields follow the last ')'.
-            let ppid = stat.rsplit_once(')')?.1.split_whitespace().nth(1)?.parse().ok()?;
+            let ppid = stat
+                .rsplit_once(')')?
+                .1
+                .split_whitespace()
+                .nth(1)?
+                .parse()
+                .ok()?;
             Some((pid, ppid))
         })
         .collect();
@@ -212,7 +229,12 @@ fn descendants(root: u32) -> Vec<u32> {
     let mut i = 0;
     while i < found.len() {
         let parent = found[i];
-        found.extend(parents.iter().filter(|(_, pp)| *pp == parent).map(|(p, _)| *p));
+        found.extend(
+            parents
+                .iter()
+                .filter(|(_, pp)| *pp == parent)
+                .map(|(p, _)| *p),
+        );
         i += 1;
     }
     found
@@ -240,7 +262,9 @@ fn rollup(pid: u32) -> Result<(u64, u64)> {
 fn stop(child: &mut Child, program: &str) {
     for pid in descendants(child.id()) {
         if exe_name(pid).as_deref() == Some(program) {
-            let _ = Command::new("kill").args(["-TERM", &pid.to_string()]).status();
+            let _ = Command::new("kill")
+                .args(["-TERM", &pid.to_string()])
+                .status();
         }
     }
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -251,7 +275,9 @@ fn stop(child: &mut Child, program: &str) {
         std::thread::sleep(Duration::from_millis(100));
     }
     for pid in descendants(child.id()).into_iter().rev() {
-        let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
+        let _ = Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status();
     }
     let _ = child.wait();
 }
