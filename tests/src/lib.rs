@@ -27,7 +27,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-const WAIT: Duration = Duration::from_secs(30);
+/// Long enough for one more cluster check (every 30 s) when the first timed out on a loaded
+/// machine; a wait that succeeds returns at once.
+const WAIT: Duration = Duration::from_secs(60);
 /// How long an app may take to exit once its WebDriver session ended.
 const EXIT: Duration = Duration::from_secs(30);
 /// Set on the driver and so inherited by WebKitWebDriver, the app and its WebKit processes:
