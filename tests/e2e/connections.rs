@@ -1,8 +1,8 @@
-//! Issue 4 in the real window: a cluster from the kubeconfig, a repository and an application
-//! configured through Settings; the Overview shows the application with its revision; no
-//! credential ends up in plain text in Shipdeck's files.
+//! Issue 4 in the real window: a cluster from the kubeconfig, a password-protected repository
+//! and an application configured through Settings; the Overview shows the application with its
+//! revision; no credential typed in Settings ends up in plain text in Shipdeck's files.
 
-use shipdeck_e2e::App;
+use shipdeck_e2e::{App, HttpGit, admin_token, file_count, files_containing};
 use std::path::Path;
 
 fn git(workspace: &Path, args: &[&str]) -> String {
@@ -16,74 +16,68 @@ fn git(workspace: &Path, args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
-/// The admin token of the local control plane, read from its kubeconfig.
-fn admin_token() -> String {
-    let kubeconfig = std::env::var("SHIPDECK_KUBECONFIG").expect("run with `cargo xtask test`");
-    let text = std::fs::read_to_string(kubeconfig).unwrap();
-    text.lines()
-        .find_map(|l| l.trim().strip_prefix("token: "))
-        .expect("the test kubeconfig has a token user")
-        .trim_matches('"')
-        .to_string()
-}
-
-fn files_containing(root: &Path, needle: &[u8]) -> Vec<String> {
-    let mut hits = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if std::fs::read(&path)
-                .is_ok_and(|bytes| bytes.windows(needle.len()).any(|w| w == needle))
-            {
-                hits.push(path.display().to_string());
-            }
-        }
-    }
-    hits
+/// A value no file would hold by chance, so finding it anywhere means it leaked.
+fn distinctive(prefix: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!("{prefix}-{}-{nanos}", std::process::id())
 }
 
 #[tokio::test]
 #[ignore = "drives the real window: run with `cargo xtask test`"]
-async fn a_cluster_and_an_application_added_in_settings_show_on_the_overview() -> anyhow::Result<()>
-{
+async fn what_is_added_in_settings_shows_on_the_overview_and_no_secret_reaches_a_file()
+-> anyhow::Result<()> {
     let workspace = std::path::PathBuf::from(std::env::var("SHIPDECK_DEMO_WORKSPACE")?);
     let head = git(&workspace, &["rev-parse", "--short=7", "HEAD"]);
+    // The server's own files (its password list) live outside the app's home.
+    let server_dir = tempfile::tempdir()?;
+    let password = distinctive("git-password");
+    let wrong_password = distinctive("wrong-git-password");
+    let server = HttpGit::serve(server_dir.path(), &workspace, "demo", "deploy", &password)?;
     let app = App::launch().await?;
 
     // The Overview starts empty and says where to begin.
     app.wait_for_text("#page-overview", "No clusters or applications yet")
         .await?;
 
-    // A cluster from the kubeconfig: it connects and reports the server version.
+    // A cluster from the kubeconfig, which carries its own token: it connects and reports the
+    // server version.
+    let cluster = "#configured-clusters li[data-cluster='shipdeck-a']";
+    let connected = format!("{cluster} .conn[data-state='connected']");
     app.click("#nav-settings").await?;
     app.click("li[data-context='shipdeck-a'] button.add-context")
         .await?;
-    app.wait_for_text(
-        "#configured-clusters li[data-cluster='shipdeck-a']",
-        "Connected · v1.34.2",
-    )
-    .await?;
+    app.wait_for_text(&connected, "Connected · v1.34.2").await?;
 
     // A token typed into Settings goes to the keyring; the connection still works with it.
-    let token = admin_token();
-    app.fill("li[data-cluster='shipdeck-a'] .credential-input", &token)
+    let token = admin_token()?;
+    app.fill(&format!("{cluster} .credential-input"), &token)
         .await?;
-    app.click("li[data-cluster='shipdeck-a'] .credential-save")
-        .await?;
+    app.click(&format!("{cluster} .credential-save")).await?;
+    app.wait_for_text(&connected, "Connected · v1.34.2").await?;
+
+    // A repository over HTTP with basic auth: a wrong password is refused with what to check,
+    // the right one clones; then it is saved with its password.
+    app.fill("#repo-id", "demo").await?;
+    app.fill("#repo-url", &server.url("demo")).await?;
+    app.click("#repo-auth option[value='https']").await?;
+    app.fill("#repo-username", "deploy").await?;
+    app.fill("#repo-secret", &wrong_password).await?;
+    app.fill("#repo-test-path", "apps/storefront").await?;
+    app.click("#repo-test").await?;
     app.wait_for_text(
-        "#configured-clusters li[data-cluster='shipdeck-a']",
-        "Connected",
+        "#settings-repositories [role='alert']",
+        "authentication failed",
     )
     .await?;
-
-    // A repository: tested first (a real clone), then saved.
-    app.fill("#repo-id", "demo").await?;
-    app.fill("#repo-url", &workspace.display().to_string())
-        .await?;
-    app.fill("#repo-test-path", "apps/storefront").await?;
+    app.wait_for_text(
+        "#settings-repositories [role='alert']",
+        "check the username and password",
+    )
+    .await?;
+    app.fill("#repo-secret", &password).await?;
     app.click("#repo-test").await?;
     app.wait_for_text("#repo-check", &head).await?;
     app.click("#repo-save").await?;
@@ -92,9 +86,10 @@ async fn a_cluster_and_an_application_added_in_settings_show_on_the_overview() -
     // Saving keeps the form and the test result: editing goes on from what was entered.
     app.wait_for_text("#repo-check", &head).await?;
     let url = app.wait_for("#repo-url").await?.prop("value").await?;
+    assert_eq!(url.as_deref(), Some(server.url("demo").as_str()));
     assert_eq!(
-        url.as_deref(),
-        Some(workspace.display().to_string().as_str())
+        app.home().stored_credentials()?,
+        ["cluster/shipdeck-a/token", "repository/demo/password"]
     );
 
     // An application tracking main:apps/storefront on shipdeck-a.
@@ -106,28 +101,44 @@ async fn a_cluster_and_an_application_added_in_settings_show_on_the_overview() -
         .await?;
     app.screenshot("settings-connections").await?;
 
-    // The Overview shows it with the revision it tracks and its cluster's state, live.
+    // The Overview shows it with the revision it tracks (polled with the password from the
+    // keyring) and its cluster's state, live.
+    let card = "#application-cards [data-app='storefront']";
     app.click("#nav-overview").await?;
-    let card = app
-        .wait_for_text("#application-cards [data-app='storefront']", &head)
-        .await?;
-    assert!(card.contains("shipdeck-a"), "{card}");
-    app.wait_for_text("#application-cards [data-app='storefront']", "Connected")
-        .await?;
-    // Its manifests at that revision were rendered: deployment, service and config map.
+    let text = app.wait_for_text(card, &head).await?;
+    assert!(text.contains("shipdeck-a"), "{text}");
     app.wait_for_text(
-        "#application-cards [data-app='storefront']",
-        "3 objects rendered",
+        &format!("{card} .conn[data-state='connected']"),
+        "Connected · v1.34.2",
     )
     .await?;
+    // Its manifests at that revision were rendered: deployment, service and config map.
+    app.wait_for_text(card, "3 objects rendered").await?;
     app.screenshot("overview-connections").await?;
 
-    // Nothing Shipdeck wrote (settings, data, cache, logs) holds the token in plain text.
-    let leaks = files_containing(app.home(), token.as_bytes());
-    assert!(leaks.is_empty(), "the token is in plain text in: {leaks:?}");
-    let settings =
-        std::fs::read_to_string(app.home().join("config/dev.shipdeck.desktop/settings.toml"))?;
+    // Nothing Shipdeck wrote (settings, data, cache, logs, WebKit storage) holds a credential
+    // typed in Settings in plain text.
+    let dirs = app.home().app_dirs();
+    for (what, secret) in [
+        ("the cluster token", &token),
+        ("the Git password", &password),
+        ("the wrong Git password", &wrong_password),
+    ] {
+        let leaks = files_containing(&dirs, secret);
+        assert!(leaks.is_empty(), "{what} is in plain text in: {leaks:?}");
+    }
+    let settings = std::fs::read_to_string(
+        app.home()
+            .path()
+            .join("config/dev.shipdeck.desktop/settings.toml"),
+    )?;
     assert!(settings.contains("context = \"shipdeck-a\""), "{settings}");
+    assert!(settings.contains(&server.url("demo")), "{settings}");
+    // The scan looked at the repository mirror, the log and the settings at least.
+    assert!(
+        file_count(&dirs) > 10,
+        "too few files scanned under {dirs:?}"
+    );
     app.close().await
 }
 
@@ -152,16 +163,21 @@ async fn bad_input_gets_a_clear_error_and_nothing_is_lost() -> anyhow::Result<()
     app.fill("#repo-url", "http://127.0.0.1:9/nothing.git")
         .await?;
     app.click("#repo-test").await?;
-    app.wait_for_text("#settings-repositories [role='alert']", "127.0.0.1")
-        .await?;
+    app.wait_for_text(
+        "#settings-repositories [role='alert']",
+        "the server cannot be reached",
+    )
+    .await?;
 
     // A repository without the path.
     let workspace = std::env::var("SHIPDECK_DEMO_WORKSPACE")?;
     app.fill("#repo-url", &workspace).await?;
     app.fill("#repo-test-path", "apps/no-such-app").await?;
     app.click("#repo-test").await?;
-    app.wait_for_text("#settings-repositories [role='alert']", "no-such-app")
+    let alert = app
+        .wait_for_text("#settings-repositories [role='alert']", "does not exist at")
         .await?;
+    assert!(alert.contains("apps/no-such-app"), "{alert}");
     app.screenshot("settings-bad-input").await?;
 
     // What was configured before is still there.

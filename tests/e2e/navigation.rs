@@ -1,5 +1,16 @@
 use shipdeck_e2e::App;
 
+/// The root element's `data-theme`: null when the theme follows the system.
+async fn root_theme(app: &App) -> anyhow::Result<serde_json::Value> {
+    Ok(app
+        .client
+        .execute(
+            "return document.documentElement.getAttribute('data-theme');",
+            vec![],
+        )
+        .await?)
+}
+
 /// (nav link, page id, text the page must show)
 const PAGES: [(&str, &str, &str); 5] = [
     ("#nav-overview", "#page-overview", "Overview"),
@@ -54,7 +65,7 @@ async fn overview_renders_and_every_page_opens() -> anyhow::Result<()> {
         app.screenshot(&format!("navigation-{name}")).await?;
     }
 
-    // Dark theme on request (a projector in a dark room), applied at once and remembered.
+    // Dark theme on request (a projector in a dark room), applied at once.
     app.click("#nav-settings").await?;
     app.click("#theme-select option[value='dark']").await?;
     app.wait_for("html[data-theme='dark']").await?;
@@ -63,13 +74,7 @@ async fn overview_renders_and_every_page_opens() -> anyhow::Result<()> {
     app.screenshot("overview-dark").await?;
     app.click("#nav-settings").await?;
     app.click("#theme-select option[value='system']").await?;
-    let root_theme = app
-        .client
-        .execute(
-            "return document.documentElement.getAttribute('data-theme');",
-            vec![],
-        )
-        .await?;
+    let root_theme = root_theme(&app).await?;
     assert!(
         root_theme.is_null(),
         "'system' must follow the OS again: {root_theme}"
@@ -94,5 +99,25 @@ async fn without_a_workspace_the_overview_says_what_to_do() -> anyhow::Result<()
     let alert = app.text("#page-overview [role='alert']").await?;
     assert!(alert.contains("cargo xtask demo"), "{alert}");
     app.screenshot("overview-no-workspace").await?;
+    app.close().await
+}
+
+#[tokio::test]
+#[ignore = "drives the real window: run with `cargo xtask test`"]
+async fn the_theme_chosen_in_settings_is_remembered_after_a_relaunch() -> anyhow::Result<()> {
+    let app = App::launch().await?;
+    app.click("#nav-settings").await?;
+    app.click("#theme-select option[value='dark']").await?;
+    app.wait_for("html[data-theme='dark']").await?;
+
+    // Quit (the app and its WebKit processes exit) and start again on the same home.
+    let app = app.relaunch().await?;
+    // Dark from the first frame of the start page, before Settings is opened.
+    app.wait_for("#page-overview").await?;
+    assert_eq!(root_theme(&app).await?, "dark");
+    app.screenshot("theme-after-relaunch").await?;
+    app.click("#nav-settings").await?;
+    let chosen = app.wait_for("#theme-select").await?.prop("value").await?;
+    assert_eq!(chosen.as_deref(), Some("dark"));
     app.close().await
 }

@@ -1,19 +1,40 @@
 //! The e2e harness: starts the real app under tauri-driver and drives it with WebDriver.
 //!
 //! `cargo xtask test` provides what it needs through the environment: the app binary
-//! (`SHIPDECK_APP_BIN`), the driver (`SHIPDECK_TAURI_DRIVER`), a display and dbus session, the
-//! demo workspace (`SHIPDECK_DEMO_WORKSPACE`) and where screenshots go (`SHIPDECK_SCREENSHOTS`).
-//! Each test gets its own driver ports and its own XDG dirs, so tests never share state.
+//! (`SHIPDECK_APP_BIN`), the driver (`SHIPDECK_TAURI_DRIVER`), a display, the demo workspace
+//! (`SHIPDECK_DEMO_WORKSPACE`), the local cluster's kubeconfig (`SHIPDECK_KUBECONFIG`) and
+//! where screenshots go (`SHIPDECK_SCREENSHOTS`).
+//!
+//! Each app runs in a [`Home`]: its own XDG dirs and its own session bus with its own keyring,
+//! so tests share no state. A home outlives the app in it: [`App::quit`] hands it back and
+//! [`App::start`] launches the app again on it, as a user relaunches the app.
+
+mod git_http;
+mod kube;
+mod scan;
+mod session;
+
+pub use git_http::HttpGit;
+pub use kube::{admin_token, local_kubeconfig, write_without_credentials};
+pub use scan::{file_count, files_containing};
 
 use anyhow::{Context, Result, bail};
 use fantoccini::{Client, ClientBuilder, Locator, elements::Element};
 use hyper_util::client::legacy::connect::HttpConnector;
+use session::Session;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-const WAIT: Duration = Duration::from_secs(30);
+/// Long enough for one more cluster check (every 30 s) when the first timed out on a loaded
+/// machine; a wait that succeeds returns at once.
+const WAIT: Duration = Duration::from_secs(60);
+/// How long an app may take to exit once its WebDriver session ended.
+const EXIT: Duration = Duration::from_secs(30);
+/// Set on the driver and so inherited by WebKitWebDriver, the app and its WebKit processes:
+/// how [`App::quit`] finds out that all of them have exited.
+const HOME_MARKER: &str = "SHIPDECK_E2E_HOME";
 
 fn env_path(name: &str) -> Result<PathBuf> {
     std::env::var_os(name)
@@ -25,26 +46,86 @@ fn free_port() -> Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
+/// What the app is a home to: its data, config and cache dirs, and a private session bus
+/// with its own keyring (whose files live beside them, not in the app's dirs).
+pub struct Home {
+    // Dropped first: the keyring and the bus, then the directory they keep files in.
+    session: Session,
+    dir: tempfile::TempDir,
+}
+
+impl Home {
+    pub fn new() -> Result<Self> {
+        let dir = tempfile::tempdir()?;
+        let session = Session::start(&dir.path().join("session"))?;
+        Ok(Self { session, dir })
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Every directory the app writes to: data (logs and WebKit storage too), config, cache.
+    pub fn app_dirs(&self) -> Vec<PathBuf> {
+        ["data", "config", "cache"]
+            .iter()
+            .map(|d| self.path().join(d))
+            .collect()
+    }
+
+    /// The account names of the secrets in this home's keyring (`cluster/<id>/token`, …).
+    pub fn stored_credentials(&self) -> Result<Vec<String>> {
+        self.session.stored_accounts()
+    }
+}
+
+/// What the app is started on.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// `SHIPDECK_WORKSPACE`, or none.
+    pub workspace: Option<PathBuf>,
+    /// `KUBECONFIG`, or none.
+    pub kubeconfig: Option<PathBuf>,
+}
+
+impl Options {
+    /// The demo workspace and the local control plane's kubeconfig.
+    pub fn demo() -> Result<Self> {
+        Ok(Self {
+            workspace: Some(env_path("SHIPDECK_DEMO_WORKSPACE")?),
+            kubeconfig: std::env::var_os("SHIPDECK_KUBECONFIG").map(PathBuf::from),
+        })
+    }
+}
+
 /// A running Shipdeck window and the WebDriver session attached to it.
 pub struct App {
     pub client: Client,
-    // Held for its Drop; fields drop in order: the session, then the driver, then the home.
-    _driver: Driver,
-    // Holds the per-test XDG dirs until the app is gone.
-    _home: tempfile::TempDir,
+    // Fields drop in order: the session, then the driver, then the home.
+    driver: Driver,
+    home: Home,
+    options: Options,
 }
 
 impl App {
-    /// Launches Shipdeck on the demo workspace and waits until the UI has mounted.
+    /// Launches Shipdeck on the demo workspace in a new home and waits until the UI mounted.
     pub async fn launch() -> Result<Self> {
-        Self::launch_on(Some(&env_path("SHIPDECK_DEMO_WORKSPACE")?)).await
+        Self::start(Home::new()?, Options::demo()?).await
     }
 
-    /// Launches Shipdeck on `workspace` (or none) and waits until the UI has mounted.
+    /// Launches Shipdeck on `workspace` (or none) in a new home.
     pub async fn launch_on(workspace: Option<&Path>) -> Result<Self> {
+        let options = Options {
+            workspace: workspace.map(Path::to_path_buf),
+            ..Options::demo()?
+        };
+        Self::start(Home::new()?, options).await
+    }
+
+    /// Launches Shipdeck in `home` and waits until the UI has mounted.
+    pub async fn start(home: Home, options: Options) -> Result<Self> {
         let app = env_path("SHIPDECK_APP_BIN")?;
         let driver_bin = env_path("SHIPDECK_TAURI_DRIVER")?;
-        let home = tempfile::tempdir()?;
         let (port, native_port) = (free_port()?, free_port()?);
 
         let mut cmd = Command::new(&driver_bin);
@@ -55,23 +136,26 @@ impl App {
             &native_port.to_string(),
         ])
         .stdout(Stdio::null())
-        .stderr(Stdio::inherit());
-        // The app inherits the driver's environment: give it private state dirs.
-        for (var, sub) in [
-            ("XDG_DATA_HOME", "data"),
-            ("XDG_CONFIG_HOME", "config"),
-            ("XDG_CACHE_HOME", "cache"),
-        ] {
-            cmd.env(var, home.path().join(sub));
-        }
-        match workspace {
+        .stderr(Stdio::inherit())
+        // The app inherits the driver's environment: its home's dirs, bus and keyring.
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_CACHE_HOME", home.path().join("cache"))
+        .env("DBUS_SESSION_BUS_ADDRESS", &home.session.address)
+        .env_remove("GNOME_KEYRING_CONTROL")
+        // No accessibility bus runs on the private bus: without this GTK's AT-SPI bridge
+        // waits out D-Bus timeouts (25 s each) looking for one.
+        .env("NO_AT_BRIDGE", "1")
+        .env(HOME_MARKER, home.path());
+        match &options.workspace {
             Some(path) => cmd.env("SHIPDECK_WORKSPACE", path),
             None => cmd.env_remove("SHIPDECK_WORKSPACE"),
         };
-        // The app reads kubeconfig like kubectl: point it at the local control plane.
-        if let Some(kubeconfig) = std::env::var_os("SHIPDECK_KUBECONFIG") {
-            cmd.env("KUBECONFIG", kubeconfig);
-        }
+        // The app reads kubeconfig like kubectl.
+        match &options.kubeconfig {
+            Some(path) => cmd.env("KUBECONFIG", path),
+            None => cmd.env_remove("KUBECONFIG"),
+        };
         // Guarded from here on: if connecting fails, the driver (and its WebKitWebDriver) stop.
         let driver = Driver(cmd.spawn().context("starting tauri-driver")?);
 
@@ -82,8 +166,9 @@ impl App {
         let client = connect(port, capabilities).await?;
         let app = Self {
             client,
-            _driver: driver,
-            _home: home,
+            driver,
+            home,
+            options,
         };
         app.wait_for(".shell")
             .await
@@ -91,9 +176,32 @@ impl App {
         Ok(app)
     }
 
-    /// The per-test home holding the app's data, config, cache and log directories.
-    pub fn home(&self) -> &Path {
-        self._home.path()
+    /// The home holding the app's data, config, cache and log directories.
+    pub fn home(&self) -> &Home {
+        &self.home
+    }
+
+    /// Quits the app as a user would (the window closes) and waits until it and its WebKit
+    /// processes have exited; returns its home for [`App::start`].
+    pub async fn quit(self) -> Result<Home> {
+        let Self {
+            client,
+            driver,
+            home,
+            ..
+        } = self;
+        let closed = client.close().await;
+        drop(driver);
+        wait_until_exited(home.path()).await?;
+        closed.context("closing the WebDriver session")?;
+        Ok(home)
+    }
+
+    /// Quits the app and starts it again in the same home, on the same workspace.
+    pub async fn relaunch(self) -> Result<Self> {
+        let options = self.options.clone();
+        let home = self.quit().await?;
+        Self::start(home, options).await
     }
 
     /// Types into an input, replacing what it held.
@@ -106,7 +214,7 @@ impl App {
 
     /// Waits until the element's text contains `needle`; returns the text.
     pub async fn wait_for_text(&self, css: &str, needle: &str) -> Result<String> {
-        let deadline = std::time::Instant::now() + WAIT;
+        let deadline = Instant::now() + WAIT;
         loop {
             let text = match self.client.find(Locator::Css(css)).await {
                 Ok(el) => el.text().await.unwrap_or_default(),
@@ -115,7 +223,7 @@ impl App {
             if text.contains(needle) {
                 return Ok(text);
             }
-            if std::time::Instant::now() > deadline {
+            if Instant::now() > deadline {
                 bail!("`{css}` never contained '{needle}'; last text: {text}");
             }
             tokio::time::sleep(Duration::from_millis(200)).await;
@@ -172,12 +280,53 @@ impl App {
         Ok(path)
     }
 
-    /// Ends the session and stops the driver.
+    /// Quits the app and removes its home.
     pub async fn close(self) -> Result<()> {
-        let closed = self.client.clone().close().await;
-        drop(self);
-        closed.context("closing the WebDriver session")
+        self.quit().await.map(drop)
     }
+}
+
+/// Waits until no process started for `home` runs any more; kills what is left after
+/// [`EXIT`] and fails, since a relaunch next to a lingering app would test nothing.
+async fn wait_until_exited(home: &Path) -> Result<()> {
+    let deadline = Instant::now() + EXIT;
+    loop {
+        let left = processes_of(home);
+        if left.is_empty() {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            let names: Vec<String> = left
+                .iter()
+                .map(|pid| {
+                    let exe = std::fs::read_link(format!("/proc/{pid}/exe")).unwrap_or_default();
+                    format!("{pid} {}", exe.display())
+                })
+                .collect();
+            for pid in &left {
+                let _ = Command::new("kill")
+                    .args(["-KILL", &pid.to_string()])
+                    .status();
+            }
+            bail!("{names:?} were still running {EXIT:?} after the app's session ended");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Processes whose environment carries `home`'s marker.
+fn processes_of(home: &Path) -> Vec<u32> {
+    let marker = format!("{HOME_MARKER}={}", home.display()).into_bytes();
+    let Ok(proc) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    proc.flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/environ"))
+                .is_ok_and(|env| env.split(|b| *b == 0).any(|var| var == marker.as_slice()))
+        })
+        .collect()
 }
 
 /// A running tauri-driver, stopped when dropped on every path (a test that fails, a launch

@@ -10,6 +10,7 @@ mod demo_repo;
 mod demo_settings;
 mod helm;
 mod kustomize;
+mod memory;
 mod paths;
 mod session;
 mod step;
@@ -29,6 +30,7 @@ tasks:
   cluster up|down|status    manage the local Kubernetes control plane on loopback
   cluster verify-down       fail if anything the control plane started is still running
   build                     install what is missing and build the UI bundle and the app
+  memory [--release]        idle memory of the app on the demo workspace next to a bare WebKitGTK window
 ";
 
 fn main() {
@@ -44,6 +46,7 @@ fn run(args: &[String]) -> Result<()> {
     match args.as_slice() {
         ["demo", rest @ ..] => demo::run(rest),
         ["test", rest @ ..] => test::run(rest),
+        ["memory", rest @ ..] => memory::run(rest),
         ["build"] => app::build_all(app::Purpose::Run).map(|_| ()),
         ["cluster", sub] => cluster::run(sub),
         ["help" | "--help" | "-h"] | [] => {
