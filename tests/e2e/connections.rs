@@ -156,7 +156,7 @@ async fn bad_input_gets_a_clear_error_and_nothing_is_lost() -> anyhow::Result<()
     app.fill("#repo-id", "broken").await?;
     app.fill("#repo-url", "ftp://example.invalid/x").await?;
     app.click("#repo-save").await?;
-    app.wait_for_text("#settings-repositories [role='alert']", "not a Git URL")
+    app.wait_for_text("#settings-repositories [role='alert']", "URLs are not supported")
         .await?;
 
     // An unreachable host: the test fails with a clear error, the form stays usable.
