@@ -11,7 +11,10 @@ where
     E: Into<IpcError> + Send + 'static,
     F: FnOnce() -> Result<T, E> + Send + 'static,
 {
-    finish(what, tokio::task::spawn_blocking(move || f().map_err(Into::into)).await)
+    finish(
+        what,
+        tokio::task::spawn_blocking(move || f().map_err(Into::into)).await,
+    )
 }
 
 /// Runs an async engine call as a task of its own.

@@ -2,8 +2,8 @@
 //! States arrive in order with increasing `seq`; the UI also drops any older one it is handed.
 
 use shipdeck_engine::Engine;
-use shipdeck_ipc::events::{CONNECTIONS_CHANGED, SETTINGS_CHANGED};
 use shipdeck_engine::settings::wire;
+use shipdeck_ipc::events::{CONNECTIONS_CHANGED, SETTINGS_CHANGED};
 use std::sync::Arc;
 use tauri::{AppHandle, Emitter};
 

@@ -156,8 +156,11 @@ async fn bad_input_gets_a_clear_error_and_nothing_is_lost() -> anyhow::Result<()
     app.fill("#repo-id", "broken").await?;
     app.fill("#repo-url", "ftp://example.invalid/x").await?;
     app.click("#repo-save").await?;
-    app.wait_for_text("#settings-repositories [role='alert']", "URLs are not supported")
-        .await?;
+    app.wait_for_text(
+        "#settings-repositories [role='alert']",
+        "URLs are not supported",
+    )
+    .await?;
 
     // An unreachable host: the test fails with a clear error, the form stays usable.
     app.fill("#repo-url", "http://127.0.0.1:9/nothing.git")

@@ -99,7 +99,12 @@ pub fn source(
     secret: Option<Secret>,
 ) -> Result<git::Source> {
     let auth = auth(repo, secret)?;
-    Ok(git::Source::parse(&repo.url, revision(revision_)?, path, auth)?)
+    Ok(git::Source::parse(
+        &repo.url,
+        revision(revision_)?,
+        path,
+        auth,
+    )?)
 }
 
 /// The source of a whole repository at a revision (the path is the root): what one poller

@@ -5,7 +5,10 @@ use tauri::{AppHandle, Manager, State};
 #[tauri::command]
 pub fn app_info(app: AppHandle, state: State<'_, AppState>) -> Result<AppInfo, IpcError> {
     let log_dir = app.path().app_log_dir().map_err(|e| {
-        IpcError::new(ErrorCode::Io, format!("cannot resolve the log directory: {e}"))
+        IpcError::new(
+            ErrorCode::Io,
+            format!("cannot resolve the log directory: {e}"),
+        )
     })?;
     let dirs = state.engine.dirs();
     Ok(AppInfo {

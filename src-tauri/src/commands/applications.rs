@@ -17,7 +17,10 @@ pub async fn application_save(
     args: ApplicationSaveArgs,
 ) -> Result<Settings, IpcError> {
     let engine = state.engine.clone();
-    blocking("application_save", move || engine.save_application(args.entry)).await
+    blocking("application_save", move || {
+        engine.save_application(args.entry)
+    })
+    .await
 }
 
 #[tauri::command]
@@ -26,7 +29,10 @@ pub async fn application_remove(
     args: IdArgs,
 ) -> Result<Settings, IpcError> {
     let engine = state.engine.clone();
-    blocking("application_remove", move || engine.remove_application(&args.id)).await
+    blocking("application_remove", move || {
+        engine.remove_application(&args.id)
+    })
+    .await
 }
 
 #[tauri::command]

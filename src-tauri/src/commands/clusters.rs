@@ -17,7 +17,10 @@ pub async fn cluster_add(
     args: ClusterAddArgs,
 ) -> Result<Settings, IpcError> {
     let engine = state.engine.clone();
-    blocking("cluster_add", move || engine.add_cluster(&args.id, &args.context)).await
+    blocking("cluster_add", move || {
+        engine.add_cluster(&args.id, &args.context)
+    })
+    .await
 }
 
 #[tauri::command]

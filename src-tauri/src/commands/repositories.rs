@@ -24,7 +24,10 @@ pub async fn repository_remove(
     args: IdArgs,
 ) -> Result<Settings, IpcError> {
     let engine = state.engine.clone();
-    guard::blocking("repository_remove", move || engine.remove_repository(&args.id)).await
+    guard::blocking("repository_remove", move || {
+        engine.remove_repository(&args.id)
+    })
+    .await
 }
 
 /// Clones the form's repository into scratch space with `git-progress` events;
@@ -39,8 +42,15 @@ pub async fn repository_test(
     let a = args;
     let progress = move |p| drop(app.emit(GIT_PROGRESS, p));
     guard::task("repository_test", async move {
-        (engine.test_repository(a.entry, a.secret, a.revision, a.path, &a.operation, progress))
-            .await
+        (engine.test_repository(
+            a.entry,
+            a.secret,
+            a.revision,
+            a.path,
+            &a.operation,
+            progress,
+        ))
+        .await
     })
     .await
 }

@@ -1,8 +1,8 @@
 //! Clusters: added from the kubeconfig, removed, and given a credential that goes straight to
 //! the OS keyring, bound to the cluster's server.
 
-use super::error::{Error, Result, invalid};
 use super::Engine;
+use super::error::{Error, Result, invalid};
 use crate::clusters::{self as kube_clusters, KubeconfigSource};
 use crate::credentials::{self, CredentialKey};
 use crate::monitor::cluster_target;

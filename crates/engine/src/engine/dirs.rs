@@ -18,7 +18,11 @@ pub struct Dirs {
 }
 
 impl Dirs {
-    pub fn new(config: impl Into<PathBuf>, data: impl Into<PathBuf>, cache: impl Into<PathBuf>) -> Self {
+    pub fn new(
+        config: impl Into<PathBuf>,
+        data: impl Into<PathBuf>,
+        cache: impl Into<PathBuf>,
+    ) -> Self {
         Self {
             config: config.into(),
             data: data.into(),

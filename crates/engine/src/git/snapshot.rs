@@ -38,6 +38,30 @@ pub struct FileEntry {
 }
 
 impl Snapshot {
+    /// A snapshot of the root of a made-up commit, for unit tests of logic that only passes
+    /// snapshots along.
+    #[cfg(test)]
+    pub(crate) fn for_tests(sha: &str, summary: &str) -> Self {
+        let commit = CommitSummary {
+            sha: sha.into(),
+            author: "Test".into(),
+            author_email: "t@example.com".into(),
+            author_time: 0,
+            commit_time: 0,
+            summary: summary.into(),
+            parents: Vec::new(),
+        };
+        Self {
+            path_commit: commit.clone(),
+            commit,
+            revision: Revision::branch("main").expect("a valid branch"),
+            path: RepoPath::root(),
+            entry: git2::Oid::zero(),
+            is_dir: true,
+            tree: git2::Oid::zero(),
+        }
+    }
+
     /// Whether the tracked path is a directory (otherwise a single file).
     pub fn is_dir(&self) -> bool {
         self.is_dir

@@ -23,22 +23,34 @@ pub enum Event {
     /// `settings.toml` holds an edit that cannot be used, or no longer does.
     SettingsProblem(Option<String>),
     /// A cluster check task was (re)started; results from older generations are dropped.
-    ClusterStarted { id: String, generation: u64 },
+    ClusterStarted {
+        id: String,
+        generation: u64,
+    },
     ClusterChecked {
         id: String,
         generation: u64,
         state: ClusterState,
     },
     /// A repository source could not even be built (e.g. its secret is missing).
-    SourceUnusable { key: SourceKey, message: String },
-    Poll { key: SourceKey, event: PollEvent },
+    SourceUnusable {
+        key: SourceKey,
+        message: String,
+    },
+    Poll {
+        key: SourceKey,
+        event: PollEvent,
+    },
     Rendered {
         app: String,
         ticket: u64,
         outcome: RenderOutcome,
     },
     /// A background task panicked and was restarted.
-    Crashed { scope: Scope, message: String },
+    Crashed {
+        scope: Scope,
+        message: String,
+    },
 }
 
 /// What a crash or problem is shown on.
@@ -223,11 +235,13 @@ impl State {
         let keys: Vec<SourceKey> = settings.applications.iter().map(SourceKey::of).collect();
         self.snapshots.retain(|k, _| keys.contains(k));
         self.apps.retain(|id, _| settings.application(id).is_some());
-        self.rendered.retain(|id, _| settings.application(id).is_some());
+        self.rendered
+            .retain(|id, _| settings.application(id).is_some());
         let mut effects = Vec::new();
         for app in &settings.applications {
             let before = old.application(&app.id);
-            let repo_changed = old.repository(&app.repository) != settings.repository(&app.repository);
+            let repo_changed =
+                old.repository(&app.repository) != settings.repository(&app.repository);
             let source_changed =
                 before.is_none_or(|b| SourceKey::of(b) != SourceKey::of(app)) || repo_changed;
             let slot = self.apps.entry(app.id.clone()).or_insert_with(AppSlot::new);
@@ -263,14 +277,13 @@ impl State {
         }
         let was_failed = matches!(slot.state, ClusterState::Failed { .. });
         let log = match &state {
-            ClusterState::Connected(probe) => {
-                (was_failed || slot.state == ClusterState::Checking).then(|| {
+            ClusterState::Connected(probe) => (was_failed || slot.state == ClusterState::Checking)
+                .then(|| {
                     Log::Info(format!(
                         "cluster {id}: connected ({}, {} ms)",
                         probe.server_version, probe.rtt_ms
                     ))
-                })
-            }
+                }),
             ClusterState::Failed { failure, message } => {
                 let same = matches!(&slot.state, ClusterState::Failed { failure: f, message: m } if f == failure && m == message);
                 (!same).then(|| Log::Warn(format!("cluster {id}: {failure:?}: {message}")))
@@ -431,5 +444,258 @@ fn last_good(revision: &RevisionState) -> Option<CommitSummary> {
         RevisionState::Resolved(c) => Some(c.clone()),
         RevisionState::Failed { last_good, .. } => last_good.clone(),
         RevisionState::Fetching(_) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::git::Error as GitError;
+    use crate::settings::model::{Application, Cluster, Repository, Revision};
+    use shipdeck_ipc::clusters::{ClusterProbe, ConnectionFailure};
+    use std::time::Duration;
+
+    fn settings(apps: &[(&str, &str)]) -> Arc<Settings> {
+        Arc::new(Settings {
+            clusters: vec![Cluster {
+                id: "a".into(),
+                context: "a".into(),
+                kubeconfig: vec![],
+                credential: None,
+            }],
+            repositories: vec![Repository {
+                id: "repo".into(),
+                url: "/srv/repo".into(),
+                auth: Default::default(),
+                poll_interval_secs: 30,
+            }],
+            applications: apps
+                .iter()
+                .map(|(id, branch)| Application {
+                    id: (*id).into(),
+                    repository: "repo".into(),
+                    revision: Revision::Branch((*branch).into()),
+                    path: format!("apps/{id}"),
+                    cluster: "a".into(),
+                    namespace: "shop".into(),
+                    helm: Default::default(),
+                })
+                .collect(),
+        })
+    }
+
+    fn key(branch: &str) -> SourceKey {
+        SourceKey {
+            repository: "repo".into(),
+            revision: Revision::Branch(branch.into()),
+        }
+    }
+
+    fn moved(branch: &str, sha: &str) -> Event {
+        Event::Poll {
+            key: key(branch),
+            event: PollEvent::RevisionChanged {
+                repo: key(branch).to_string(),
+                old: None,
+                new: Snapshot::for_tests(sha, sha),
+                path_changed: true,
+            },
+        }
+    }
+
+    fn renders(effects: &[Effect]) -> Vec<(String, u64)> {
+        effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Render { app, ticket, .. } => Some((app.clone(), *ticket)),
+                Effect::Log(_) => None,
+            })
+            .collect()
+    }
+
+    fn outcome(label: &str) -> RenderOutcome {
+        RenderOutcome {
+            path_commit: None,
+            summary: RenderSummary {
+                objects: vec![label.into()],
+                ..RenderSummary::default()
+            },
+            rendered: None,
+        }
+    }
+
+    #[test]
+    fn a_new_revision_renders_every_application_on_its_source_and_no_other() {
+        let mut state = State::default();
+        state.apply(Event::Reconfigured(settings(&[
+            ("web", "main"),
+            ("api", "main"),
+            ("docs", "release"),
+        ])));
+        let effects = state.apply(moved("main", "c1"));
+        let mut apps: Vec<String> = renders(&effects).into_iter().map(|(a, _)| a).collect();
+        apps.sort();
+        assert_eq!(apps, ["api", "web"]);
+        let overview = state.overview(1);
+        let docs = overview
+            .applications
+            .iter()
+            .find(|a| a.app.id == "docs")
+            .unwrap();
+        assert_eq!(docs.revision, RevisionState::Fetching(None));
+    }
+
+    #[test]
+    fn a_render_that_finishes_after_a_newer_one_was_asked_for_is_dropped() {
+        let mut state = State::default();
+        state.apply(Event::Reconfigured(settings(&[("web", "main")])));
+        let old = renders(&state.apply(moved("main", "c1")))[0].1;
+        let new = renders(&state.apply(moved("main", "c2")))[0].1;
+        state.apply(Event::Rendered {
+            app: "web".into(),
+            ticket: new,
+            outcome: outcome("from c2"),
+        });
+        state.apply(Event::Rendered {
+            app: "web".into(),
+            ticket: old,
+            outcome: outcome("from c1, late"),
+        });
+        let web = &state.overview(1).applications[0];
+        assert_eq!(web.render.as_ref().unwrap().objects, ["from c2"]);
+    }
+
+    #[test]
+    fn editing_one_application_renders_it_again_and_leaves_the_others() {
+        let mut state = State::default();
+        state.apply(Event::Reconfigured(settings(&[
+            ("web", "main"),
+            ("api", "main"),
+        ])));
+        state.apply(moved("main", "c1"));
+        let mut edited = (*settings(&[("web", "main"), ("api", "main")])).clone();
+        edited.applications[0].namespace = "shop-v2".into();
+        let effects = state.apply(Event::Reconfigured(Arc::new(edited)));
+        assert_eq!(
+            renders(&effects)
+                .into_iter()
+                .map(|(a, _)| a)
+                .collect::<Vec<_>>(),
+            ["web"]
+        );
+        let api = &state.overview(2).applications[1];
+        assert!(
+            matches!(api.revision, RevisionState::Resolved(_)),
+            "api keeps its state"
+        );
+    }
+
+    #[test]
+    fn cluster_results_of_a_replaced_check_are_dropped_and_changes_logged_once() {
+        let mut state = State::default();
+        state.apply(Event::Reconfigured(settings(&[])));
+        state.apply(Event::ClusterStarted {
+            id: "a".into(),
+            generation: 2,
+        });
+        let failed = || ClusterState::Failed {
+            failure: ConnectionFailure::Unreachable,
+            message: "refused".into(),
+        };
+        let stale = state.apply(Event::ClusterChecked {
+            id: "a".into(),
+            generation: 1,
+            state: failed(),
+        });
+        assert!(stale.is_empty());
+        assert_eq!(state.overview(1).clusters[0].state, ClusterState::Checking);
+
+        let first = state.apply(Event::ClusterChecked {
+            id: "a".into(),
+            generation: 2,
+            state: failed(),
+        });
+        assert!(matches!(first.as_slice(), [Effect::Log(Log::Warn(l))] if l.contains("refused")));
+        let again = state.apply(Event::ClusterChecked {
+            id: "a".into(),
+            generation: 2,
+            state: failed(),
+        });
+        assert!(again.is_empty(), "the same failure is not logged twice");
+        let back = state.apply(Event::ClusterChecked {
+            id: "a".into(),
+            generation: 2,
+            state: ClusterState::Connected(ClusterProbe {
+                server_version: "v1.34.2".into(),
+                platform: "linux/amd64".into(),
+                rtt_ms: 3,
+                warnings: vec![],
+            }),
+        });
+        assert!(matches!(back.as_slice(), [Effect::Log(Log::Info(_))]));
+    }
+
+    #[test]
+    fn a_failing_poll_keeps_the_last_good_revision_and_logs_once() {
+        let mut state = State::default();
+        state.apply(Event::Reconfigured(settings(&[("web", "main")])));
+        state.apply(moved("main", "c1"));
+        let failure = || Event::Poll {
+            key: key("main"),
+            event: PollEvent::PollFailed {
+                repo: key("main").to_string(),
+                error: GitError::Other {
+                    op: crate::git::Operation::Fetch,
+                    url: "/srv/repo".into(),
+                    detail: "gone".into(),
+                },
+                attempt: 1,
+                retry_in: Duration::from_secs(60),
+            },
+        };
+        assert_eq!(state.apply(failure()).len(), 1);
+        assert!(state.apply(failure()).is_empty(), "logged once per change");
+        match &state.overview(1).applications[0].revision {
+            RevisionState::Failed { last_good, .. } => {
+                assert_eq!(last_good.as_ref().unwrap().sha, "c1")
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_crash_is_shown_on_what_it_affected_until_the_next_render() {
+        let mut state = State::default();
+        state.apply(Event::Reconfigured(settings(&[("web", "main")])));
+        let ticket = renders(&state.apply(moved("main", "c1")))[0].1;
+        state.apply(Event::Crashed {
+            scope: Scope::Application("web".into()),
+            message: "Internal error: boom.".into(),
+        });
+        state.apply(Event::Crashed {
+            scope: Scope::Cluster("a".into()),
+            message: "Internal error: bang.".into(),
+        });
+        let overview = state.overview(1);
+        assert!(
+            overview.applications[0]
+                .notice
+                .as_ref()
+                .unwrap()
+                .contains("boom")
+        );
+        assert!(
+            overview.clusters[0]
+                .notice
+                .as_ref()
+                .unwrap()
+                .contains("bang")
+        );
+        state.apply(Event::Rendered {
+            app: "web".into(),
+            ticket,
+            outcome: outcome("ok"),
+        });
+        assert_eq!(state.overview(2).applications[0].notice, None);
     }
 }

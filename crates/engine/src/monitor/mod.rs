@@ -131,7 +131,10 @@ impl Monitor {
     pub fn reconfigure(&self, settings: Arc<Settings>) {
         let mut tasks = lock(&self.inner.tasks);
         let old = std::mem::replace(&mut tasks.settings, settings.clone());
-        let _ = self.inner.events.send(Event::Reconfigured(settings.clone()));
+        let _ = self
+            .inner
+            .events
+            .send(Event::Reconfigured(settings.clone()));
 
         tasks.clusters.retain(|id, task| {
             let keep = settings.cluster(id).is_some();
@@ -142,7 +145,8 @@ impl Monitor {
             keep
         });
         for cluster in &settings.clusters {
-            if old.cluster(&cluster.id) != Some(cluster) || !tasks.clusters.contains_key(&cluster.id)
+            if old.cluster(&cluster.id) != Some(cluster)
+                || !tasks.clusters.contains_key(&cluster.id)
             {
                 self.start_cluster(&mut tasks, cluster);
             }
@@ -289,12 +293,12 @@ async fn check_cluster_forever(inner: Arc<Inner>, target: ClusterTarget, generat
             .probe(&target, inner.secrets.as_ref(), CLUSTER_CHECK_TIMEOUT)
             .await;
         let state = match checked {
-                Ok(probe) => ClusterState::Connected(probe),
-                Err(err) => ClusterState::Failed {
-                    failure: err.failure(),
-                    message: err.to_string(),
-                },
-            };
+            Ok(probe) => ClusterState::Connected(probe),
+            Err(err) => ClusterState::Failed {
+                failure: err.failure(),
+                message: err.to_string(),
+            },
+        };
         let _ = inner.events.send(Event::ClusterChecked {
             id: target.id.clone(),
             generation,

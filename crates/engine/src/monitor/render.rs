@@ -84,10 +84,9 @@ async fn render(
     };
     let tree = dir.path().join("tree");
     let (path, dest) = (app.path.clone(), tree.clone());
-    let exported =
-        tokio::task::spawn_blocking(move || export(&watched, &snapshot, &path, &dest))
-            .await
-            .unwrap_or_else(|e| Err(format!("exporting the repository stopped: {e}")));
+    let exported = tokio::task::spawn_blocking(move || export(&watched, &snapshot, &path, &dest))
+        .await
+        .unwrap_or_else(|e| Err(format!("exporting the repository stopped: {e}")));
     let (commit, path_commit) = match exported {
         Ok(found) => found,
         Err(message) => return failed(message),

@@ -89,7 +89,11 @@ mod tests {
             },
         );
         handle.await.unwrap();
-        assert_eq!(runs.load(Ordering::SeqCst), 2, "restarted once, then finished");
+        assert_eq!(
+            runs.load(Ordering::SeqCst),
+            2,
+            "restarted once, then finished"
+        );
         match rx.recv().await {
             Some(Event::Crashed { scope, message }) => {
                 assert_eq!(scope, Scope::Cluster("a".into()));
@@ -104,15 +108,20 @@ mod tests {
         let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
         let alive = Arc::new(AtomicU32::new(0));
         let probe = alive.clone();
-        let handle = supervise(&Handle::current(), Scope::Cluster("a".into()), tx, move || {
-            let probe = probe.clone();
-            async move {
-                loop {
-                    probe.fetch_add(1, Ordering::SeqCst);
-                    tokio::time::sleep(Duration::from_millis(5)).await;
+        let handle = supervise(
+            &Handle::current(),
+            Scope::Cluster("a".into()),
+            tx,
+            move || {
+                let probe = probe.clone();
+                async move {
+                    loop {
+                        probe.fetch_add(1, Ordering::SeqCst);
+                        tokio::time::sleep(Duration::from_millis(5)).await;
+                    }
                 }
-            }
-        });
+            },
+        );
         tokio::time::sleep(Duration::from_millis(30)).await;
         handle.abort();
         let _ = handle.await;

@@ -60,7 +60,9 @@ pub enum RepositoryAuth {
     #[default]
     None,
     /// A password or token; an empty username sends a token the way forges expect.
-    Https { username: String },
+    Https {
+        username: String,
+    },
     SshKey {
         private_key: String,
         has_passphrase: bool,

@@ -178,7 +178,10 @@ fn a_loaded_file_is_validated_and_names_the_field() {
     s.applications[0].id = "Store_Front".into();
     std::fs::write(&path, super::file::render(&s).unwrap()).unwrap();
     let problem = SettingsStore::open(&path).problem().unwrap();
-    assert!(problem.contains("application `id` 'Store_Front'"), "{problem}");
+    assert!(
+        problem.contains("application `id` 'Store_Front'"),
+        "{problem}"
+    );
 }
 
 #[test]
@@ -221,7 +224,10 @@ fn reload_reports_changes_breakage_and_recovery() {
     assert!(matches!(store.reload_if_changed(), Reload::Broken(_)));
     assert_eq!(store.get(), edited, "the last good settings stay in force");
     assert_eq!(store.reload_if_changed(), Reload::Unchanged);
-    assert!(store.update(|_| Ok::<_, Error>(())).is_err(), "a broken file is never overwritten");
+    assert!(
+        store.update(|_| Ok::<_, Error>(())).is_err(),
+        "a broken file is never overwritten"
+    );
 
     std::fs::write(&path, super::file::render(&sample()).unwrap()).unwrap();
     assert_eq!(store.reload_if_changed(), Reload::Changed(sample()));
