@@ -31,7 +31,7 @@ pub fn ensure(config_home: &Path, workspace: &Path, kubeconfig: &Path) -> Result
 
 fn render(workspace: &Path, kubeconfig: &Path) -> String {
     let mut out = String::from(
-        "# Shipdeck demo settings. Credentials are in the OS keyring, not here.\nformat = 1\n",
+        "# Shipdeck demo settings. Credentials are in the OS keyring, not here.\nformat = 2\n",
     );
     for cluster in ["shipdeck-a", "shipdeck-b"] {
         let _ = write!(

@@ -1,8 +1,8 @@
 //! Shipdeck's GitOps engine.
 //!
-//! A library with no Tauri or UI dependency, so it can be tested headless and reused by other
-//! front ends. It speaks the vocabulary of [`shipdeck_ipc`] so results cross the IPC boundary
-//! without translation.
+//! A library with no Tauri or UI dependency, so it can be tested headless and driven by several
+//! front ends through one [`Engine`]. Its results use the vocabulary of [`shipdeck_ipc`]; the
+//! settings file has its own schema ([`settings::model`]), mapped at the boundary.
 
 pub mod clusters;
 pub mod commit;

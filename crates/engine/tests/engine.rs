@@ -431,7 +431,14 @@ fn a_stored_secret_is_never_sent_to_a_new_url_and_the_old_entry_goes() {
             .contains("enter the password or token again"),
         "{err}"
     );
-    assert_eq!(engine.settings().repositories[0].url, first);
+    let private = |e: &Engine| {
+        e.settings()
+            .repositories
+            .into_iter()
+            .find(|r| r.id == "private")
+            .unwrap()
+    };
+    assert_eq!(private(&engine).url, first, "nothing changed");
     assert!(
         !matches!(
             engine.secrets().get_bound(&key, &endpoint(moved)),
@@ -467,4 +474,52 @@ fn a_stored_secret_is_never_sent_to_a_new_url_and_the_old_entry_goes() {
         "{on_disk}"
     );
     engine.remove_repository("private").unwrap();
+}
+
+#[test]
+fn cancel_returns_at_once_while_a_silent_server_holds_a_repository_test() {
+    // Accepts connections and never answers, like a stuck proxy.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let held = std::thread::spawn(move || {
+        let mut open = Vec::new();
+        for stream in listener.incoming().take(4) {
+            open.push(stream);
+        }
+        std::thread::sleep(Duration::from_secs(40));
+    });
+    let world = World::new(|repo| write(repo, "apps/web/deployment.yaml", DEPLOYMENT));
+    let engine = world.open("cancel");
+    let entry = RepositoryEntry {
+        id: "silent".into(),
+        url: format!("http://127.0.0.1:{port}/repo.git"),
+        auth: RepoAuth::None,
+        poll_interval_secs: 30,
+    };
+    let started = Instant::now();
+    let test = {
+        let engine = engine.clone();
+        world.runtime.spawn(async move {
+            let args = shipdeck_ipc::commands::RepositoryTestArgs {
+                entry,
+                secret: None,
+                revision: Revision::Branch("main".into()),
+                path: String::new(),
+                operation: "op-1".into(),
+            };
+            engine.test_repository(args, |_| {}).await
+        })
+    };
+    std::thread::sleep(Duration::from_millis(500));
+    engine.cancel_operation("op-1");
+    let result = world.runtime.block_on(test).unwrap();
+    let waited = started.elapsed();
+    let err = result.expect_err("a cancelled test fails");
+    assert_eq!(err.code(), shipdeck_ipc::ErrorCode::Cancelled, "{err}");
+    // Far below the 30 s read timeout the clone itself would wait for.
+    assert!(
+        waited < Duration::from_secs(10),
+        "returned after {waited:?}"
+    );
+    drop(held);
 }

@@ -658,6 +658,48 @@ mod helm_options {
         );
     }
 
+    /// A hostile Chart.yaml names its dependency after a path: copying the dependency to
+    /// `charts/<name>` must not write outside the scratch copy.
+    #[tokio::test]
+    async fn a_dependency_named_like_a_path_is_refused_and_nothing_is_written() {
+        let work = tempfile::tempdir().unwrap();
+        let victim = work.path().join("victim");
+        for name in [
+            victim.join("autostart").display().to_string(),
+            "../../../../victim".to_string(),
+            "..".to_string(),
+        ] {
+            let repo = work.path().join("repo");
+            let _ = std::fs::remove_dir_all(&repo);
+            copy_tree(&tree(), &repo);
+            let chart = format!(
+                "apiVersion: v2\nname: web\nversion: 0.1.0\ndependencies:\n  - name: {name:?}\n    version: 0.1.0\n    repository: file://../common\n"
+            );
+            std::fs::write(repo.join("charts/web/Chart.yaml"), chart).unwrap();
+            let err = manifests::render(&repo, "charts/web", &with_helm())
+                .await
+                .unwrap_err();
+            assert!(
+                err.to_string().contains("is not a chart name"),
+                "{name}: {err}"
+            );
+            assert!(!victim.exists(), "{name}: wrote outside the scratch copy");
+        }
+    }
+
+    fn copy_tree(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy_tree(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), target).unwrap();
+            }
+        }
+    }
+
     #[tokio::test]
     async fn values_files_outside_the_repository_or_missing_are_refused() {
         let with_values = |path: &str| with_helm().helm(HelmOptions::default().values_file(path));

@@ -74,7 +74,7 @@ pub struct RenderSummary {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
 pub struct ConnectionsOverview {
     /// Increases with every state the engine publishes; the UI drops a state whose `seq` is
-    /// not above the one it shows, so it never goes back to an older state.
+    /// below the one it shows, so it never goes back to an older state.
     #[serde(default)]
     pub seq: u64,
     /// Set while `settings.toml` holds an edit that cannot be used (it does not parse or is

@@ -18,8 +18,6 @@ impl Default for Keyring {
 }
 
 impl Keyring {
-    /// A keyring under another service name, so tests never touch a user's real entries.
-    #[must_use]
     /// The keyring under `SHIPDECK_KEYRING_SERVICE` when set, else under the default
     /// service: a second profile (or a test) keeps its entries apart from the user's.
     pub fn from_env() -> Self {
@@ -29,6 +27,8 @@ impl Keyring {
         }
     }
 
+    /// A keyring under another service name, so tests never touch a user's real entries.
+    #[must_use]
     pub fn with_service(service: impl Into<String>) -> Self {
         Self {
             service: service.into(),

@@ -1,7 +1,7 @@
 //! Applications: (repository, revision, path) deployed to (cluster, namespace).
 
-use super::Engine;
 use super::error::{Error, Result};
+use super::{Engine, no_secrets};
 use crate::settings::wire;
 use shipdeck_ipc::config as ipc;
 
@@ -9,24 +9,30 @@ impl Engine {
     /// Adds the application, or replaces the one with the same id.
     pub fn save_application(&self, entry: ipc::ApplicationEntry) -> Result<ipc::Settings> {
         let app = wire::application_from_ipc(entry);
-        let (_, saved) = self.change_settings(|s| {
-            match s.applications.iter_mut().find(|a| a.id == app.id) {
-                Some(existing) => *existing = app,
-                None => s.applications.push(app),
-            }
-            Ok::<_, Error>(())
-        })?;
+        let (_, saved) = self.change_settings(
+            |s| {
+                match s.applications.iter_mut().find(|a| a.id == app.id) {
+                    Some(existing) => *existing = app,
+                    None => s.applications.push(app),
+                }
+                Ok::<_, Error>(())
+            },
+            no_secrets,
+        )?;
         Ok(saved)
     }
 
     pub fn remove_application(&self, id: &str) -> Result<ipc::Settings> {
-        let (_, saved) = self.change_settings(|s| {
-            if s.application(id).is_none() {
-                return Err(Error::NotFound(format!("there is no application '{id}'")));
-            }
-            s.applications.retain(|a| a.id != id);
-            Ok(())
-        })?;
+        let (_, saved) = self.change_settings(
+            |s| {
+                if s.application(id).is_none() {
+                    return Err(Error::NotFound(format!("there is no application '{id}'")));
+                }
+                s.applications.retain(|a| a.id != id);
+                Ok(())
+            },
+            no_secrets,
+        )?;
         Ok(saved)
     }
 }

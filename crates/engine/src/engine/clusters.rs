@@ -1,8 +1,8 @@
 //! Clusters: added from the kubeconfig, removed, and given a credential that goes straight to
 //! the OS keyring, bound to the cluster's server.
 
-use super::Engine;
 use super::error::{Error, Result, invalid};
+use super::{Engine, no_secrets};
 use crate::clusters::{self as kube_clusters, KubeconfigSource};
 use crate::credentials::{self, CredentialKey};
 use crate::monitor::cluster_target;
@@ -26,36 +26,44 @@ impl Engine {
                 "the kubeconfig has no context named '{context}'; pick one from the list"
             ));
         }
-        let (_, saved) = self.change_settings(|s| {
-            s.clusters.push(Cluster {
-                id: id.trim().to_string(),
-                context: context.to_string(),
-                kubeconfig: vec![],
-                credential: None,
-            });
-            Ok::<_, Error>(())
-        })?;
+        let (_, saved) = self.change_settings(
+            |s| {
+                s.clusters.push(Cluster {
+                    id: id.trim().to_string(),
+                    context: context.to_string(),
+                    kubeconfig: vec![],
+                    credential: None,
+                });
+                Ok::<_, Error>(())
+            },
+            no_secrets,
+        )?;
         Ok(saved)
     }
 
     /// Removes a cluster no application uses, and its keyring entries.
     pub fn remove_cluster(&self, id: &str) -> Result<ipc::Settings> {
-        let (_, saved) = self.change_settings(|s| {
-            if s.cluster(id).is_none() {
-                return Err(Error::NotFound(format!("there is no cluster '{id}'")));
-            }
-            if let Some(used) = s.applications.iter().find(|a| a.cluster == id) {
-                return invalid(format!(
-                    "application '{}' deploys to cluster '{id}'; remove or move it first",
-                    used.id
-                ));
-            }
-            s.clusters.retain(|c| c.id != id);
-            Ok(())
-        })?;
-        for key in cluster_keys(id) {
-            self.secrets.delete(&key)?;
-        }
+        let (_, saved) = self.change_settings(
+            |s| {
+                if s.cluster(id).is_none() {
+                    return Err(Error::NotFound(format!("there is no cluster '{id}'")));
+                }
+                if let Some(used) = s.applications.iter().find(|a| a.cluster == id) {
+                    return invalid(format!(
+                        "application '{}' deploys to cluster '{id}'; remove or move it first",
+                        used.id
+                    ));
+                }
+                s.clusters.retain(|c| c.id != id);
+                Ok(())
+            },
+            |()| {
+                for key in cluster_keys(id) {
+                    self.secrets.delete(&key)?;
+                }
+                Ok(())
+            },
+        )?;
         Ok(saved)
     }
 
@@ -68,20 +76,25 @@ impl Engine {
         value: &str,
     ) -> Result<ipc::Settings> {
         let (key, secret) = credentials::cluster_credential(id, kind, value)?;
-        let (_, saved) = self.change_settings(|s| {
-            let Some(cluster) = s.clusters.iter_mut().find(|c| c.id == id) else {
-                return Err(Error::NotFound(format!("there is no cluster '{id}'")));
-            };
-            let endpoint = kube_clusters::cluster_endpoint(&cluster_target(cluster))?;
-            self.secrets.set_bound(&key, &endpoint, &secret)?;
-            // One credential per cluster: the other kind, if stored before, is removed so it
-            // cannot be sent along.
-            for other in cluster_keys(id).into_iter().filter(|k| *k != key) {
-                self.secrets.delete(&other)?;
-            }
-            cluster.credential = Some(wire::credential_from_ipc(kind));
-            Ok(())
-        })?;
+        let (_, saved) = self.change_settings(
+            |s| {
+                let Some(cluster) = s.clusters.iter_mut().find(|c| c.id == id) else {
+                    return Err(Error::NotFound(format!("there is no cluster '{id}'")));
+                };
+                let endpoint = kube_clusters::cluster_endpoint(&cluster_target(cluster))?;
+                cluster.credential = Some(wire::credential_from_ipc(kind));
+                Ok(endpoint)
+            },
+            |endpoint| {
+                self.secrets.set_bound(&key, endpoint, &secret)?;
+                // One credential per cluster: the other kind, if stored before, is removed so it
+                // cannot be sent along.
+                for other in cluster_keys(id).into_iter().filter(|k| *k != key) {
+                    self.secrets.delete(&other)?;
+                }
+                Ok(())
+            },
+        )?;
         self.monitor.restart_cluster(id);
         Ok(saved)
     }

@@ -1,4 +1,5 @@
-//! The engine object: one per running Shipdeck, whatever the front end.
+//! The engine object: one per running Shipdeck, whatever the front end (today the window;
+//! the `shipdeck` command line is next).
 //!
 //! It owns the settings store, the secret store, the monitor, the running operations and the
 //! directories. The window's Tauri commands and the `shipdeck` command line are adapters: each
@@ -38,6 +39,9 @@ pub struct Engine {
     operations: Operations,
     runtime: Handle,
     watcher: Option<JoinHandle<()>>,
+    /// Held from a settings write until the monitor follows it, so the monitor never follows
+    /// an older copy after a newer one (two saves, or a save and a hand edit, racing).
+    follow: std::sync::Mutex<()>,
 }
 
 /// How to open an engine; `Default` is what the app uses.
@@ -66,10 +70,9 @@ impl Engine {
         runtime: Handle,
         options: Options,
     ) -> Arc<Self> {
-        crate::git::init_network_timeouts(
-            crate::git::DEFAULT_CONNECT_TIMEOUT,
-            crate::git::DEFAULT_READ_TIMEOUT,
-        );
+        // We hold the instance lock (or are a tool on our own directories): renders left
+        // behind by a kill are debris.
+        let _ = std::fs::remove_dir_all(dirs.scratch());
         let settings = SettingsStore::open(dirs.settings_file());
         let monitor = Monitor::start(
             runtime.clone(),
@@ -94,6 +97,7 @@ impl Engine {
             monitor,
             operations: Operations::default(),
             runtime,
+            follow: std::sync::Mutex::new(()),
         });
         tracing::info!(settings = %engine.dirs.settings_file().display(), "engine started");
         engine
@@ -146,17 +150,44 @@ impl Engine {
         self.operations.cancel(operation);
     }
 
-    /// Applies a change to the newest settings and makes the monitor follow what was stored.
+    /// Applies a change to the newest settings, then runs `after_write` (keyring writes: only
+    /// once the settings are on disk, so a refused change leaves no secret behind and a kill in
+    /// between leaves a missing secret, which the UI asks for, rather than a wrong one), and
+    /// makes the monitor follow what was stored.
     fn change_settings<T>(
         &self,
         change: impl FnOnce(&mut crate::settings::Settings) -> Result<T>,
+        after_write: impl FnOnce(&T) -> Result<()>,
     ) -> Result<(T, ipc::Settings)> {
+        let _order = self.follow.lock().unwrap_or_else(|p| p.into_inner());
         let out = self.settings.update(change)?;
+        let after = after_write(&out);
         let saved = self.settings.get();
         self.monitor.settings_problem(None);
         self.monitor.reconfigure(Arc::new(saved.clone()));
+        after?;
         Ok((out, wire::to_ipc(&saved)))
     }
+
+    /// Follows an edit of the settings file made outside Shipdeck, in order with saves.
+    fn follow_file(&self) {
+        let _order = self.follow.lock().unwrap_or_else(|p| p.into_inner());
+        match self.settings.reload_if_changed() {
+            crate::settings::Reload::Unchanged => {}
+            crate::settings::Reload::Changed(settings) => {
+                self.monitor.settings_problem(None);
+                self.monitor.reconfigure(Arc::new(settings));
+            }
+            crate::settings::Reload::Broken(problem) => {
+                self.monitor.settings_problem(Some(problem))
+            }
+        }
+    }
+}
+
+/// For changes that store no secret.
+fn no_secrets<T>(_: &T) -> Result<()> {
+    Ok(())
 }
 
 impl Drop for Engine {

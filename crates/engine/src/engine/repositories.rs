@@ -7,8 +7,9 @@ use crate::credentials::Overlay;
 use crate::git::{self, CancelToken, throttled};
 use crate::secret::Secret;
 use crate::settings::model::{Repository, Revision};
-use crate::settings::{validate, wire};
+use crate::settings::wire;
 use crate::sources;
+use shipdeck_ipc::commands::RepositoryTestArgs;
 use shipdeck_ipc::config as ipc;
 use shipdeck_ipc::connections::{GitProgress, RepositoryCheck};
 use std::time::Duration;
@@ -27,12 +28,12 @@ impl Engine {
     ) -> Result<ipc::Settings> {
         let repo = wire::repository_from_ipc(entry);
         let secret = secret.filter(|s| !s.is_empty()).map(Secret::new);
-        let (stale_key, saved) = self.change_settings(|s| {
+        let endpoint = sources::endpoint(&repo);
+        let (_, saved) = self.change_settings(|s| {
             let old = s.repository(&repo.id).cloned();
             let new_key = sources::secret_key(&repo);
             let endpoint_moved = old.as_ref().is_none_or(|o| {
-                sources::endpoint(o) != sources::endpoint(&repo)
-                    || sources::secret_key(o) != new_key
+                sources::endpoint(o) != endpoint || sources::secret_key(o) != new_key
             });
             if new_key.is_some() && secret.is_none() && endpoint_moved {
                 return invalid(match &old {
@@ -48,44 +49,49 @@ impl Engine {
                 Some(existing) => *existing = repo.clone(),
                 None => s.repositories.push(repo.clone()),
             }
-            // Validate before storing the secret, so a rejected form leaves nothing behind.
-            validate(s)?;
-            if let (Some(secret), Some(key)) = (&secret, &new_key) {
-                self.secrets
-                    .set_bound(key, &sources::endpoint(&repo), secret)?;
-            }
-            // The secret stored for the old URL or kind must not outlive it.
+            // A secret of another kind (the authentication changed) must not outlive it; one of
+            // the same kind is replaced below (a new endpoint always comes with a new secret).
             let stale = old
-                .and_then(|o| sources::secret_key(&o).filter(|_| endpoint_moved || secret.is_some()))
+                .and_then(|o| sources::secret_key(&o))
                 .filter(|k| Some(k) != new_key.as_ref());
-            Ok::<_, Error>(stale)
+            Ok::<_, Error>((new_key, stale))
+        }, |(new_key, stale)| {
+            if let Some(stale) = stale {
+                self.secrets.delete(stale)?;
+            }
+            if let (Some(secret), Some(key)) = (&secret, new_key) {
+                self.secrets.set_bound(key, &endpoint, secret)?;
+            }
+            Ok(())
         })?;
-        if let Some(key) = stale_key {
-            self.secrets.delete(&key)?;
-        }
         self.monitor.restart_repository(&repo.id);
         Ok(saved)
     }
 
     /// Removes a repository no application uses, and its keyring entry.
     pub fn remove_repository(&self, id: &str) -> Result<ipc::Settings> {
-        let (key, saved) = self.change_settings(|s| {
-            let Some(repo) = s.repository(id) else {
-                return Err(Error::NotFound(format!("there is no repository '{id}'")));
-            };
-            let key = sources::secret_key(repo);
-            if let Some(used) = s.applications.iter().find(|a| a.repository == id) {
-                return invalid(format!(
-                    "application '{}' uses repository '{id}'; remove it first",
-                    used.id
-                ));
-            }
-            s.repositories.retain(|r| r.id != id);
-            Ok(key)
-        })?;
-        if let Some(key) = key {
-            self.secrets.delete(&key)?;
-        }
+        let (_, saved) = self.change_settings(
+            |s| {
+                let Some(repo) = s.repository(id) else {
+                    return Err(Error::NotFound(format!("there is no repository '{id}'")));
+                };
+                let key = sources::secret_key(repo);
+                if let Some(used) = s.applications.iter().find(|a| a.repository == id) {
+                    return invalid(format!(
+                        "application '{}' uses repository '{id}'; remove it first",
+                        used.id
+                    ));
+                }
+                s.repositories.retain(|r| r.id != id);
+                Ok(key)
+            },
+            |key| {
+                if let Some(key) = key {
+                    self.secrets.delete(key)?;
+                }
+                Ok(())
+            },
+        )?;
         Ok(saved)
     }
 
@@ -94,13 +100,17 @@ impl Engine {
     /// this returns at once, even while a silent server holds the clone.
     pub async fn test_repository(
         &self,
-        entry: ipc::RepositoryEntry,
-        secret: Option<String>,
-        revision: ipc::Revision,
-        path: String,
-        operation: &str,
+        args: RepositoryTestArgs,
         progress: impl FnMut(GitProgress) + Send + 'static,
     ) -> Result<RepositoryCheck> {
+        let RepositoryTestArgs {
+            entry,
+            secret,
+            revision,
+            path,
+            operation,
+        } = args;
+        let operation = operation.as_str();
         let registered = self.operations.register(operation);
         let token = registered.token.clone();
         let repo = wire::repository_from_ipc(entry);
@@ -142,7 +152,7 @@ impl Engine {
             },
             // The blocking clone notices the cancel at its next callback and cleans up
             // behind us; the user does not wait for a silent server.
-            () = cancelled(&token) => Err(Error::Git(git::Error::Cancelled {
+            () = token.cancelled() => Err(Error::Git(git::Error::Cancelled {
                 op: git::Operation::Clone,
                 url: repo.url.clone(),
             })),
@@ -180,12 +190,6 @@ fn check(
         commit: snapshot.commit,
         files_under_path: u32::try_from(files).unwrap_or(u32::MAX),
     })
-}
-
-async fn cancelled(token: &CancelToken) {
-    while !token.is_cancelled() {
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 fn secret_name(repo: &Repository) -> &'static str {

@@ -3,7 +3,6 @@
 //! file system (inotify misses edits through some editors' rename-over and network mounts).
 
 use super::Engine;
-use crate::settings::Reload;
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 use tokio::runtime::Handle;
@@ -30,12 +29,5 @@ pub fn spawn(runtime: &Handle, engine: Weak<Engine>, every: Duration) -> JoinHan
 }
 
 fn apply(engine: &Arc<Engine>) {
-    match engine.settings.reload_if_changed() {
-        Reload::Unchanged => {}
-        Reload::Changed(settings) => {
-            engine.monitor.settings_problem(None);
-            engine.monitor.reconfigure(Arc::new(settings));
-        }
-        Reload::Broken(problem) => engine.monitor.settings_problem(Some(problem)),
-    }
+    engine.follow_file();
 }

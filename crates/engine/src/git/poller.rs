@@ -337,7 +337,8 @@ impl Task {
                     let retry_in = self
                         .config
                         .retry_delay(failures, error.kind(), random_jitter());
-                    tracing::warn!(repo = %self.id, attempt = failures, ?retry_in, "polling failed: {error}");
+                    // The monitor logs once per change of state; every round is debug detail.
+                    tracing::debug!(repo = %self.id, attempt = failures, ?retry_in, "polling failed: {error}");
                     events.push(PollEvent::PollFailed {
                         repo: self.id.clone(),
                         error,

@@ -222,6 +222,18 @@ fn materialise(tree: &Tree, source: &Path, dest: &Path, depth: usize) -> Result<
         source,
     })?;
     for dependency in missing_dependencies(tree, source)? {
+        // The name becomes a directory under `charts/`: one plain component, or a hostile
+        // Chart.yaml (`name: /home/me/.config/autostart`, `name: ../../x`) would write outside
+        // the scratch copy.
+        if crate::git::unsafe_name(dependency.name.as_bytes()).is_some() {
+            return Err(Error::ChartFile {
+                chart: tree.relative(&source.join(CHART_FILE)),
+                reason: format!(
+                    "the dependency name `{}` is not a chart name (one path component, no `/`, `\\` or `..`)",
+                    dependency.name.escape_debug()
+                ),
+            });
+        }
         // `missing_dependencies` lets only file:// ones through.
         let relative = dependency.repository.trim_start_matches("file://");
         let refused = |outside: bool| {
@@ -251,6 +263,7 @@ fn materialise(tree: &Tree, source: &Path, dest: &Path, depth: usize) -> Result<
             Err(Refused::Outside) => return Err(refused(true)),
         };
         let into = dest.join("charts").join(&dependency.name);
+        debug_assert!(into.starts_with(dest));
         materialise(tree, &target, &into, depth + 1)?;
     }
     Ok(())

@@ -246,9 +246,11 @@ impl State {
                 before.is_none_or(|b| SourceKey::of(b) != SourceKey::of(app)) || repo_changed;
             let slot = self.apps.entry(app.id.clone()).or_insert_with(AppSlot::new);
             if source_changed {
-                // A new poller starts; what the old source said no longer applies.
+                // A new poller starts; what the old source said no longer applies, and a
+                // render of the old source still running must not be taken.
+                self.next_ticket += 1;
                 *slot = AppSlot {
-                    ticket: slot.ticket,
+                    ticket: self.next_ticket,
                     ..AppSlot::new()
                 };
                 self.rendered.remove(&app.id);
@@ -272,7 +274,12 @@ impl State {
         let Some(slot) = self.clusters.get_mut(id) else {
             return Vec::new();
         };
-        if slot.generation != generation || slot.state == state {
+        if slot.generation != generation {
+            return Vec::new();
+        }
+        // A check from the restarted task clears the notice of the crash that restarted it.
+        slot.notice = None;
+        if slot.state == state {
             return Vec::new();
         }
         let was_failed = matches!(slot.state, ClusterState::Failed { .. });
@@ -664,7 +671,7 @@ mod tests {
     }
 
     #[test]
-    fn a_crash_is_shown_on_what_it_affected_until_the_next_render() {
+    fn a_crash_is_shown_on_what_it_affected_until_its_next_result() {
         let mut state = State::default();
         state.apply(Event::Reconfigured(settings(&[("web", "main")])));
         let ticket = renders(&state.apply(moved("main", "c1")))[0].1;
@@ -696,6 +703,27 @@ mod tests {
             ticket,
             outcome: outcome("ok"),
         });
-        assert_eq!(state.overview(2).applications[0].notice, None);
+        state.apply(Event::ClusterChecked {
+            id: "a".into(),
+            generation: 0,
+            state: ClusterState::Checking,
+        });
+        let overview = state.overview(2);
+        assert_eq!(overview.applications[0].notice, None);
+        assert_eq!(overview.clusters[0].notice, None);
+    }
+
+    #[test]
+    fn a_render_of_the_old_source_is_not_taken_after_the_source_changed() {
+        let mut state = State::default();
+        state.apply(Event::Reconfigured(settings(&[("web", "main")])));
+        let ticket = renders(&state.apply(moved("main", "c1")))[0].1;
+        state.apply(Event::Reconfigured(settings(&[("web", "release")])));
+        state.apply(Event::Rendered {
+            app: "web".into(),
+            ticket,
+            outcome: outcome("from main"),
+        });
+        assert_eq!(state.overview(1).applications[0].render, None);
     }
 }

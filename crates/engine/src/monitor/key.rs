@@ -18,10 +18,10 @@ impl SourceKey {
         }
     }
 
-    /// A directory name for the mirror: readable, and unique per key because a hash of the
-    /// whole revision follows the sanitised name.
-    pub fn dir_name(&self) -> String {
-        use std::hash::{DefaultHasher, Hash, Hasher};
+    /// A directory name for the mirror of this key at `url`: readable, and unique per URL and
+    /// revision because a stable hash of both follows the sanitised name (a new URL gets a new
+    /// mirror, so objects of one repository are never taken for another's).
+    pub fn dir_name(&self, url: &str) -> String {
         let (kind, name) = match &self.revision {
             Revision::Branch(n) => ("branch", n),
             Revision::Tag(n) => ("tag", n),
@@ -32,9 +32,14 @@ impl SourceKey {
             .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
             .take(40)
             .collect();
-        let mut h = DefaultHasher::new();
-        self.revision.hash(&mut h);
-        format!("{kind}-{safe}-{:08x}", h.finish() as u32)
+        // FNV-1a: stable across Rust releases, unlike `DefaultHasher`, so an upgrade keeps
+        // every mirror.
+        let hash = format!("{url}\n{kind}\n{name}")
+            .bytes()
+            .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+            });
+        format!("{kind}-{safe}-{hash:016x}")
     }
 }
 

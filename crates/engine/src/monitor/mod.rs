@@ -66,6 +66,9 @@ pub(crate) struct Inner {
     tasks: Mutex<Tasks>,
     /// The source each poller follows, so renders can read its mirror.
     sources: Mutex<HashMap<SourceKey, Watched>>,
+    /// Poller watch ids to source keys. Each watch gets a new id, so events still queued from
+    /// a replaced poller (old URL, old credentials) find no key and are dropped.
+    watch_ids: Mutex<HashMap<String, SourceKey>>,
     live: watch::Sender<Arc<LiveState>>,
 }
 
@@ -101,6 +104,7 @@ impl Monitor {
                 generation: 0,
             }),
             sources: Mutex::new(HashMap::new()),
+            watch_ids: Mutex::new(HashMap::new()),
             live,
         });
         let forward_task = runtime.spawn(forward_polls(inner.clone(), poll_rx));
@@ -163,8 +167,7 @@ impl Monitor {
             .map(|a| (SourceKey::of(a), ()))
             .collect();
         for key in had.keys().filter(|k| !wanted.contains_key(*k)) {
-            tasks.poller.unwatch(&key.to_string());
-            lock(&self.inner.sources).remove(key);
+            self.stop_source(&mut tasks, key);
         }
         for key in wanted.keys() {
             let repo_changed =
@@ -221,9 +224,24 @@ impl Monitor {
         tasks.clusters.insert(cluster.id.clone(), task);
     }
 
+    fn stop_source(&self, tasks: &mut Tasks, key: &SourceKey) {
+        let mut ids = lock(&self.inner.watch_ids);
+        let old: Vec<String> = ids
+            .iter()
+            .filter(|(_, k)| *k == key)
+            .map(|(id, _)| id.clone())
+            .collect();
+        for id in old {
+            tasks.poller.unwatch(&id);
+            ids.remove(&id);
+        }
+        lock(&self.inner.sources).remove(key);
+    }
+
     fn start_source(&self, tasks: &mut Tasks, key: &SourceKey) {
-        let id = key.to_string();
-        tasks.poller.unwatch(&id);
+        self.stop_source(tasks, key);
+        tasks.generation += 1;
+        let id = format!("{key}#{}", tasks.generation);
         let Some(repo) = tasks.settings.repository(&key.repository).cloned() else {
             return;
         };
@@ -234,7 +252,7 @@ impl Monitor {
                     .config
                     .mirrors
                     .join(&repo.id)
-                    .join(key.dir_name());
+                    .join(key.dir_name(&repo.url));
                 let config = PollConfig::default()
                     .interval(Duration::from_secs(u64::from(repo.poll_interval_secs)));
                 lock(&self.inner.sources).insert(
@@ -244,6 +262,7 @@ impl Monitor {
                         mirror: mirror.clone(),
                     },
                 );
+                lock(&self.inner.watch_ids).insert(id.clone(), key.clone());
                 tasks.poller.watch(id, source, mirror, config);
             }
             Err(e) => {
@@ -311,10 +330,7 @@ async fn check_cluster_forever(inner: Arc<Inner>, target: ClusterTarget, generat
 /// Turns the poller's events (named by string id) into fold events (named by source key).
 async fn forward_polls(inner: Arc<Inner>, mut rx: mpsc::Receiver<PollEvent>) {
     while let Some(event) = rx.recv().await {
-        let key = lock(&inner.sources)
-            .keys()
-            .find(|k| k.to_string() == event.repo())
-            .cloned();
+        let key = lock(&inner.watch_ids).get(event.repo()).cloned();
         if let Some(key) = key {
             let _ = inner.events.send(Event::Poll { key, event });
         }

@@ -18,6 +18,7 @@ struct Version {
 
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Current {
+    #[serde(default = "current_format")]
     format: u32,
     #[serde(flatten)]
     settings: Settings,
@@ -55,6 +56,10 @@ pub fn parse(path: &Path, text: &str) -> Result<(Settings, u32)> {
         message: e.to_string(),
     })?;
     Ok((settings, version))
+}
+
+fn current_format() -> u32 {
+    FORMAT_VERSION
 }
 
 pub fn render(settings: &Settings) -> Result<String, toml::ser::Error> {

@@ -292,3 +292,60 @@ fn validation_uses_the_pollers_parsers() {
     assert!(err.to_string().contains(".git"), "{err}");
     assert!(with_revision(Revision::Branch("main".into()), "../up").is_err());
 }
+
+/// The file's text is the engine's schema, pinned here: a change to the IPC types (what the UI
+/// sends) or to a Rust field name that would change the file on disk fails this test.
+#[test]
+fn the_file_format_is_pinned() {
+    let text = super::file::render(&sample()).unwrap();
+    assert_eq!(
+        text, GOLDEN,
+        "settings.toml changed shape; bump FORMAT_VERSION and migrate"
+    );
+}
+
+const GOLDEN: &str = r#"# Shipdeck settings. Credentials are in the OS keyring, not here.
+format = 2
+
+[[clusters]]
+id = "prod"
+context = "prod-eu"
+credential = "token"
+
+[[repositories]]
+id = "shop"
+url = "https://git.example/shop.git"
+poll_interval_secs = 30
+
+[repositories.auth]
+kind = "https"
+username = "deploy"
+
+[[applications]]
+id = "storefront"
+repository = "shop"
+path = "apps/storefront"
+cluster = "prod"
+namespace = "shop"
+
+[applications.revision]
+kind = "branch"
+name = "main"
+
+[applications.helm]
+values_files = ["envs/prod.yaml"]
+values = """
+replicas: 3
+"""
+release_name = "shop"
+"#;
+
+#[test]
+fn a_hand_written_file_without_a_format_line_is_read_as_the_current_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("settings.toml");
+    std::fs::write(&path, GOLDEN.replace("format = 2\n", "")).unwrap();
+    let store = SettingsStore::open(&path);
+    assert_eq!(store.problem(), None);
+    assert_eq!(store.get(), sample());
+}
