@@ -16,6 +16,7 @@ pub mod monitor;
 pub mod secret;
 pub mod settings;
 pub mod sources;
+pub mod supervise;
 pub mod workspace;
 
 pub use engine::{Dirs, Engine};

@@ -246,17 +246,37 @@ impl Poller {
         let id = id.into();
         let wake = Arc::new(Notify::new());
         let cancel = CancelToken::new();
-        let task = self.runtime.spawn(
-            Task {
-                id: id.clone(),
-                source,
-                cache_dir: cache_dir.into(),
-                config,
-                events: self.events.clone(),
-                wake: wake.clone(),
-                cancel: cancel.clone(),
-            }
-            .run(),
+        let task = Task {
+            id: id.clone(),
+            source,
+            cache_dir: cache_dir.into(),
+            config,
+            events: self.events.clone(),
+            wake: wake.clone(),
+            cancel: cancel.clone(),
+        };
+        let (events, repo, url) = (
+            self.events.clone(),
+            id.clone(),
+            task.source.url().to_string(),
+        );
+        // A panic in the loop is reported as a failed round and the loop starts again.
+        let task = crate::supervise::supervise(
+            &self.runtime,
+            format!("poller {id}"),
+            move |message| {
+                let _ = events.try_send(PollEvent::PollFailed {
+                    repo: repo.clone(),
+                    error: Error::Other {
+                        op: Operation::Fetch,
+                        url: url.clone(),
+                        detail: format!("internal error ({message}); polling restarted"),
+                    },
+                    attempt: 1,
+                    retry_in: Duration::from_secs(1),
+                });
+            },
+            move || task.clone().run(),
         );
         // Replacing drops the old watch, which stops its task.
         self.repos.insert(id, Watch { task, wake, cancel });
@@ -282,6 +302,7 @@ impl Poller {
     }
 }
 
+#[derive(Clone)]
 struct Task {
     id: RepoId,
     source: Source,

@@ -8,13 +8,12 @@
 //!
 //! Reconfiguring restarts only what changed: a cluster check when its entry changed, a poller
 //! when its repository entry changed, a render when an application's own options changed.
-//! Every background task is supervised ([`supervise`]): a panic is logged, shown on the
+//! Every background task is supervised ([`supervise`](crate::supervise)): a panic is logged, shown on the
 //! affected cluster or application, and the task restarts.
 
 mod fold;
 mod key;
 mod render;
-mod supervise;
 
 pub use fold::{Effect, Event, Log, RenderOutcome, Scope, State};
 pub use key::SourceKey;
@@ -26,12 +25,12 @@ use crate::live::{LiveState, Subscription};
 use crate::settings::Settings;
 use crate::settings::model::{Cluster, ClusterCredential};
 use crate::sources;
+use crate::supervise::supervise;
 use shipdeck_ipc::connections::ClusterState;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use supervise::supervise;
 use tokio::runtime::Handle;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
@@ -215,10 +214,16 @@ impl Monitor {
         });
         let target = cluster_target(cluster);
         let inner = self.inner.clone();
+        let (events, id) = (self.inner.events.clone(), cluster.id.clone());
         let task = supervise(
             &self.inner.runtime,
-            Scope::Cluster(cluster.id.clone()),
-            self.inner.events.clone(),
+            format!("cluster check {}", cluster.id),
+            move |message| {
+                let _ = events.send(Event::Crashed {
+                    scope: Scope::Cluster(id.clone()),
+                    message: format!("Internal error: {message}."),
+                });
+            },
             move || check_cluster_forever(inner.clone(), target.clone(), generation),
         );
         tasks.clusters.insert(cluster.id.clone(), task);

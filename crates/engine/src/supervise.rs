@@ -1,12 +1,11 @@
-//! Background tasks that restart after a panic. A panic is logged, reported to the fold (so the
-//! affected cluster or application shows it), and the task starts again after a pause that
-//! grows with repeated crashes, so a task that always panics cannot spin.
+//! Background tasks that restart after a panic. A panic is logged, handed to `on_panic` (the
+//! monitor shows it on the affected cluster; a poller reports a failed round), and the task
+//! starts again after a pause that grows with repeated crashes, so a task that always panics
+//! cannot spin.
 
-use super::fold::{Event, Scope};
 use std::future::Future;
 use std::time::Duration;
 use tokio::runtime::Handle;
-use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 
 const FIRST_PAUSE: Duration = Duration::from_secs(1);
@@ -16,8 +15,8 @@ const MAX_PAUSE: Duration = Duration::from_secs(60);
 /// returned handle stops the task too.
 pub fn supervise<F, Fut>(
     runtime: &Handle,
-    scope: Scope,
-    events: UnboundedSender<Event>,
+    what: String,
+    on_panic: impl Fn(String) + Send + 'static,
     make: F,
 ) -> JoinHandle<()>
 where
@@ -33,11 +32,8 @@ where
                 Ok(()) => return,
                 Err(e) if e.is_panic() => {
                     let message = panic_message(e.into_panic());
-                    tracing::error!(?scope, "background task panicked: {message}");
-                    let _ = events.send(Event::Crashed {
-                        scope: scope.clone(),
-                        message: format!("Internal error: {message}."),
-                    });
+                    tracing::error!(task = %what, "background task panicked: {message}; restarting");
+                    on_panic(message);
                     tokio::time::sleep(pause).await;
                     pause = (pause * 2).min(MAX_PAUSE);
                 }
@@ -77,8 +73,8 @@ mod tests {
         let counter = runs.clone();
         let handle = supervise(
             &Handle::current(),
-            Scope::Cluster("a".into()),
-            tx,
+            "test".into(),
+            move |message| drop(tx.send(message)),
             move || {
                 let counter = counter.clone();
                 async move {
@@ -94,24 +90,18 @@ mod tests {
             2,
             "restarted once, then finished"
         );
-        match rx.recv().await {
-            Some(Event::Crashed { scope, message }) => {
-                assert_eq!(scope, Scope::Cluster("a".into()));
-                assert!(message.contains("boom"), "{message}");
-            }
-            other => panic!("expected a crash report, got {other:?}"),
-        }
+        let message = rx.recv().await.expect("the panic was reported");
+        assert!(message.contains("boom"), "{message}");
     }
 
     #[tokio::test]
     async fn aborting_the_supervisor_stops_the_task() {
-        let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
         let alive = Arc::new(AtomicU32::new(0));
         let probe = alive.clone();
         let handle = supervise(
             &Handle::current(),
-            Scope::Cluster("a".into()),
-            tx,
+            "test".into(),
+            |_| {},
             move || {
                 let probe = probe.clone();
                 async move {
