@@ -39,18 +39,9 @@ pub async fn repository_test(
     args: RepositoryTestArgs,
 ) -> Result<RepositoryCheck, IpcError> {
     let engine = state.engine.clone();
-    let a = args;
     let progress = move |p| drop(app.emit(GIT_PROGRESS, p));
     guard::task("repository_test", async move {
-        (engine.test_repository(
-            a.entry,
-            a.secret,
-            a.revision,
-            a.path,
-            &a.operation,
-            progress,
-        ))
-        .await
+        engine.test_repository(args, progress).await
     })
     .await
 }
