@@ -233,33 +233,41 @@ impl State {
             }
         }
         let keys: Vec<SourceKey> = settings.applications.iter().map(SourceKey::of).collect();
-        self.snapshots.retain(|k, _| keys.contains(k));
+        // A source whose repository entry changed gets a new poller (see `Monitor::reconfigure`):
+        // what the old one saw no longer applies.
+        self.snapshots.retain(|k, _| {
+            keys.contains(k) && old.repository(&k.repository) == settings.repository(&k.repository)
+        });
         self.apps.retain(|id, _| settings.application(id).is_some());
         self.rendered
             .retain(|id, _| settings.application(id).is_some());
         let mut effects = Vec::new();
         for app in &settings.applications {
+            let key = SourceKey::of(app);
             let before = old.application(&app.id);
             let repo_changed =
                 old.repository(&app.repository) != settings.repository(&app.repository);
-            let source_changed =
-                before.is_none_or(|b| SourceKey::of(b) != SourceKey::of(app)) || repo_changed;
+            let source_changed = before.is_none_or(|b| SourceKey::of(b) != key) || repo_changed;
             let slot = self.apps.entry(app.id.clone()).or_insert_with(AppSlot::new);
+            if !source_changed && before == Some(app) {
+                continue;
+            }
             if source_changed {
-                // A new poller starts; what the old source said no longer applies, and a
-                // render of the old source still running must not be taken.
+                // What the old source said no longer applies, and a render of it still running
+                // must not be taken.
                 self.next_ticket += 1;
                 *slot = AppSlot {
                     ticket: self.next_ticket,
                     ..AppSlot::new()
                 };
                 self.rendered.remove(&app.id);
-            } else if before != Some(app)
-                && let Some(snapshot) = self.snapshots.get(&SourceKey::of(app))
-            {
-                // Same source, other path, namespace or Helm options: render again now.
+            }
+            // A source already polled (another application's, or this one with other options)
+            // has a snapshot: render from it now instead of waiting for its next move.
+            if let Some(snapshot) = self.snapshots.get(&key) {
                 self.next_ticket += 1;
                 slot.ticket = self.next_ticket;
+                slot.revision = RevisionState::Resolved(snapshot.commit.clone());
                 effects.push(Effect::Render {
                     app: app.id.clone(),
                     ticket: slot.ticket,
@@ -711,6 +719,21 @@ mod tests {
         let overview = state.overview(2);
         assert_eq!(overview.applications[0].notice, None);
         assert_eq!(overview.clusters[0].notice, None);
+    }
+
+    #[test]
+    fn an_application_added_to_a_polled_source_renders_at_once() {
+        let mut state = State::default();
+        state.apply(Event::Reconfigured(settings(&[("web", "main")])));
+        state.apply(moved("main", "c1"));
+        let effects = state.apply(Event::Reconfigured(settings(&[
+            ("web", "main"),
+            ("api", "main"),
+        ])));
+        let apps: Vec<String> = renders(&effects).into_iter().map(|(a, _)| a).collect();
+        assert_eq!(apps, ["api"], "only the new application renders");
+        let api = &state.overview(1).applications[1];
+        assert!(matches!(&api.revision, RevisionState::Resolved(c) if c.sha == "c1"));
     }
 
     #[test]
