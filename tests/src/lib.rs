@@ -303,12 +303,33 @@ async fn wait_until_exited(home: &Path) -> Result<()> {
                     format!("{pid} {}", exe.display())
                 })
                 .collect();
+            // What each thread of a lingering process is doing, so the failure can be
+            // diagnosed from the log alone (gdb is there on a developer's machine and in CI).
+            let stacks: Vec<String> = left
+                .iter()
+                .map(|pid| {
+                    Command::new("gdb")
+                        .args([
+                            "-batch",
+                            "-p",
+                            &pid.to_string(),
+                            "-ex",
+                            "thread apply all bt 12",
+                        ])
+                        .output()
+                        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+                        .unwrap_or_default()
+                })
+                .collect();
             for pid in &left {
                 let _ = Command::new("kill")
                     .args(["-KILL", &pid.to_string()])
                     .status();
             }
-            bail!("{names:?} were still running {EXIT:?} after the app's session ended");
+            bail!(
+                "{names:?} were still running {EXIT:?} after the app's session ended; their threads:\n{}",
+                stacks.join("\n")
+            );
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
