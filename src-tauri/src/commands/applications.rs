@@ -6,8 +6,9 @@ use shipdeck_ipc::connections::ConnectionsOverview;
 use tauri::State;
 
 /// The settings in force; an error while `settings.toml` holds an edit that cannot be used.
+/// Async, like every command here, so the main thread never waits on the settings lock.
 #[tauri::command]
-pub fn settings_get(state: State<'_, AppState>) -> Result<Settings, IpcError> {
+pub async fn settings_get(state: State<'_, AppState>) -> Result<Settings, IpcError> {
     Ok(state.engine.settings_checked()?)
 }
 
@@ -36,6 +37,8 @@ pub async fn application_remove(
 }
 
 #[tauri::command]
-pub fn connections_overview(state: State<'_, AppState>) -> ConnectionsOverview {
-    state.engine.overview()
+pub async fn connections_overview(
+    state: State<'_, AppState>,
+) -> Result<ConnectionsOverview, IpcError> {
+    Ok(state.engine.overview())
 }

@@ -283,7 +283,17 @@ impl Monitor {
 
 impl Drop for Monitor {
     fn drop(&mut self) {
-        let mut tasks = lock(&self.inner.tasks);
+        // Never wait here (this runs as the app exits): if a reconfigure holds the lock, its
+        // tasks end with the runtime.
+        let mut tasks = match self.inner.tasks.try_lock() {
+            Ok(tasks) => tasks,
+            Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner(),
+            Err(std::sync::TryLockError::WouldBlock) => {
+                self.fold_task.abort();
+                self.forward_task.abort();
+                return;
+            }
+        };
         tasks.clusters.drain().for_each(|(_, t)| t.abort());
         let ids: Vec<String> = tasks.poller.watched().map(str::to_string).collect();
         for id in ids {
