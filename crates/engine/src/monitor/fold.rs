@@ -23,23 +23,17 @@ pub enum Event {
     /// `settings.toml` holds an edit that cannot be used, or no longer does.
     SettingsProblem(Option<String>),
     /// A cluster check task was (re)started; results from older generations are dropped.
-    ClusterStarted {
-        id: String,
-        generation: u64,
-    },
+    ClusterStarted { id: String, generation: u64 },
     ClusterChecked {
         id: String,
         generation: u64,
         state: ClusterState,
     },
     /// A repository source could not even be built (e.g. its secret is missing).
-    SourceUnusable {
-        key: SourceKey,
-        message: String,
-    },
+    SourceUnusable { key: SourceKey, message: String },
     Poll {
         key: SourceKey,
-        event: PollEvent,
+        event: Box<PollEvent>,
     },
     Rendered {
         app: String,
@@ -47,10 +41,7 @@ pub enum Event {
         outcome: RenderOutcome,
     },
     /// A background task panicked and was restarted.
-    Crashed {
-        scope: Scope,
-        message: String,
-    },
+    Crashed { scope: Scope, message: String },
 }
 
 /// What a crash or problem is shown on.
@@ -167,7 +158,7 @@ impl State {
                     .into_iter()
                     .collect()
             }
-            Event::Poll { key, event } => self.poll(key, event),
+            Event::Poll { key, event } => self.poll(key, *event),
             Event::Rendered {
                 app,
                 ticket,
@@ -509,12 +500,12 @@ mod tests {
     fn moved(branch: &str, sha: &str) -> Event {
         Event::Poll {
             key: key(branch),
-            event: PollEvent::RevisionChanged {
+            event: Box::new(PollEvent::RevisionChanged {
                 repo: key(branch).to_string(),
                 old: None,
                 new: Snapshot::for_tests(sha, sha),
                 path_changed: true,
-            },
+            }),
         }
     }
 
@@ -657,7 +648,7 @@ mod tests {
         state.apply(moved("main", "c1"));
         let failure = || Event::Poll {
             key: key("main"),
-            event: PollEvent::PollFailed {
+            event: Box::new(PollEvent::PollFailed {
                 repo: key("main").to_string(),
                 error: GitError::Other {
                     op: crate::git::Operation::Fetch,
@@ -666,7 +657,7 @@ mod tests {
                 },
                 attempt: 1,
                 retry_in: Duration::from_secs(60),
-            },
+            }),
         };
         assert_eq!(state.apply(failure()).len(), 1);
         assert!(state.apply(failure()).is_empty(), "logged once per change");

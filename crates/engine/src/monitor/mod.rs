@@ -347,7 +347,10 @@ async fn forward_polls(inner: Arc<Inner>, mut rx: mpsc::Receiver<PollEvent>) {
     while let Some(event) = rx.recv().await {
         let key = lock(&inner.watch_ids).get(event.repo()).cloned();
         if let Some(key) = key {
-            let _ = inner.events.send(Event::Poll { key, event });
+            let _ = inner.events.send(Event::Poll {
+                key,
+                event: Box::new(event),
+            });
         }
     }
 }
