@@ -13,6 +13,8 @@ use std::process::Command;
 pub enum Purpose {
     Run,
     Test,
+    /// The optimised app, for measurements (`cargo xtask memory --release`).
+    Release,
 }
 
 /// Installs what is missing, builds the UI bundle and the app; returns the app binary.
@@ -27,6 +29,10 @@ pub fn build_all(purpose: Purpose) -> Result<PathBuf> {
         Purpose::Run => step("Shipdeck app", || build(&["-p", "shipdeck-app"])),
         Purpose::Test => step("Shipdeck app and every test target", || {
             build(&["--workspace", "--all-targets"])
+        }),
+        Purpose::Release => step("Shipdeck app (release)", || {
+            build(&["--release", "-p", "shipdeck-app"])?;
+            Ok(paths::target_dir().join("release").join("shipdeck"))
         }),
     }
 }

@@ -8,8 +8,8 @@
 //! and its WebKit processes (web, network, GPU). Medians over the runs are printed.
 
 use crate::session::{Display, in_session_with_keyring};
-use crate::step::{run as run_cmd, step};
-use crate::{cluster, demo_repo, demo_settings, paths, system, tools, ui};
+use crate::step::step;
+use crate::{cluster, demo_repo, demo_settings, paths};
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
@@ -111,24 +111,11 @@ pub fn run(args: &[&str]) -> Result<()> {
 }
 
 fn build(release: bool) -> Result<PathBuf> {
-    if !release {
-        return crate::app::build_all(crate::app::Purpose::Run);
-    }
-    step("Debian packages", system::ensure_packages)?;
-    step("Rust wasm32 target", system::ensure_wasm_target)?;
-    let wasm_bindgen = step("wasm-bindgen CLI (pinned to Cargo.lock)", || {
-        tools::wasm_bindgen()?.ensure()
-    })?;
-    step("UI bundle (Leptos → wasm)", || ui::build(&wasm_bindgen))?;
-    step("Shipdeck app (release)", || {
-        run_cmd(
-            Command::new("cargo")
-                .args(["build", "--locked", "--release", "-p", "shipdeck-app"])
-                .env("CARGO_TARGET_DIR", paths::target_dir())
-                .current_dir(paths::workspace_root()),
-        )
-    })?;
-    Ok(paths::target_dir().join("release").join("shipdeck"))
+    crate::app::build_all(if release {
+        crate::app::Purpose::Release
+    } else {
+        crate::app::Purpose::Run
+    })
 }
 
 /// A fresh directory under the cache for one run's files.
