@@ -76,16 +76,18 @@ impl Engine {
         value: &str,
     ) -> Result<ipc::Settings> {
         let (key, secret) = credentials::cluster_credential(id, kind, value)?;
-        let (_, saved) = self.change_settings(
+        let credential = Some(wire::credential_from_ipc(kind));
+        let ((_, same_kind), saved) = self.change_settings(
             |s| {
                 let Some(cluster) = s.clusters.iter_mut().find(|c| c.id == id) else {
                     return Err(Error::NotFound(format!("there is no cluster '{id}'")));
                 };
                 let endpoint = kube_clusters::cluster_endpoint(&cluster_target(cluster))?;
-                cluster.credential = Some(wire::credential_from_ipc(kind));
-                Ok(endpoint)
+                let same_kind = cluster.credential == credential;
+                cluster.credential = credential;
+                Ok((endpoint, same_kind))
             },
-            |endpoint| {
+            |(endpoint, _)| {
                 self.secrets.set_bound(&key, endpoint, &secret)?;
                 // One credential per cluster: the other kind, if stored before, is removed so it
                 // cannot be sent along.
@@ -95,7 +97,10 @@ impl Engine {
                 Ok(())
             },
         )?;
-        self.monitor.restart_cluster(id);
+        // Another kind changed the entry, which the monitor restarted already.
+        if same_kind {
+            self.monitor.restart_cluster(id);
+        }
         Ok(saved)
     }
 }

@@ -17,7 +17,7 @@ mod operations;
 mod repositories;
 mod settings_watch;
 
-pub use dirs::{APP_ID, Dirs};
+pub use dirs::Dirs;
 pub use error::{Error, Result};
 pub use operations::Operations;
 
@@ -37,7 +37,6 @@ pub struct Engine {
     secrets: Arc<dyn SecretStore>,
     monitor: Monitor,
     operations: Operations,
-    runtime: Handle,
     watcher: Option<JoinHandle<()>>,
     /// Held from a settings write until the monitor follows it, so the monitor never follows
     /// an older copy after a newer one (two saves, or a save and a hand edit, racing).
@@ -96,7 +95,6 @@ impl Engine {
             secrets,
             monitor,
             operations: Operations::default(),
-            runtime,
             follow: std::sync::Mutex::new(()),
         });
         tracing::info!(settings = %engine.dirs.settings_file().display(), "engine started");
@@ -105,10 +103,6 @@ impl Engine {
 
     pub fn dirs(&self) -> &Dirs {
         &self.dirs
-    }
-
-    pub fn runtime(&self) -> &Handle {
-        &self.runtime
     }
 
     pub fn secrets(&self) -> &Arc<dyn SecretStore> {
@@ -126,11 +120,6 @@ impl Engine {
             Some(problem) => Err(Error::Invalid(problem)),
             None => Ok(self.settings()),
         }
-    }
-
-    /// The settings in force, as the engine keeps them.
-    pub fn settings_model(&self) -> crate::settings::Settings {
-        self.settings.get()
     }
 
     /// The newest live state and every newer one.

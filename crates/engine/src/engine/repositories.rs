@@ -29,8 +29,9 @@ impl Engine {
         let repo = wire::repository_from_ipc(entry);
         let secret = secret.filter(|s| !s.is_empty()).map(Secret::new);
         let endpoint = sources::endpoint(&repo);
-        let (_, saved) = self.change_settings(|s| {
+        let ((_, _, unchanged), saved) = self.change_settings(|s| {
             let old = s.repository(&repo.id).cloned();
+            let unchanged = old.as_ref() == Some(&repo);
             let new_key = sources::secret_key(&repo);
             let endpoint_moved = old.as_ref().is_none_or(|o| {
                 sources::endpoint(o) != endpoint || sources::secret_key(o) != new_key
@@ -54,8 +55,8 @@ impl Engine {
             let stale = old
                 .and_then(|o| sources::secret_key(&o))
                 .filter(|k| Some(k) != new_key.as_ref());
-            Ok::<_, Error>((new_key, stale))
-        }, |(new_key, stale)| {
+            Ok::<_, Error>((new_key, stale, unchanged))
+        }, |(new_key, stale, _)| {
             if let Some(stale) = stale {
                 self.secrets.delete(stale)?;
             }
@@ -64,7 +65,11 @@ impl Engine {
             }
             Ok(())
         })?;
-        self.monitor.restart_repository(&repo.id);
+        // A changed entry was restarted by the monitor already; only a new secret for the
+        // same entry needs its pollers started again.
+        if unchanged && secret.is_some() {
+            self.monitor.restart_repository(&repo.id);
+        }
         Ok(saved)
     }
 

@@ -374,9 +374,17 @@ async fn run_fold(inner: Arc<Inner>, mut rx: mpsc::UnboundedReceiver<Event>) {
             }
         }
         let overview = state.overview(seq + 1);
+        // Pointer comparisons: renders are immutable once made, and comparing their objects
+        // on every event would cost a deep walk of every rendered manifest.
         let rendered_changed = {
             let current = live.borrow();
-            current.rendered != state.rendered || !Arc::ptr_eq(&current.settings, &state.settings)
+            let same_renders = current.rendered.len() == state.rendered.len()
+                && current
+                    .rendered
+                    .iter()
+                    .zip(&state.rendered)
+                    .all(|((a, x), (b, y))| a == b && Arc::ptr_eq(x, y));
+            !same_renders || !Arc::ptr_eq(&current.settings, &state.settings)
         };
         let mut comparable = published.clone();
         comparable.seq = overview.seq;
