@@ -31,10 +31,29 @@ async fn add_cluster(app: &App) -> Result<()> {
     Ok(())
 }
 
+/// Types a token and saves it; returns once the backend accepted it (the field is cleared only
+/// on success, and any error shown in the section fails the test).
 async fn type_token(app: &App, token: &str) -> Result<()> {
-    app.fill(&format!("{CLUSTER} .credential-input"), token)
-        .await?;
-    app.click(&format!("{CLUSTER} .credential-save")).await
+    let input = format!("{CLUSTER} .credential-input");
+    app.fill(&input, token).await?;
+    app.click(&format!("{CLUSTER} .credential-save")).await?;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let alerts = app.text_content("#settings-clusters").await?;
+        anyhow::ensure!(
+            !alerts.contains("Something went wrong"),
+            "saving the token failed: {alerts}"
+        );
+        let value = app.wait_for(&input).await?.prop("value").await?;
+        if value.as_deref() == Some("") {
+            return Ok(());
+        }
+        anyhow::ensure!(
+            std::time::Instant::now() < deadline,
+            "the token was never accepted"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
 }
 
 async fn wait_connected(app: &App) -> Result<String> {

@@ -134,7 +134,7 @@ pub async fn cluster_set_credential(
     id: String,
     kind: ClusterCredential,
     value: String,
-) -> ApiResult<()> {
+) -> ApiResult<Settings> {
     call(
         commands::CLUSTER_SET_CREDENTIAL,
         ClusterCredentialArgs { id, kind, value },

@@ -66,8 +66,9 @@ fn CredentialEntry(id: String, error: RwSignal<Option<shipdeck_ipc::IpcError>>) 
     let save = move |_| {
         let (id, kind, secret) = (id.clone(), kind.get_untracked(), value.get_untracked());
         spawn_local(async move {
+            // The settings it returns also arrive as `settings-changed`, which refreshes the page.
             match api::cluster_set_credential(id, kind, secret).await {
-                Ok(()) => {
+                Ok(_) => {
                     value.set(String::new());
                     error.set(None);
                 }
