@@ -38,7 +38,7 @@ impl HttpGit {
         }
         let userfile = dir.join("users");
         std::fs::write(&userfile, format!("{user}:{password}\n"))?;
-        let port = crate::free_port()?;
+        let port = crate::free_port();
         let conf = format!(
             r#"
 server.document-root = "{www}"

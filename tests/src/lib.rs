@@ -22,7 +22,7 @@ use anyhow::{Context, Result, bail};
 use fantoccini::{Client, ClientBuilder, Locator, elements::Element};
 use hyper_util::client::legacy::connect::HttpConnector;
 use session::Session;
-use std::net::TcpListener;
+use shipdeck_testkit::free_port;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -32,6 +32,8 @@ use std::time::{Duration, Instant};
 const WAIT: Duration = Duration::from_secs(60);
 /// How long an app may take to exit once its WebDriver session ended.
 const EXIT: Duration = Duration::from_secs(30);
+/// How long tauri-driver and WebKitWebDriver may take to accept a session.
+const CONNECT: Duration = Duration::from_secs(30);
 /// Set on the driver and so inherited by WebKitWebDriver, the app and its WebKit processes:
 /// how [`App::quit`] finds out that all of them have exited.
 const HOME_MARKER: &str = "SHIPDECK_E2E_HOME";
@@ -40,10 +42,6 @@ fn env_path(name: &str) -> Result<PathBuf> {
     std::env::var_os(name)
         .map(PathBuf::from)
         .with_context(|| format!("{name} is not set: run the e2e tests with `cargo xtask test`"))
-}
-
-fn free_port() -> Result<u16> {
-    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
 /// What the app is a home to: its data, config and cache dirs, and a private session bus
@@ -126,7 +124,7 @@ impl App {
     pub async fn start(home: Home, options: Options) -> Result<Self> {
         let app = env_path("SHIPDECK_APP_BIN")?;
         let driver_bin = env_path("SHIPDECK_TAURI_DRIVER")?;
-        let (port, native_port) = (free_port()?, free_port()?);
+        let (port, native_port) = (free_port(), free_port());
 
         let mut cmd = Command::new(&driver_bin);
         cmd.args([
@@ -135,7 +133,7 @@ impl App {
             "--native-port",
             &native_port.to_string(),
         ])
-        .stdout(Stdio::null())
+        .stdout(Stdio::inherit())
         .stderr(Stdio::inherit())
         // The app inherits the driver's environment: its home's dirs, bus and keyring.
         .env("XDG_DATA_HOME", home.path().join("data"))
@@ -157,13 +155,13 @@ impl App {
             None => cmd.env_remove("KUBECONFIG"),
         };
         // Guarded from here on: if connecting fails, the driver (and its WebKitWebDriver) stop.
-        let driver = Driver(cmd.spawn().context("starting tauri-driver")?);
+        let mut driver = Driver(cmd.spawn().context("starting tauri-driver")?);
 
         let capabilities = serde_json::json!({
             "browserName": "wry",
             "tauri:options": { "application": app }
         });
-        let client = connect(port, capabilities).await?;
+        let client = connect(port, &mut driver, capabilities).await?;
         let app = Self {
             client,
             driver,
@@ -366,26 +364,36 @@ impl Drop for Driver {
     }
 }
 
-async fn connect(port: u16, capabilities: serde_json::Value) -> Result<Client> {
+async fn connect(
+    port: u16,
+    driver: &mut Driver,
+    capabilities: serde_json::Value,
+) -> Result<Client> {
     let serde_json::Value::Object(caps) = capabilities else {
         bail!("capabilities must be an object");
     };
     let url = format!("http://127.0.0.1:{port}");
-    let mut last_err = None;
-    // tauri-driver needs a moment to listen.
-    for _ in 0..50 {
-        match ClientBuilder::new(HttpConnector::new())
+    // tauri-driver needs a moment to listen, and WebKitWebDriver behind it another; on a
+    // loaded two-core machine both can take seconds.
+    let deadline = Instant::now() + CONNECT;
+    loop {
+        let err = match ClientBuilder::new(HttpConnector::new())
             .capabilities(caps.clone())
             .connect(&url)
             .await
         {
             Ok(client) => return Ok(client),
-            Err(err) => last_err = Some(err),
+            Err(err) => err,
+        };
+        // tauri-driver prints why it stopped (a port it could not bind) on its stdout.
+        if let Ok(Some(status)) = driver.0.try_wait() {
+            return Err(err).with_context(|| format!("tauri-driver exited ({status})"));
+        }
+        if Instant::now() >= deadline {
+            return Err(err).with_context(|| {
+                format!("tauri-driver did not start a session within {CONNECT:?}")
+            });
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    Err(last_err
-        .map(anyhow::Error::from)
-        .unwrap_or_else(|| anyhow::anyhow!("no attempt")))
-    .context("connecting to tauri-driver")
 }

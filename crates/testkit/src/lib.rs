@@ -9,10 +9,12 @@
 
 mod cluster;
 mod namespace;
+pub mod ports;
 mod wait;
 
 pub use cluster::{client, kubeconfig};
 pub use namespace::{TEST_LABEL, with_namespace};
+pub use ports::free_port;
 pub use wait::eventually;
 
 /// Context names written by `cargo xtask cluster up`.

@@ -1,7 +1,7 @@
 //! Starting a server process and waiting, bounded, until it accepts connections.
 
 use std::fs::File;
-use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::net::{Ipv4Addr, SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -29,14 +29,7 @@ pub fn require(binary: &str, apt_package: &str) -> PathBuf {
     })
 }
 
-/// A port nothing listens on right now. Another process could take it before the server
-/// binds; the servers are started right after, and a clash fails loudly at startup.
-pub fn free_port() -> u16 {
-    TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-        .and_then(|l| l.local_addr())
-        .expect("binding an ephemeral port on 127.0.0.1")
-        .port()
-}
+pub use shipdeck_testkit::free_port;
 
 /// A running server, killed when dropped.
 pub struct Server {
