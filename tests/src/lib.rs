@@ -59,6 +59,19 @@ impl Home {
         Ok(Self { session, dir })
     }
 
+    /// A home whose session bus has no Secret Service and cannot start one.
+    pub fn without_keyring() -> Result<Self> {
+        let dir = tempfile::tempdir()?;
+        let session = Session::without_keyring(&dir.path().join("session"))?;
+        Ok(Self { session, dir })
+    }
+
+    /// Where the app keeps its settings in this home.
+    pub fn settings_file(&self) -> PathBuf {
+        self.path()
+            .join("config/dev.shipdeck.desktop/settings.toml")
+    }
+
     pub fn path(&self) -> &Path {
         self.dir.path()
     }
@@ -189,8 +202,12 @@ impl App {
             ..
         } = self;
         let closed = client.close().await;
+        // The drivers stay up until the app is gone: stopped at once, WebKitWebDriver could
+        // die before it told the app to close its window, and the app would run on.
+        let app_exited = wait_until_exited(home.path(), Processes::App).await;
         drop(driver);
-        wait_until_exited(home.path()).await?;
+        app_exited?;
+        wait_until_exited(home.path(), Processes::All).await?;
         closed.context("closing the WebDriver session")?;
         Ok(home)
     }
@@ -284,12 +301,24 @@ impl App {
     }
 }
 
-/// Waits until no process started for `home` runs any more; kills what is left after
-/// [`EXIT`] and fails, since a relaunch next to a lingering app would test nothing.
-async fn wait_until_exited(home: &Path) -> Result<()> {
+/// Which of the processes started for a home [`wait_until_exited`] waits for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Processes {
+    /// The app and its WebKit processes.
+    App,
+    /// Those and the drivers.
+    All,
+}
+
+/// Waits until none of `which` processes started for `home` runs any more; kills what is
+/// left after [`EXIT`] and fails, since a relaunch next to a lingering app would test nothing.
+async fn wait_until_exited(home: &Path, which: Processes) -> Result<()> {
     let deadline = Instant::now() + EXIT;
     loop {
-        let left = processes_of(home);
+        let left: Vec<u32> = processes_of(home)
+            .into_iter()
+            .filter(|pid| which == Processes::All || !is_driver(*pid))
+            .collect();
         if left.is_empty() {
             return Ok(());
         }
@@ -331,6 +360,12 @@ async fn wait_until_exited(home: &Path) -> Result<()> {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// Whether `pid` is tauri-driver or the WebKitWebDriver it started.
+fn is_driver(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/comm"))
+        .is_ok_and(|comm| matches!(comm.trim(), "tauri-driver" | "WebKitWebDriver"))
 }
 
 /// Processes whose environment carries `home`'s marker.
