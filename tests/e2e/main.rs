@@ -3,4 +3,5 @@
 
 mod clusters;
 mod connections;
+mod keyring;
 mod navigation;

@@ -20,36 +20,30 @@ pub struct Session {
     /// `DBUS_SESSION_BUS_ADDRESS` of the private bus.
     pub address: String,
     // Stopped keyring first, then the bus it is registered on.
-    _keyring: Process,
+    _keyring: Option<Process>,
     _bus: Process,
 }
+
+/// A session bus that starts no service on demand: the stock session configuration would
+/// activate gnome-keyring the moment the app asks for the Secret Service.
+const BUS_WITHOUT_SERVICES: &str = r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:dir=RUNTIME</listen>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+"#;
 
 impl Session {
     /// Starts a bus and a keyring whose files live in `dir`.
     pub fn start(dir: &Path) -> Result<Self> {
-        let runtime = dir.join("runtime");
-        std::fs::create_dir_all(&runtime)?;
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&runtime, std::fs::Permissions::from_mode(0o700))?;
-        }
-        let mut bus = Command::new("dbus-daemon")
-            .args(["--session", "--nofork", "--print-address=1"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .context("starting dbus-daemon (package dbus)")?;
-        let stdout = bus.stdout.take().context("dbus-daemon stdout")?;
-        let bus = Process(bus);
-        let mut address = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut address)
-            .context("reading the bus address from dbus-daemon")?;
-        let address = address.trim().to_string();
-        if address.is_empty() {
-            bail!("dbus-daemon exited without printing its address");
-        }
+        let runtime = runtime_dir(dir)?;
+        let (bus, address) = start_bus(&["--session".into()])?;
 
         // Its own runtime dir: gnome-keyring looks for a running daemon through a socket
         // there and would hand the unlock to another test's keyring instead of starting.
@@ -70,10 +64,37 @@ impl Session {
 
         let session = Self {
             address,
-            _keyring: keyring,
+            _keyring: Some(keyring),
             _bus: bus,
         };
         session.wait_for_secret_service()?;
+        Ok(session)
+    }
+
+    /// Starts a bus on which no Secret Service runs or can be started, as on a desktop
+    /// without gnome-keyring or KWallet.
+    pub fn without_keyring(dir: &Path) -> Result<Self> {
+        let runtime = runtime_dir(dir)?;
+        let config = dir.join("bus.conf");
+        let runtime_text = runtime.to_str().context("runtime dir is not UTF-8")?;
+        std::fs::write(
+            &config,
+            BUS_WITHOUT_SERVICES.replace("RUNTIME", runtime_text),
+        )?;
+        let (bus, address) = start_bus(&[format!("--config-file={}", config.display())])?;
+        let session = Self {
+            address,
+            _keyring: None,
+            _bus: bus,
+        };
+        let owner = session.call(&[
+            "--dest=org.freedesktop.DBus",
+            "/org/freedesktop/DBus",
+            "org.freedesktop.DBus.ListActivatableNames",
+        ])?;
+        if owner.contains("org.freedesktop.secrets") {
+            bail!("the bus without services can still start a Secret Service: {owner}");
+        }
         Ok(session)
     }
 
@@ -145,6 +166,37 @@ impl Session {
         }
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     }
+}
+
+fn runtime_dir(dir: &Path) -> Result<std::path::PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    let runtime = dir.join("runtime");
+    std::fs::create_dir_all(&runtime)?;
+    std::fs::set_permissions(&runtime, std::fs::Permissions::from_mode(0o700))?;
+    Ok(runtime)
+}
+
+/// Starts `dbus-daemon` with `args`; returns it and the address it listens on.
+fn start_bus(args: &[String]) -> Result<(Process, String)> {
+    let mut bus = Command::new("dbus-daemon")
+        .args(args)
+        .args(["--nofork", "--print-address=1"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .context("starting dbus-daemon (package dbus)")?;
+    let stdout = bus.stdout.take().context("dbus-daemon stdout")?;
+    let bus = Process(bus);
+    let mut address = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut address)
+        .context("reading the bus address from dbus-daemon")?;
+    let address = address.trim().to_string();
+    if address.is_empty() {
+        bail!("dbus-daemon exited without printing its address");
+    }
+    Ok((bus, address))
 }
 
 /// The `string "…"` values of a dbus-send reply, in order.

@@ -51,6 +51,16 @@ pub fn transfer(p: &shipdeck_ipc::connections::GitProgress) -> String {
     )
 }
 
+/// What an application tracks: "branch main", "tag v1.2", "commit 3f2a9c1".
+pub fn revision(r: &shipdeck_ipc::config::Revision) -> String {
+    use shipdeck_ipc::config::Revision;
+    match r {
+        Revision::Branch(b) => format!("branch {b}"),
+        Revision::Tag(t) => format!("tag {t}"),
+        Revision::Commit(c) => format!("commit {}", c.chars().take(7).collect::<String>()),
+    }
+}
+
 /// A name usable as an id: lower-case letters, digits and '-' (`Prod EU` → `prod-eu`).
 pub fn slug(name: &str) -> String {
     let mut out = String::new();

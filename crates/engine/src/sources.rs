@@ -23,6 +23,19 @@ pub enum Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+impl Error {
+    /// Whether only the user can fix this (enter a secret, change the settings). A keyring
+    /// that is not running or refused one read may answer the next.
+    pub fn needs_user_fix(&self) -> bool {
+        !matches!(
+            self,
+            Error::Credentials(
+                credentials::Error::Unavailable(_) | credentials::Error::Refused { .. }
+            )
+        )
+    }
+}
+
 /// The keyring entry of a repository's secret, when its kind of authentication has one.
 pub fn secret_key(repo: &Repository) -> Option<CredentialKey> {
     match &repo.auth {

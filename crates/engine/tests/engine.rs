@@ -2,15 +2,19 @@
 //! disk, real pollers, real kustomize and Helm, the real keyring, a cluster that is not there.
 //! Each case reads as (settings, action, expected live state).
 
-use shipdeck_engine::credentials::Keyring;
+mod support;
+
+use shipdeck_engine::credentials::{self, CredentialKey, Keyring, SecretStore};
 use shipdeck_engine::engine::{Dirs, Engine, Options};
 use shipdeck_engine::live::LiveState;
 use shipdeck_engine::manifests::Tools;
+use shipdeck_engine::secret::Secret;
 use shipdeck_ipc::config::{ApplicationEntry, HelmSettings, RepoAuth, RepositoryEntry, Revision};
 use shipdeck_ipc::connections::{ClusterState, RevisionState};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 fn git(dir: &Path, args: &[&str]) {
@@ -87,6 +91,10 @@ impl World {
     }
 
     fn open(&self, keyring: &str) -> Arc<Engine> {
+        self.open_with(Arc::new(test_keyring(keyring)))
+    }
+
+    fn open_with(&self, secrets: Arc<dyn SecretStore>) -> Arc<Engine> {
         let options = Options {
             tools: Tools::from_env(),
             settings_check: Duration::from_millis(200),
@@ -94,12 +102,40 @@ impl World {
         let _guard = self.runtime.enter();
         Engine::open(
             self.dirs.clone(),
-            Arc::new(Keyring::with_service(format!(
-                "dev.shipdeck.test.engine.{keyring}"
-            ))),
+            secrets,
             self.runtime.handle().clone(),
             options,
         )
+    }
+}
+
+fn test_keyring(name: &str) -> Keyring {
+    Keyring::with_service(format!("dev.shipdeck.test.engine.{name}"))
+}
+
+/// The real keyring behind a switch: while `down`, reads fail the way they do when no Secret
+/// Service runs or it is locked.
+struct FlakyKeyring {
+    keyring: Keyring,
+    down: AtomicBool,
+}
+
+impl SecretStore for FlakyKeyring {
+    fn get(&self, key: &CredentialKey) -> credentials::Result<Option<Secret>> {
+        if self.down.load(Ordering::SeqCst) {
+            return Err(credentials::Error::Unavailable(
+                "test: no Secret Service on the bus".into(),
+            ));
+        }
+        self.keyring.get(key)
+    }
+
+    fn set(&self, key: &CredentialKey, secret: &Secret) -> credentials::Result<()> {
+        self.keyring.set(key, secret)
+    }
+
+    fn delete(&self, key: &CredentialKey) -> credentials::Result<()> {
+        self.keyring.delete(key)
     }
 }
 
@@ -522,4 +558,76 @@ fn cancel_returns_at_once_while_a_silent_server_holds_a_repository_test() {
         "returned after {waited:?}"
     );
     drop(held);
+}
+
+#[test]
+fn a_source_whose_secret_the_keyring_cannot_give_is_tried_again_until_it_can() {
+    let world = World::new(|repo| write(repo, "apps/web/deployment.yaml", DEPLOYMENT));
+    let served = tempfile::tempdir().unwrap();
+    git(
+        served.path(),
+        &[
+            "clone",
+            "-q",
+            "--bare",
+            world.repo.to_str().unwrap(),
+            "shop.git",
+        ],
+    );
+    let server = support::http::HttpGit::start(served.path(), &[("deploy", "pw-retry-1")]);
+    let keyring = Arc::new(FlakyKeyring {
+        keyring: test_keyring("flaky"),
+        down: AtomicBool::new(false),
+    });
+    let engine = world.open_with(keyring.clone());
+    engine
+        .save_repository(
+            RepositoryEntry {
+                id: "private".into(),
+                url: server.url("shop.git"),
+                auth: RepoAuth::Https {
+                    username: "deploy".into(),
+                },
+                poll_interval_secs: 5,
+            },
+            Some("pw-retry-1".into()),
+        )
+        .unwrap();
+
+    // The keyring goes away (locked, its daemon restarting) before the first poll.
+    keyring.down.store(true, Ordering::SeqCst);
+    engine
+        .save_application(ApplicationEntry {
+            repository: "private".into(),
+            ..app("web", "apps/web")
+        })
+        .unwrap();
+    let state = wait(&engine, "the repository says why it cannot poll", |s| {
+        s.overview.applications.first().is_some_and(|a| {
+            matches!(&a.revision,
+            RevisionState::Failed { message, .. } if message.contains("keyring is not available"))
+        })
+    });
+    let repo = state
+        .overview
+        .repositories
+        .iter()
+        .find(|r| r.id == "private");
+    let source = &repo.expect("the repository is listed").sources[0];
+    assert_eq!(source.applications, ["web"]);
+    assert!(
+        matches!(source.state, RevisionState::Failed { retry_in_secs, .. } if retry_in_secs > 0),
+        "it says when it tries again: {:?}",
+        source.state
+    );
+
+    // Back: the next try reads the secret and polls, with no change to the settings.
+    keyring.down.store(false, Ordering::SeqCst);
+    wait(
+        &engine,
+        "the source is polled with the stored secret",
+        |s| objects(s, "web").is_some_and(|o| o == ["apps/Deployment/shop/web"]),
+    );
+    engine.remove_application("web").unwrap();
+    engine.remove_repository("private").unwrap();
 }

@@ -2,7 +2,7 @@
 //! application's tracked revision, pushed to the UI as it changes.
 
 use crate::clusters::{ClusterProbe, ConnectionFailure};
-use crate::config::ApplicationEntry;
+use crate::config::{ApplicationEntry, Revision};
 use crate::workspace::CommitSummary;
 use serde::{Deserialize, Serialize};
 
@@ -44,6 +44,8 @@ pub enum RevisionState {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct ApplicationStatus {
     pub app: ApplicationEntry,
+    /// The state of the source it tracks (the same value as that source's in
+    /// [`ConnectionsOverview::repositories`]).
     pub revision: RevisionState,
     /// The last commit at or before the tracked revision that changed the application's path
     /// (what lead time is measured from); `None` until resolved.
@@ -83,6 +85,33 @@ pub struct ConnectionsOverview {
     pub settings_error: Option<String>,
     pub clusters: Vec<ClusterStatus>,
     pub applications: Vec<ApplicationStatus>,
+    /// Every configured repository, with the state of each revision polled from it. A
+    /// repository's failure (a credential the keyring cannot give, a server that is gone) is
+    /// said here once; the cards of its applications only point at it.
+    #[serde(default)]
+    pub repositories: Vec<RepositoryStatus>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct RepositoryStatus {
+    pub id: String,
+    pub url: String,
+    /// One per revision some application tracks, in the order of the applications; empty
+    /// when no application uses the repository (it is then not polled).
+    pub sources: Vec<SourceStatus>,
+}
+
+/// One revision of a repository, polled once for every application that tracks it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct SourceStatus {
+    pub revision: Revision,
+    pub state: RevisionState,
+    /// Ids of the applications that track this revision.
+    pub applications: Vec<String>,
+    /// Something wrong with Shipdeck's own work on this source (its poller crashed and was
+    /// restarted).
+    #[serde(default)]
+    pub notice: Option<String>,
 }
 
 /// Progress of a long Git operation the user started (and may cancel by its id).

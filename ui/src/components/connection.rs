@@ -51,8 +51,11 @@ pub fn ClusterStateView(state: ClusterState, #[prop(optional)] compact: bool) ->
     }
 }
 
+/// Where an application's Git side stands. `compact` (on application cards) says a failure
+/// only by name: its reason is on the repository's own card, said once for every application
+/// on that revision.
 #[component]
-pub fn RevisionView(state: RevisionState) -> impl IntoView {
+pub fn RevisionView(state: RevisionState, #[prop(optional)] compact: bool) -> impl IntoView {
     match state {
         RevisionState::Fetching(None) => view! { <p class="loading">"Fetching from Git…"</p> }.into_any(),
         RevisionState::Fetching(Some(p)) => view! {
@@ -60,11 +63,18 @@ pub fn RevisionView(state: RevisionState) -> impl IntoView {
         }
         .into_any(),
         RevisionState::Resolved(commit) => view! { <CommitLine commit/> }.into_any(),
+        RevisionState::Failed { last_good, .. } if compact => view! {
+            <p><span class="conn conn-failed" data-state="git-failed">
+                "Git fetch failing · see the repository below"
+            </span></p>
+            {last_good.map(|commit| view! { <p class="muted">"Last good revision:"</p><CommitLine commit/> })}
+        }
+        .into_any(),
         RevisionState::Failed { message, last_good, retry_in_secs } => view! {
             <p class="conn-message">
                 {message}
                 // 0 means no retry is scheduled: the settings need a change first.
-                {(retry_in_secs > 0).then(|| format!(" (retrying in {retry_in_secs} s)"))}
+                {(retry_in_secs > 0).then(|| format!(" (trying again in {retry_in_secs} s)"))}
             </p>
             {last_good.map(|commit| view! { <p class="muted">"Last good revision:"</p><CommitLine commit/> })}
         }

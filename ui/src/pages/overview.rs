@@ -4,8 +4,9 @@ use crate::format;
 use crate::store::use_store;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use shipdeck_ipc::config::Revision;
-use shipdeck_ipc::connections::{ApplicationStatus, ClusterState, ConnectionsOverview};
+use shipdeck_ipc::connections::{
+    ApplicationStatus, ClusterState, ConnectionsOverview, RepositoryStatus,
+};
 use shipdeck_ipc::workspace::{ManifestDir, WorkspaceOverview};
 
 #[component]
@@ -70,6 +71,16 @@ fn ConnectionsView(overview: ConnectionsOverview) -> impl IntoView {
                 </div>
             }.into_any()
         }}
+        <h2 class="section-title">"Repositories"</h2>
+        {if overview.repositories.is_empty() {
+            view! { <p class="muted">"No repositories yet: add one in Settings → Repositories."</p> }.into_any()
+        } else {
+            view! {
+                <div class="grid" id="repository-cards">
+                    {overview.repositories.into_iter().map(|repository| view! { <RepositoryCard repository/> }).collect_view()}
+                </div>
+            }.into_any()
+        }}
         <h2 class="section-title">"Clusters"</h2>
         <div class="grid" id="cluster-cards">
             {overview.clusters.into_iter().map(|c| view! {
@@ -88,11 +99,7 @@ fn ConnectionsView(overview: ConnectionsOverview) -> impl IntoView {
 #[component]
 fn ApplicationCard(status: ApplicationStatus, cluster: Option<ClusterState>) -> impl IntoView {
     let app = status.app;
-    let tracked = match &app.revision {
-        Revision::Branch(b) => format!("branch {b}"),
-        Revision::Tag(t) => format!("tag {t}"),
-        Revision::Commit(c) => format!("commit {}", &c[..c.len().min(7)]),
-    };
+    let tracked = format::revision(&app.revision);
     let path = if app.path.is_empty() {
         "/".to_string()
     } else {
@@ -105,7 +112,7 @@ fn ApplicationCard(status: ApplicationStatus, cluster: Option<ClusterState>) -> 
                 <code>{app.repository.clone()}</code>" · "{tracked}" · "<code>{path}</code>
                 <br/>"→ "<code>{app.cluster.clone()}</code>" / "<code>{app.namespace.clone()}</code>
             </p>
-            <RevisionView state=status.revision/>
+            <RevisionView state=status.revision compact=true/>
             {status.path_commit.map(|commit| view! {
                 <p class="muted path-commit">"Last change to this path: "
                     <code>{commit.sha.chars().take(7).collect::<String>()}</code>" "{commit.summary}
@@ -114,6 +121,31 @@ fn ApplicationCard(status: ApplicationStatus, cluster: Option<ClusterState>) -> 
             <RenderView summary=status.render/>
             {status.notice.map(|n| view! { <p class="notice" role="alert">{n}</p> })}
             {cluster.map(|state| view! { <div class="app-cluster"><ClusterStateView state compact=true/></div> })}
+        </article>
+    }
+}
+
+/// A repository and each revision polled from it: where a Git failure is said, once for all
+/// the applications on that revision.
+#[component]
+fn RepositoryCard(repository: RepositoryStatus) -> impl IntoView {
+    let unused = repository.sources.is_empty();
+    view! {
+        <article class="card repo-card" data-repository=repository.id.clone()>
+            <h3>{repository.id.clone()}</h3>
+            <p class="muted"><code>{repository.url.clone()}</code></p>
+            {unused.then(|| view! { <p class="muted">"Not polled: no application uses it."</p> })}
+            {repository.sources.into_iter().map(|source| {
+                let tracked = format::revision(&source.revision);
+                let label = tracked.clone();
+                view! {
+                    <div class="repo-source" data-revision=label>
+                        <p class="muted">{tracked}" · for "{source.applications.join(", ")}</p>
+                        <RevisionView state=source.state/>
+                        {source.notice.map(|n| view! { <p class="notice" role="alert">{n}</p> })}
+                    </div>
+                }
+            }).collect_view()}
         </article>
     }
 }

@@ -91,12 +91,21 @@ impl PollConfig {
     /// can fix it, then spread by `jitter` (see [`jittered`]). Pure: the poller passes a random
     /// `jitter`, tests a fixed one.
     pub fn retry_delay(&self, failures: u32, kind: ErrorKind, jitter: f64) -> Duration {
-        let base = if kind.needs_user_fix() {
+        jittered(self.base_delay(failures, kind.needs_user_fix()), jitter)
+    }
+
+    /// The same wait for a failure before Git is reached (a source that could not be built,
+    /// e.g. the keyring did not give its secret), spread by a random jitter.
+    pub fn retry_delay_before_git(&self, failures: u32, needs_user_fix: bool) -> Duration {
+        jittered(self.base_delay(failures, needs_user_fix), random_jitter())
+    }
+
+    fn base_delay(&self, failures: u32, needs_user_fix: bool) -> Duration {
+        if needs_user_fix {
             self.max_backoff.max(self.interval)
         } else {
             self.backoff(failures)
-        };
-        jittered(base, jitter)
+        }
     }
 
     /// The wait after a successful round: the interval spread by `jitter`.

@@ -1,6 +1,10 @@
 //! The monitor's state and how each event changes it: a pure function, unit-tested with
 //! synthetic events. Side effects it asks for (render an application, write a log line) are
 //! returned as [`Effect`]s for the task that runs the fold to carry out.
+//!
+//! Git state is kept once per source (a repository at a revision), not per application: the
+//! applications on a source all see the same fetch, so its failure is reported, logged and
+//! shown once, on the repository.
 
 use super::key::SourceKey;
 use crate::git::{PollEvent, Snapshot};
@@ -9,11 +13,12 @@ use crate::settings::Settings;
 use crate::settings::wire;
 use shipdeck_ipc::connections::{
     ApplicationStatus, ClusterState, ClusterStatus, ConnectionsOverview, GitProgress,
-    RenderSummary, RevisionState,
+    RenderSummary, RepositoryStatus, RevisionState, SourceStatus,
 };
 use shipdeck_ipc::workspace::CommitSummary;
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// Something that happened, in the order the fold task received it.
 #[derive(Debug)]
@@ -29,8 +34,13 @@ pub enum Event {
         generation: u64,
         state: ClusterState,
     },
-    /// A repository source could not even be built (e.g. its secret is missing).
-    SourceUnusable { key: SourceKey, message: String },
+    /// A repository source could not even be built (e.g. the keyring did not give its
+    /// secret); the monitor tries again after `retry_in`.
+    SourceUnusable {
+        key: SourceKey,
+        message: String,
+        retry_in: Duration,
+    },
     Poll {
         key: SourceKey,
         event: Box<PollEvent>,
@@ -85,9 +95,8 @@ pub struct State {
     pub settings: Arc<Settings>,
     settings_error: Option<String>,
     clusters: BTreeMap<String, ClusterSlot>,
+    sources: BTreeMap<SourceKey, SourceSlot>,
     apps: BTreeMap<String, AppSlot>,
-    /// The newest snapshot of each source, for renders after a settings change.
-    snapshots: BTreeMap<SourceKey, Snapshot>,
     pub rendered: BTreeMap<String, Arc<RenderedApp>>,
     next_ticket: u64,
 }
@@ -100,8 +109,38 @@ struct ClusterSlot {
 }
 
 #[derive(Debug)]
-struct AppSlot {
+struct SourceSlot {
     revision: RevisionState,
+    /// The newest snapshot, for renders after a settings change.
+    snapshot: Option<Snapshot>,
+    notice: Option<String>,
+}
+
+impl SourceSlot {
+    fn new() -> Self {
+        Self {
+            revision: RevisionState::Fetching(None),
+            snapshot: None,
+            notice: None,
+        }
+    }
+
+    /// Records a failure; returns whether it differs from the one already shown (a new
+    /// retry time alone is not a change worth a log line).
+    fn fail(&mut self, message: String, retry_in: Duration) -> bool {
+        let same =
+            matches!(&self.revision, RevisionState::Failed { message: m, .. } if *m == message);
+        self.revision = RevisionState::Failed {
+            message,
+            last_good: last_good(&self.revision),
+            retry_in_secs: retry_in.as_secs().max(1),
+        };
+        !same
+    }
+}
+
+#[derive(Debug)]
+struct AppSlot {
     path_commit: Option<CommitSummary>,
     render: Option<RenderSummary>,
     notice: Option<String>,
@@ -112,7 +151,6 @@ struct AppSlot {
 impl AppSlot {
     fn new() -> Self {
         Self {
-            revision: RevisionState::Fetching(None),
             path_commit: None,
             render: None,
             notice: None,
@@ -141,19 +179,19 @@ impl State {
                 generation,
                 state,
             } => self.cluster_checked(&id, generation, state),
-            Event::SourceUnusable { key, message } => {
-                let mut changed = false;
-                for slot in self.apps_of(&key) {
-                    let next = RevisionState::Failed {
-                        message: message.clone(),
-                        last_good: last_good(&slot.revision),
-                        retry_in_secs: 0,
-                    };
-                    changed |= slot.revision != next;
-                    slot.revision = next;
-                }
-                let log = format!("repository {key} cannot be polled: {message}");
-                changed
+            Event::SourceUnusable {
+                key,
+                message,
+                retry_in,
+            } => {
+                let Some(slot) = self.sources.get_mut(&key) else {
+                    return Vec::new();
+                };
+                let log = format!(
+                    "repository {key} cannot be polled: {message} (trying again in {} s)",
+                    retry_in.as_secs()
+                );
+                slot.fail(message, retry_in)
                     .then_some(Effect::Log(Log::Warn(log)))
                     .into_iter()
                     .collect()
@@ -173,6 +211,13 @@ impl State {
 
     /// The overview the UI shows, in the order of the settings.
     pub fn overview(&self, seq: u64) -> ConnectionsOverview {
+        let fetching = RevisionState::Fetching(None);
+        let revision_of = |key: &SourceKey| {
+            self.sources
+                .get(key)
+                .map_or(&fetching, |s| &s.revision)
+                .clone()
+        };
         ConnectionsOverview {
             seq,
             settings_error: self.settings_error.clone(),
@@ -198,11 +243,42 @@ impl State {
                     let slot = self.apps.get(&a.id)?;
                     Some(ApplicationStatus {
                         app: wire::application_to_ipc(a),
-                        revision: slot.revision.clone(),
+                        revision: revision_of(&SourceKey::of(a)),
                         path_commit: slot.path_commit.clone(),
                         render: slot.render.clone(),
                         notice: slot.notice.clone(),
                     })
+                })
+                .collect(),
+            repositories: self
+                .settings
+                .repositories
+                .iter()
+                .map(|r| {
+                    let mut sources: Vec<SourceStatus> = Vec::new();
+                    for app in self.settings.applications.iter() {
+                        if app.repository != r.id {
+                            continue;
+                        }
+                        let revision = wire::revision_to_ipc(&app.revision);
+                        match sources.iter_mut().find(|s| s.revision == revision) {
+                            Some(source) => source.applications.push(app.id.clone()),
+                            None => {
+                                let key = SourceKey::of(app);
+                                sources.push(SourceStatus {
+                                    revision,
+                                    state: revision_of(&key),
+                                    applications: vec![app.id.clone()],
+                                    notice: self.sources.get(&key).and_then(|s| s.notice.clone()),
+                                });
+                            }
+                        }
+                    }
+                    RepositoryStatus {
+                        id: r.id.clone(),
+                        url: r.url.clone(),
+                        sources,
+                    }
                 })
                 .collect(),
         }
@@ -226,9 +302,12 @@ impl State {
         let keys: Vec<SourceKey> = settings.applications.iter().map(SourceKey::of).collect();
         // A source whose repository entry changed gets a new poller (see `Monitor::reconfigure`):
         // what the old one saw no longer applies.
-        self.snapshots.retain(|k, _| {
+        self.sources.retain(|k, _| {
             keys.contains(k) && old.repository(&k.repository) == settings.repository(&k.repository)
         });
+        for key in keys {
+            self.sources.entry(key).or_insert_with(SourceSlot::new);
+        }
         self.apps.retain(|id, _| settings.application(id).is_some());
         self.rendered
             .retain(|id, _| settings.application(id).is_some());
@@ -255,10 +334,9 @@ impl State {
             }
             // A source already polled (another application's, or this one with other options)
             // has a snapshot: render from it now instead of waiting for its next move.
-            if let Some(snapshot) = self.snapshots.get(&key) {
+            if let Some(snapshot) = self.sources.get(&key).and_then(|s| s.snapshot.as_ref()) {
                 self.next_ticket += 1;
                 slot.ticket = self.next_ticket;
-                slot.revision = RevisionState::Resolved(snapshot.commit.clone());
                 effects.push(Effect::Render {
                     app: app.id.clone(),
                     ticket: slot.ticket,
@@ -301,86 +379,70 @@ impl State {
     }
 
     fn poll(&mut self, key: SourceKey, event: PollEvent) -> Vec<Effect> {
+        let Some(slot) = self.sources.get_mut(&key) else {
+            return Vec::new();
+        };
         let mut effects = Vec::new();
+        if !matches!(event, PollEvent::Progress { .. }) {
+            // A result from the restarted poller clears the notice of the crash that restarted it.
+            slot.notice = None;
+        }
         match event {
             PollEvent::RevisionChanged { new, .. } => {
-                self.snapshots.insert(key.clone(), new.clone());
-                let ids: Vec<String> = self
-                    .settings
-                    .applications
-                    .iter()
-                    .filter(|a| SourceKey::of(a) == key)
-                    .map(|a| a.id.clone())
-                    .collect();
-                for id in ids {
-                    self.next_ticket += 1;
-                    let ticket = self.next_ticket;
-                    if let Some(slot) = self.apps.get_mut(&id) {
-                        let recovered = matches!(slot.revision, RevisionState::Failed { .. });
-                        slot.revision = RevisionState::Resolved(new.commit.clone());
-                        slot.ticket = ticket;
-                        if recovered {
-                            effects.push(Effect::Log(Log::Info(format!(
-                                "application {id}: repository {key} is reachable again"
-                            ))));
-                        }
-                        effects.push(Effect::Render {
-                            app: id,
-                            ticket,
-                            snapshot: Box::new(new.clone()),
-                        });
+                if matches!(slot.revision, RevisionState::Failed { .. }) {
+                    effects.push(Effect::Log(Log::Info(format!(
+                        "repository {key} is reachable again"
+                    ))));
+                }
+                slot.revision = RevisionState::Resolved(new.commit.clone());
+                slot.snapshot = Some(new.clone());
+                for app in self.settings.applications.iter() {
+                    if SourceKey::of(app) != key {
+                        continue;
                     }
+                    let Some(app_slot) = self.apps.get_mut(&app.id) else {
+                        continue;
+                    };
+                    self.next_ticket += 1;
+                    app_slot.ticket = self.next_ticket;
+                    effects.push(Effect::Render {
+                        app: app.id.clone(),
+                        ticket: app_slot.ticket,
+                        snapshot: Box::new(new.clone()),
+                    });
                 }
             }
             PollEvent::PollFailed {
                 error, retry_in, ..
             } => {
                 let message = error.to_string();
-                let mut changed = false;
-                for slot in self.apps_of(&key) {
-                    let same = matches!(&slot.revision, RevisionState::Failed { message: m, .. } if *m == message);
-                    changed |= !same;
-                    slot.revision = RevisionState::Failed {
-                        message: message.clone(),
-                        last_good: last_good(&slot.revision),
-                        retry_in_secs: retry_in.as_secs(),
-                    };
-                }
-                if changed {
-                    effects.push(Effect::Log(Log::Warn(format!(
-                        "repository {key}: {message} (retrying in {} s)",
-                        retry_in.as_secs()
-                    ))));
+                let log = format!(
+                    "repository {key}: {message} (retrying in {} s)",
+                    retry_in.as_secs()
+                );
+                if slot.fail(message, retry_in) {
+                    effects.push(Effect::Log(Log::Warn(log)));
                 }
             }
             PollEvent::Recovered { .. } => {
-                let mut recovered = false;
-                for slot in self.apps_of(&key) {
-                    if let RevisionState::Failed {
-                        last_good: Some(c), ..
-                    } = &slot.revision
-                    {
-                        slot.revision = RevisionState::Resolved(c.clone());
-                        recovered = true;
-                    }
-                }
-                if recovered {
+                if let RevisionState::Failed {
+                    last_good: Some(c), ..
+                } = &slot.revision
+                {
+                    slot.revision = RevisionState::Resolved(c.clone());
                     effects.push(Effect::Log(Log::Info(format!(
                         "repository {key} is reachable again"
                     ))));
                 }
             }
             PollEvent::Progress { progress, .. } => {
-                let ui = GitProgress {
-                    operation: key.to_string(),
-                    received_objects: progress.received_objects as u64,
-                    total_objects: progress.total_objects as u64,
-                    received_bytes: progress.received_bytes as u64,
-                };
-                for slot in self.apps_of(&key) {
-                    if let RevisionState::Fetching(_) = slot.revision {
-                        slot.revision = RevisionState::Fetching(Some(ui.clone()));
-                    }
+                if let RevisionState::Fetching(_) = slot.revision {
+                    slot.revision = RevisionState::Fetching(Some(GitProgress {
+                        operation: key.to_string(),
+                        received_objects: progress.received_objects as u64,
+                        total_objects: progress.total_objects as u64,
+                        received_bytes: progress.received_bytes as u64,
+                    }));
                 }
             }
             PollEvent::Checked { .. } => {}
@@ -406,42 +468,29 @@ impl State {
     }
 
     fn crashed(&mut self, scope: Scope, message: String) -> Vec<Effect> {
-        let notice = format!("{message} Shipdeck restarted the task; details are in the log.");
+        let notice = Some(format!(
+            "{message} Shipdeck restarted the task; details are in the log."
+        ));
         match &scope {
             Scope::Cluster(id) => {
                 if let Some(slot) = self.clusters.get_mut(id) {
-                    slot.notice = Some(notice);
+                    slot.notice = notice;
                 }
             }
             Scope::Application(id) => {
                 if let Some(slot) = self.apps.get_mut(id) {
-                    slot.notice = Some(notice);
+                    slot.notice = notice;
                 }
             }
             Scope::Source(key) => {
-                let key = key.clone();
-                for slot in self.apps_of(&key) {
-                    slot.notice = Some(notice.clone());
+                if let Some(slot) = self.sources.get_mut(key) {
+                    slot.notice = notice;
                 }
             }
         }
         vec![Effect::Log(Log::Warn(format!(
             "{scope:?}: {message}; restarted"
         )))]
-    }
-
-    fn apps_of(&mut self, key: &SourceKey) -> impl Iterator<Item = &mut AppSlot> {
-        let ids: Vec<&str> = self
-            .settings
-            .applications
-            .iter()
-            .filter(|a| SourceKey::of(a) == *key)
-            .map(|a| a.id.as_str())
-            .collect();
-        self.apps
-            .iter_mut()
-            .filter(move |(id, _)| ids.contains(&id.as_str()))
-            .map(|(_, slot)| slot)
     }
 }
 
@@ -739,5 +788,96 @@ mod tests {
             outcome: outcome("from main"),
         });
         assert_eq!(state.overview(1).applications[0].render, None);
+    }
+
+    fn failed(message: &str) -> Event {
+        Event::Poll {
+            key: key("main"),
+            event: Box::new(PollEvent::PollFailed {
+                repo: key("main").to_string(),
+                error: GitError::Other {
+                    op: crate::git::Operation::Fetch,
+                    url: "/srv/repo".into(),
+                    detail: message.into(),
+                },
+                attempt: 1,
+                retry_in: Duration::from_secs(60),
+            }),
+        }
+    }
+
+    #[test]
+    fn a_source_failure_is_kept_once_on_its_repository_and_each_application_points_at_it() {
+        let mut state = State::default();
+        state.apply(Event::Reconfigured(settings(&[
+            ("web", "main"),
+            ("api", "main"),
+            ("docs", "release"),
+        ])));
+        let effects = state.apply(failed("gone"));
+        assert_eq!(effects.len(), 1, "one log line for the source: {effects:?}");
+        let overview = state.overview(1);
+        let [repo] = overview.repositories.as_slice() else {
+            panic!("{:?}", overview.repositories)
+        };
+        let [main, release] = repo.sources.as_slice() else {
+            panic!("{:?}", repo.sources)
+        };
+        assert_eq!(main.applications, ["web", "api"]);
+        assert!(
+            matches!(&main.state, RevisionState::Failed { message, .. } if message.contains("gone"))
+        );
+        assert_eq!(release.applications, ["docs"]);
+        assert_eq!(release.state, RevisionState::Fetching(None));
+        for app in &overview.applications[..2] {
+            assert_eq!(
+                app.revision, main.state,
+                "{} shows its source's state",
+                app.app.id
+            );
+        }
+    }
+
+    #[test]
+    fn an_unusable_source_says_when_it_is_tried_again_and_logs_only_a_new_reason() {
+        let mut state = State::default();
+        state.apply(Event::Reconfigured(settings(&[("web", "main")])));
+        let unusable = |message: &str, secs| Event::SourceUnusable {
+            key: key("main"),
+            message: message.into(),
+            retry_in: Duration::from_secs(secs),
+        };
+        assert_eq!(state.apply(unusable("keyring locked", 5)).len(), 1);
+        assert!(
+            state.apply(unusable("keyring locked", 10)).is_empty(),
+            "a later retry of the same failure is not logged again"
+        );
+        assert!(matches!(
+            &state.overview(1).applications[0].revision,
+            RevisionState::Failed {
+                retry_in_secs: 10,
+                ..
+            }
+        ));
+        assert_eq!(state.apply(unusable("secret missing", 600)).len(), 1);
+        // A source nothing tracks any more is not brought back by a late retry.
+        state.apply(Event::Reconfigured(settings(&[])));
+        assert!(state.apply(unusable("keyring locked", 5)).is_empty());
+        assert!(state.overview(2).repositories[0].sources.is_empty());
+    }
+
+    #[test]
+    fn a_poller_crash_is_shown_on_its_source_until_the_next_poll_result() {
+        let mut state = State::default();
+        state.apply(Event::Reconfigured(settings(&[("web", "main")])));
+        state.apply(Event::Crashed {
+            scope: Scope::Source(key("main")),
+            message: "Internal error: boom.".into(),
+        });
+        let source = |s: &State| s.overview(1).repositories[0].sources[0].clone();
+        assert!(source(&state).notice.unwrap().contains("boom"));
+        assert_eq!(state.overview(1).applications[0].notice, None, "said once");
+        state.apply(moved("main", "c1"));
+        assert_eq!(source(&state).notice, None);
     }
 }

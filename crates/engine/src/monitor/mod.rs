@@ -82,6 +82,10 @@ struct Tasks {
     clusters: HashMap<String, JoinHandle<()>>,
     poller: Poller,
     generation: u64,
+    /// Sources that could not be built, with the generation of that attempt and the task that
+    /// tries again. A retry whose generation is no longer here was overtaken (the source was
+    /// restarted or removed) and does nothing.
+    retries: HashMap<SourceKey, (u64, JoinHandle<()>)>,
 }
 
 impl Monitor {
@@ -101,6 +105,7 @@ impl Monitor {
                 clusters: HashMap::new(),
                 poller: Poller::with_runtime(runtime.clone(), poll_tx),
                 generation: 0,
+                retries: HashMap::new(),
             }),
             sources: Mutex::new(HashMap::new()),
             watch_ids: Mutex::new(HashMap::new()),
@@ -166,13 +171,13 @@ impl Monitor {
             .map(|a| (SourceKey::of(a), ()))
             .collect();
         for key in had.keys().filter(|k| !wanted.contains_key(*k)) {
-            self.stop_source(&mut tasks, key);
+            self.inner.stop_source(&mut tasks, key);
         }
         for key in wanted.keys() {
             let repo_changed =
                 old.repository(&key.repository) != settings.repository(&key.repository);
             if !had.contains_key(key) || repo_changed {
-                self.start_source(&mut tasks, key);
+                self.inner.start_source(&mut tasks, key, 0);
             }
         }
     }
@@ -196,7 +201,7 @@ impl Monitor {
             .map(SourceKey::of)
             .collect();
         for key in keys {
-            self.start_source(&mut tasks, &key);
+            self.inner.start_source(&mut tasks, &key, 0);
         }
     }
 
@@ -228,9 +233,14 @@ impl Monitor {
         );
         tasks.clusters.insert(cluster.id.clone(), task);
     }
+}
 
+impl Inner {
     fn stop_source(&self, tasks: &mut Tasks, key: &SourceKey) {
-        let mut ids = lock(&self.inner.watch_ids);
+        if let Some((_, retry)) = tasks.retries.remove(key) {
+            retry.abort();
+        }
+        let mut ids = lock(&self.watch_ids);
         let old: Vec<String> = ids
             .iter()
             .filter(|(_, k)| *k == key)
@@ -240,42 +250,63 @@ impl Monitor {
             tasks.poller.unwatch(&id);
             ids.remove(&id);
         }
-        lock(&self.inner.sources).remove(key);
+        lock(&self.sources).remove(key);
     }
 
-    fn start_source(&self, tasks: &mut Tasks, key: &SourceKey) {
+    /// Starts polling `key` afresh. `failures` counts the attempts before this one that could
+    /// not even build the source; each such attempt schedules the next with backoff.
+    fn start_source(self: &Arc<Self>, tasks: &mut Tasks, key: &SourceKey, failures: u32) {
         self.stop_source(tasks, key);
         tasks.generation += 1;
-        let id = format!("{key}#{}", tasks.generation);
+        let generation = tasks.generation;
+        let id = format!("{key}#{generation}");
         let Some(repo) = tasks.settings.repository(&key.repository).cloned() else {
             return;
         };
-        match sources::repository_source(&repo, &key.revision, self.inner.secrets.as_ref()) {
+        let config =
+            PollConfig::default().interval(Duration::from_secs(u64::from(repo.poll_interval_secs)));
+        match sources::repository_source(&repo, &key.revision, self.secrets.as_ref()) {
             Ok(source) => {
                 let mirror = self
-                    .inner
                     .config
                     .mirrors
                     .join(&repo.id)
                     .join(key.dir_name(&repo.url));
-                let config = PollConfig::default()
-                    .interval(Duration::from_secs(u64::from(repo.poll_interval_secs)));
-                lock(&self.inner.sources).insert(
+                lock(&self.sources).insert(
                     key.clone(),
                     Watched {
                         source: source.clone(),
                         mirror: mirror.clone(),
                     },
                 );
-                lock(&self.inner.watch_ids).insert(id.clone(), key.clone());
+                lock(&self.watch_ids).insert(id.clone(), key.clone());
                 tasks.poller.watch(id, source, mirror, config);
             }
             Err(e) => {
-                lock(&self.inner.sources).remove(key);
-                let _ = self.inner.events.send(Event::SourceUnusable {
+                let failures = failures + 1;
+                let retry_in = config.retry_delay_before_git(failures, e.needs_user_fix());
+                let _ = self.events.send(Event::SourceUnusable {
                     key: key.clone(),
                     message: e.to_string(),
+                    retry_in,
                 });
+                // A keyring that was locked or not yet running may answer later; a secret
+                // stored meanwhile (by another Shipdeck, or the command line) is found too.
+                let (weak, key_again) = (Arc::downgrade(self), key.clone());
+                let retry = self.runtime.spawn(async move {
+                    tokio::time::sleep(retry_in).await;
+                    let Some(inner) = weak.upgrade() else { return };
+                    // Keyring reads can block for seconds: off the async workers.
+                    let _ = tokio::task::spawn_blocking(move || {
+                        let mut tasks = lock(&inner.tasks);
+                        let current = tasks.retries.get(&key_again).map(|(g, _)| *g);
+                        if current == Some(generation) {
+                            inner.start_source(&mut tasks, &key_again, failures);
+                        }
+                    })
+                    .await;
+                });
+                tasks.retries.insert(key.clone(), (generation, retry));
             }
         }
     }
@@ -295,6 +326,7 @@ impl Drop for Monitor {
             }
         };
         tasks.clusters.drain().for_each(|(_, t)| t.abort());
+        tasks.retries.drain().for_each(|(_, (_, t))| t.abort());
         let ids: Vec<String> = tasks.poller.watched().map(str::to_string).collect();
         for id in ids {
             tasks.poller.unwatch(&id);
