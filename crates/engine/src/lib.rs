@@ -7,6 +7,7 @@
 pub mod clusters;
 pub mod commit;
 pub mod credentials;
+pub mod drift;
 pub mod engine;
 pub mod git;
 pub mod instance;

@@ -1,0 +1,129 @@
+//! How a cluster differs from Git, per resource: the shape the window shows, the command line
+//! prints (`--output json`) and the history keeps. Secret values are masked before they get here.
+
+use crate::status::SyncStatus;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// How an OutOfSync resource differs.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum DriftReason {
+    /// Live and desired both exist and differ.
+    Modified,
+    /// Desired, not in the cluster.
+    Missing,
+    /// Live and tracked as the application's, gone from Git.
+    Extra,
+}
+
+/// One field that differs. `path` is an RFC 6901 JSON pointer into the object; a side that
+/// does not have the field is `null`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FieldChange {
+    pub path: String,
+    pub live: Option<Value>,
+    pub desired: Option<Value>,
+    /// The field manager that owns the live field, when the cluster says (`kubectl-scale`,
+    /// `kube-controller-manager`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manager: Option<String>,
+}
+
+/// One resource compared.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ResourceDrift {
+    /// API group; empty for the core group.
+    pub group: String,
+    pub version: String,
+    pub kind: String,
+    /// `None` for cluster-scoped resources.
+    pub namespace: Option<String>,
+    pub name: String,
+    pub status: SyncStatus,
+    /// Set when `status` is OutOfSync.
+    pub reason: Option<DriftReason>,
+    /// What a sync would change, live → desired. Empty unless `reason` is `modified`.
+    pub changes: Vec<FieldChange>,
+    /// Differences not counted as drift, with why (an ignore rule, a field a controller owns).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ignored: Vec<IgnoredChange>,
+    /// Why the resource could not be compared, when `status` is Unknown.
+    pub message: Option<String>,
+    /// The normalised, masked live object as YAML (`None` when missing).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub live_yaml: Option<String>,
+    /// The normalised, masked object as the cluster would store it after a sync, as YAML
+    /// (`None` for an extra resource).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub desired_yaml: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct IgnoredChange {
+    #[serde(flatten)]
+    pub change: FieldChange,
+    /// "ignore rule /spec/replicas", "owned by kube-controller-manager".
+    pub why: String,
+}
+
+impl ResourceDrift {
+    /// `group/Kind/namespace/name`, the order Argo CD shows; empty parts are left out.
+    pub fn id(&self) -> String {
+        let mut out = String::new();
+        if !self.group.is_empty() {
+            out.push_str(&self.group);
+            out.push('/');
+        }
+        out.push_str(&self.kind);
+        out.push('/');
+        if let Some(ns) = &self.namespace {
+            out.push_str(ns);
+            out.push('/');
+        }
+        out.push_str(&self.name);
+        out
+    }
+}
+
+/// Counts of resources by status.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct DriftSummary {
+    pub synced: usize,
+    pub out_of_sync: usize,
+    pub unknown: usize,
+}
+
+/// Every resource of one application (or one `shipdeck plan`) compared.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct DriftReport {
+    pub summary: DriftSummary,
+    pub resources: Vec<ResourceDrift>,
+}
+
+impl DriftReport {
+    pub fn new(resources: Vec<ResourceDrift>) -> Self {
+        let mut summary = DriftSummary::default();
+        for r in &resources {
+            match r.status {
+                SyncStatus::Synced => summary.synced += 1,
+                SyncStatus::OutOfSync => summary.out_of_sync += 1,
+                SyncStatus::Unknown => summary.unknown += 1,
+            }
+        }
+        Self { summary, resources }
+    }
+
+    /// The application's status: Unknown if any resource could not be compared, else
+    /// OutOfSync if any differs, else Synced.
+    pub fn status(&self) -> SyncStatus {
+        if self.summary.unknown > 0 {
+            SyncStatus::Unknown
+        } else if self.summary.out_of_sync > 0 {
+            SyncStatus::OutOfSync
+        } else {
+            SyncStatus::Synced
+        }
+    }
+}
