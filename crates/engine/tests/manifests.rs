@@ -687,6 +687,42 @@ mod helm_options {
         }
     }
 
+    /// A hostile Chart.yaml lists a thousand dependencies on one chart: each needs its own copy,
+    /// so copying stops at the render's output cap with a clear error, inside the scratch
+    /// directory it was given, and leaves nothing behind.
+    #[tokio::test]
+    async fn dependencies_that_would_copy_without_bound_stop_at_the_cap() {
+        let work = tempfile::tempdir().unwrap();
+        let repo = work.path().join("repo");
+        copy_tree(&tree(), &repo);
+        std::fs::write(
+            repo.join("charts/common/padding.txt"),
+            vec![b'x'; 64 * 1024],
+        )
+        .unwrap();
+        let mut chart = String::from("apiVersion: v2\nname: web\nversion: 0.1.0\ndependencies:\n");
+        for i in 0..1000 {
+            chart.push_str(&format!(
+                "  - name: common{i}\n    version: 0.1.0\n    repository: file://../common\n"
+            ));
+        }
+        std::fs::write(repo.join("charts/web/Chart.yaml"), chart).unwrap();
+        let scratch = work.path().join("scratch");
+        let options = with_helm()
+            .max_output_bytes(4 * 1024 * 1024)
+            .scratch(&scratch);
+        let err = manifests::render(&repo, "charts/web", &options)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::Helm(HelmError::DependencyCopyTooBig { .. })),
+            "{err}"
+        );
+        assert!(err.to_string().contains("vendor its dependencies"), "{err}");
+        let left: Vec<_> = std::fs::read_dir(&scratch).unwrap().collect();
+        assert!(left.is_empty(), "left in scratch: {left:?}");
+    }
+
     fn copy_tree(from: &Path, to: &Path) {
         std::fs::create_dir_all(to).unwrap();
         for entry in std::fs::read_dir(from).unwrap() {

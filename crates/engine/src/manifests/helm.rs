@@ -10,6 +10,8 @@ use super::tree::{Refused, Tree};
 use super::{Options, blocking, parse, process, tool};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use tokio::process::Command;
 
 /// The file that makes a directory a Helm chart.
@@ -70,6 +72,11 @@ pub enum Error {
         chart.display()
     )]
     DependencyCycle { chart: PathBuf },
+    #[error(
+        "the chart {} cannot be rendered: {reason}; vendor its dependencies under charts/ or reduce them",
+        chart.display()
+    )]
+    DependencyCopyTooBig { chart: PathBuf, reason: String },
     #[error("could not prepare helm template {}: {source}", dir.display())]
     Scratch {
         dir: PathBuf,
@@ -118,14 +125,27 @@ pub(crate) async fn template(tree: &Tree, dir: &Path, options: &Options) -> Resu
         .iter()
         .map(|path| values_file(tree, path))
         .collect::<Result<Vec<_>>>()?;
-    let scratch = tempfile::tempdir().map_err(scratch_error)?;
+    let scratch = options.scratch_dir().map_err(scratch_error)?;
     let chart = {
         let (tree, dir, scratch) = (
             tree.clone(),
             dir.to_path_buf(),
             scratch.path().to_path_buf(),
         );
-        blocking(move || with_dependencies(&tree, &dir, &scratch)).await?
+        let budget = Arc::new(CopyBudget::new(options.max_output_bytes));
+        let stop = budget.clone();
+        let copying = blocking(move || with_dependencies(&tree, &dir, &scratch, &budget));
+        match tokio::time::timeout(options.timeout, copying).await {
+            Ok(chart) => chart?,
+            Err(_) => {
+                // The copy checks the budget before each file: it stops at the next one.
+                stop.exhausted.store(true, Ordering::Relaxed);
+                return Err(Error::DependencyCopyTooBig {
+                    chart: shown,
+                    reason: format!("copying it took longer than {:?}", options.timeout),
+                });
+            }
+        }
     };
     let home = scratch.path().join("home");
     std::fs::create_dir(&home).map_err(scratch_error)?;
@@ -199,28 +219,98 @@ struct Dependency {
     repository: String,
 }
 
+/// How much copying file:// dependencies may do. Each dependent needs its own copy under its
+/// `charts/`, so a chart reached from many places is copied many times: a hostile Chart.yaml
+/// with thousands of dependencies on one large chart, or a deep diamond, would otherwise write
+/// without bound.
+struct CopyBudget {
+    bytes_left: AtomicU64,
+    files_left: AtomicU64,
+    /// Set when the budget ran out or the render's time did.
+    exhausted: AtomicBool,
+}
+
+impl CopyBudget {
+    /// At most `max_bytes` (the render's output cap) and [`MAX_COPIED_FILES`] files in all.
+    fn new(max_bytes: u64) -> Self {
+        Self {
+            bytes_left: AtomicU64::new(max_bytes),
+            files_left: AtomicU64::new(MAX_COPIED_FILES),
+            exhausted: AtomicBool::new(false),
+        }
+    }
+
+    /// Takes one file of `bytes` from the budget; `false` when it does not fit.
+    fn take(&self, bytes: u64) -> bool {
+        if self.exhausted.load(Ordering::Relaxed) {
+            return false;
+        }
+        let fits = self
+            .files_left
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
+            .is_ok()
+            && self
+                .bytes_left
+                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
+                    n.checked_sub(bytes)
+                })
+                .is_ok();
+        if !fits {
+            self.exhausted.store(true, Ordering::Relaxed);
+        }
+        fits
+    }
+}
+
+/// Files all chart copies of one render may hold together.
+const MAX_COPIED_FILES: u64 = 20_000;
+
 /// The chart to render: `dir` itself when every dependency is vendored, else a copy in
 /// `scratch` with its `file://` dependencies copied into its `charts/`.
-fn with_dependencies(tree: &Tree, dir: &Path, scratch: &Path) -> Result<PathBuf> {
+fn with_dependencies(
+    tree: &Tree,
+    dir: &Path,
+    scratch: &Path,
+    budget: &CopyBudget,
+) -> Result<PathBuf> {
     if missing_dependencies(tree, dir)?.is_empty() {
         return Ok(dir.to_path_buf());
     }
     let copy = scratch.join("chart");
-    materialise(tree, dir, &copy, 0)?;
+    materialise(tree, dir, &copy, 0, budget)?;
     Ok(copy)
 }
 
 /// Copies the chart at `source` to `dest`, then each of its missing `file://` dependencies
 /// into `dest/charts/`, and theirs, refusing anything that would need the network.
-fn materialise(tree: &Tree, source: &Path, dest: &Path, depth: usize) -> Result<()> {
+fn materialise(
+    tree: &Tree,
+    source: &Path,
+    dest: &Path,
+    depth: usize,
+    budget: &CopyBudget,
+) -> Result<()> {
     let shown = tree.relative(source);
     if depth > MAX_DEPENDENCY_DEPTH {
         return Err(Error::DependencyCycle { chart: shown });
     }
-    copy_dir(source, dest).map_err(|source| Error::Scratch {
-        dir: shown.clone(),
-        source,
-    })?;
+    match copy_dir(source, dest, budget) {
+        Ok(()) => {}
+        Err(_) if budget.exhausted.load(Ordering::Relaxed) => {
+            return Err(Error::DependencyCopyTooBig {
+                chart: shown,
+                reason: format!(
+                    "its file:// dependencies copied together exceed {MAX_COPIED_FILES} files or the output cap"
+                ),
+            });
+        }
+        Err(source) => {
+            return Err(Error::Scratch {
+                dir: shown.clone(),
+                source,
+            });
+        }
+    }
     for dependency in missing_dependencies(tree, source)? {
         // The name becomes a directory under `charts/`: one plain component, or a hostile
         // Chart.yaml (`name: /home/me/.config/autostart`, `name: ../../x`) would write outside
@@ -264,7 +354,7 @@ fn materialise(tree: &Tree, source: &Path, dest: &Path, depth: usize) -> Result<
         };
         let into = dest.join("charts").join(&dependency.name);
         debug_assert!(into.starts_with(dest));
-        materialise(tree, &target, &into, depth + 1)?;
+        materialise(tree, &target, &into, depth + 1, budget)?;
     }
     Ok(())
 }
@@ -350,15 +440,18 @@ fn chart_name(dir: &Path) -> Option<String> {
 }
 
 /// Copies directories and regular files; links are skipped (an export holds none).
-fn copy_dir(source: &Path, dest: &Path) -> std::io::Result<()> {
+fn copy_dir(source: &Path, dest: &Path, budget: &CopyBudget) -> std::io::Result<()> {
     std::fs::create_dir_all(dest)?;
     for entry in std::fs::read_dir(source)? {
         let entry = entry?;
         let file_type = entry.file_type()?;
         let to = dest.join(entry.file_name());
         if file_type.is_dir() {
-            copy_dir(&entry.path(), &to)?;
+            copy_dir(&entry.path(), &to, budget)?;
         } else if file_type.is_file() {
+            if !budget.take(entry.metadata()?.len()) {
+                return Err(std::io::Error::other("copy budget exhausted"));
+            }
             std::fs::copy(entry.path(), &to)?;
         }
     }

@@ -83,7 +83,7 @@ pub(crate) async fn build(
         let (tree, dir, max) = (tree.clone(), dir.to_path_buf(), options.max_file_bytes);
         blocking(move || confine(&tree, &dir, max)).await?;
     }
-    let home = tempfile::tempdir().map_err(|source| Error::Scratch {
+    let home = options.scratch_dir().map_err(|source| Error::Scratch {
         dir: shown.clone(),
         source,
     })?;

@@ -63,6 +63,9 @@ pub struct Options {
     pub max_output_bytes: u64,
     /// How long kustomize or helm may run.
     pub timeout: Duration,
+    /// Where the tools' homes and chart copies are made (Shipdeck's own scratch directory);
+    /// `None` uses the system's temporary directory.
+    pub scratch: Option<PathBuf>,
 }
 
 impl Options {
@@ -85,6 +88,24 @@ impl Options {
             max_file_bytes: Self::DEFAULT_MAX_FILE_BYTES,
             max_output_bytes: Self::DEFAULT_MAX_OUTPUT_BYTES,
             timeout: Self::DEFAULT_TIMEOUT,
+            scratch: None,
+        }
+    }
+
+    #[must_use]
+    pub fn scratch(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.scratch = Some(dir.into());
+        self
+    }
+
+    /// A fresh directory for one tool run, removed when dropped.
+    fn scratch_dir(&self) -> std::io::Result<tempfile::TempDir> {
+        match &self.scratch {
+            Some(dir) => {
+                std::fs::create_dir_all(dir)?;
+                tempfile::tempdir_in(dir)
+            }
+            None => tempfile::tempdir(),
         }
     }
 

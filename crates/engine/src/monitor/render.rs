@@ -93,7 +93,10 @@ async fn render(
     };
     let options = manifests::Options::new(&app.namespace, app.release_name())
         .tools(tools)
-        .helm(helm_options(app));
+        .helm(helm_options(app))
+        // Tool homes and chart copies (inline values may hold passwords) stay in Shipdeck's
+        // scratch space and go with the export.
+        .scratch(dir.path().join("tools"));
     let outcome = match manifests::render(&tree, &app.path, &options).await {
         Ok(render) => {
             let errors: Vec<String> = render.errors.iter().map(ToString::to_string).collect();
@@ -117,7 +120,8 @@ async fn render(
             ..failed(e.to_string())
         },
     };
-    drop(dir);
+    // Removing an export of up to the export cap is slow disk work: not on an async worker.
+    tokio::task::spawn_blocking(move || drop(dir));
     outcome
 }
 
