@@ -49,7 +49,7 @@ impl SettingsStore {
             }),
         };
         let mut inner = store.lock();
-        match store.read_disk() {
+        match store.read_disk(false) {
             Ok((settings, seen, version)) => {
                 if version < FORMAT_VERSION && seen.is_some() {
                     file::back_up_older_format(&store.path, version);
@@ -89,8 +89,18 @@ impl SettingsStore {
         change: impl FnOnce(&mut Settings) -> Result<T, E>,
     ) -> Result<T, E> {
         let mut inner = self.lock();
-        self.catch_up(&mut inner)?;
-        let mut next = inner.current.clone();
+        // A hand edit is caught up on a copy: if this change is refused, the edit stays unseen
+        // for `reload_if_changed`, which reports it (and the monitor follows it) as usual.
+        let mut staged = Inner {
+            current: inner.current.clone(),
+            problem: inner
+                .problem
+                .as_ref()
+                .map(|p| Error::Invalid(p.to_string())),
+            seen: inner.seen,
+        };
+        self.catch_up(&mut staged)?;
+        let mut next = staged.current.clone();
         let out = change(&mut next)?;
         validate(&next)?;
         let text = file::render(&next)
@@ -98,6 +108,7 @@ impl SettingsStore {
         file::write_atomically(&self.path, &text)?;
         inner.seen = Some(hash(text.as_bytes()));
         inner.current = next;
+        inner.problem = None;
         Ok(out)
     }
 
@@ -130,7 +141,7 @@ impl SettingsStore {
         {
             return Err(Error::Invalid(problem.to_string()));
         }
-        match self.read_disk() {
+        match self.read_disk(inner.seen.is_some()) {
             Ok((settings, seen, _)) => {
                 tracing::info!(path = %self.path.display(), "settings changed on disk; reloaded");
                 inner.current = settings;
@@ -148,18 +159,43 @@ impl SettingsStore {
         }
     }
 
+    /// Reads and parses the file. `had_file`: Shipdeck saw a file there before. Then a missing
+    /// or empty file is a problem, not an empty configuration: editors that truncate before
+    /// writing and sync tools that delete before recreating show one for a moment, and taking
+    /// it would stop every poller and let the next save write over the user's settings.
     #[allow(clippy::type_complexity)]
-    fn read_disk(&self) -> Result<(Settings, Option<u64>, u32), (Error, Option<u64>)> {
+    fn read_disk(
+        &self,
+        had_file: bool,
+    ) -> Result<(Settings, Option<u64>, u32), (Error, Option<u64>)> {
+        let gone = |what: &str, seen| {
+            (
+                Error::InvalidFile {
+                    path: self.path.display().to_string(),
+                    message: format!(
+                        "the file {what}; put it back (or quit Shipdeck and start it again to begin with empty settings)"
+                    ),
+                },
+                seen,
+            )
+        };
         match std::fs::read(&self.path) {
             Ok(bytes) => {
                 let seen = Some(hash(&bytes));
                 let text = String::from_utf8_lossy(&bytes);
+                if had_file && text.trim().is_empty() {
+                    return Err(gone("is empty", seen));
+                }
                 file::parse(&self.path, &text)
                     .map(|(s, version)| (s, seen, version))
                     .map_err(|e| (e, seen))
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                Ok((Settings::default(), None, FORMAT_VERSION))
+                if had_file {
+                    Err(gone("was removed", None))
+                } else {
+                    Ok((Settings::default(), None, FORMAT_VERSION))
+                }
             }
             Err(source) => Err((
                 Error::Read {

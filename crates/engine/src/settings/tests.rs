@@ -235,6 +235,57 @@ fn reload_reports_changes_breakage_and_recovery() {
 }
 
 #[test]
+fn a_refused_change_leaves_a_hand_edit_for_the_watcher_to_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, path) = store_in(&dir);
+    replace_with(&store, sample());
+    let mut edited = sample();
+    edited.clusters[0].context = "prod-us".into();
+    std::fs::write(&path, super::file::render(&edited).unwrap()).unwrap();
+
+    // A save the app refuses, made before the watcher looked at the file.
+    let refused = store.update(|_| Err::<(), _>(Error::Invalid("no".into())));
+    assert!(refused.is_err());
+    // The watcher still sees the edit, so the monitor follows it.
+    assert_eq!(store.reload_if_changed(), Reload::Changed(edited));
+}
+
+#[test]
+fn a_settings_file_that_disappears_or_is_emptied_is_a_problem_not_an_empty_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, path) = store_in(&dir);
+    replace_with(&store, sample());
+    for (what, gone) in [
+        ("emptied", Some("")),
+        ("truncated to blanks", Some("\n  \n")),
+        ("removed", None),
+    ] {
+        match gone {
+            Some(text) => std::fs::write(&path, text).unwrap(),
+            None => std::fs::remove_file(&path).unwrap(),
+        }
+        assert!(
+            matches!(store.reload_if_changed(), Reload::Broken(m) if m.contains("put it back")),
+            "{what}"
+        );
+        assert_eq!(store.get(), sample(), "{what}: the last good settings stay");
+        assert!(
+            store.update(|_| Ok::<_, Error>(())).is_err(),
+            "{what}: a save does not write over the user's settings"
+        );
+        std::fs::write(&path, super::file::render(&sample()).unwrap()).unwrap();
+        assert_eq!(
+            store.reload_if_changed(),
+            Reload::Changed(sample()),
+            "{what}"
+        );
+    }
+    // With no file at the start, there is nothing to lose: an empty configuration.
+    let fresh = SettingsStore::open(dir.path().join("new.toml"));
+    assert_eq!(fresh.problem(), None);
+}
+
+#[test]
 fn concurrent_changes_are_all_kept() {
     let dir = tempfile::tempdir().unwrap();
     let (store, path) = store_in(&dir);
