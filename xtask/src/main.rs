@@ -28,6 +28,7 @@ tasks:
   demo                      install what is missing, build, open Shipdeck on the demo workspace
   test                      install what is missing, run the whole suite (unit, integration, e2e)
   cluster up|down|status    manage the local Kubernetes control plane on loopback
+  cluster build             build the control-plane binaries and kubectl that are missing, start nothing
   cluster verify-down       fail if anything the control plane started is still running
   build                     install what is missing and build the UI bundle and the app
   memory [--release]        idle memory of the app on the demo workspace next to a bare WebKitGTK window

@@ -18,6 +18,7 @@ struct Inputs {
     workspace: PathBuf,
     kustomize: PathBuf,
     helm: PathBuf,
+    kubectl: PathBuf,
 }
 
 pub fn run(extra: &[&str]) -> Result<()> {
@@ -31,6 +32,10 @@ pub fn run(extra: &[&str]) -> Result<()> {
             kustomize::ensure,
         )?,
         helm: step("helm (pinned, from the Go module proxy)", helm::ensure)?,
+        kubectl: step(
+            "Control-plane binaries and kubectl (pinned, built from upstream sources)",
+            cluster::kubectl,
+        )?,
     };
     step("Local Kubernetes control plane", cluster::up)?;
 
@@ -68,6 +73,7 @@ fn run_suite(display: &Display, inputs: &Inputs, extra: &[&str]) -> Result<()> {
         .env("SHIPDECK_KUSTOMIZE", &inputs.kustomize)
         .env("SHIPDECK_HELM", &inputs.helm)
         .env("SHIPDECK_KUBECONFIG", cluster::kubeconfig_path())
+        .env("SHIPDECK_KUBECTL", &inputs.kubectl)
         .current_dir(paths::workspace_root());
     let result = run_cmd(&mut cmd);
     println!("    e2e screenshots: {}", screenshots.display());

@@ -72,7 +72,7 @@ fn start_cluster() -> Result<PathBuf, String> {
 
 /// Same rule as xtask's `paths::cache_dir`: `$SHIPDECK_CACHE`, else `$XDG_CACHE_HOME/shipdeck`,
 /// else `~/.cache/shipdeck`.
-fn cache_dir() -> PathBuf {
+pub(crate) fn cache_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("SHIPDECK_CACHE") {
         return PathBuf::from(dir);
     }

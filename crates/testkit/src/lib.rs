@@ -6,13 +6,27 @@
 //! - [`with_namespace`] runs a test body in a fresh, labelled namespace and deletes it after,
 //!   even when the body panics (keep it with `SHIPDECK_KEEP_NAMESPACES=1`).
 //! - [`eventually`] polls a condition with a bound and fails with the last observation.
+//! - [`kubectl`] runs the pinned kubectl v1.34.2 (`$SHIPDECK_KUBECTL`, built and set by
+//!   `cargo xtask test`) as `kubectl --kubeconfig <kubeconfig()> --context <context> <args>`,
+//!   killed after [`KUBECTL_TIMEOUT`] (60 s), and returns its [`std::process::Output`];
+//!   [`kubectl_ok`] also requires exit status 0 and returns stdout. Both block the calling
+//!   thread and panic, naming `cargo xtask test`, when `SHIPDECK_KUBECTL` is not set.
+//!
+//! ```no_run
+//! use shipdeck_testkit::{contexts, kubectl_ok};
+//!
+//! let namespaces = kubectl_ok(contexts::A, &["get", "ns", "-o", "name"]);
+//! assert!(namespaces.contains("namespace/kube-system"));
+//! ```
 
 mod cluster;
+mod kubectl;
 mod namespace;
 pub mod ports;
 mod wait;
 
 pub use cluster::{client, kubeconfig};
+pub use kubectl::{KUBECTL_TIMEOUT, kubectl, kubectl_ok, kubectl_path};
 pub use namespace::{TEST_LABEL, with_namespace};
 pub use ports::free_port;
 pub use wait::eventually;

@@ -278,6 +278,31 @@ async fn both_clusters_answer_with_token_and_certificate_users() {
     }
 }
 
+#[test]
+fn pinned_kubectl_reports_v1_34_2_and_lists_namespaces() {
+    // Input: the kubectl `cargo xtask test` builds, and cluster A's admin context.
+    // Action: ask for the client and server versions, then list namespaces.
+    let version = shipdeck_testkit::kubectl_ok(contexts::A, &["version", "-o", "json"]);
+    let version: serde_json::Value = serde_json::from_str(&version)
+        .unwrap_or_else(|e| panic!("kubectl version -o json: {e}\n{version}"));
+    // Expected: client and server both at the pinned version, and the usual namespaces.
+    for side in ["clientVersion", "serverVersion"] {
+        assert_eq!(
+            version[side]["gitVersion"], "v1.34.2",
+            "{side} in {version:#}"
+        );
+    }
+    let namespaces = shipdeck_testkit::kubectl_ok(contexts::A, &["get", "ns"]);
+    for ns in ["default", "kube-system"] {
+        assert!(
+            namespaces
+                .lines()
+                .any(|l| l.split_whitespace().next() == Some(ns)),
+            "no {ns} in `kubectl get ns`:\n{namespaces}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn a_user_without_rbac_rights_is_forbidden() {
     // Input: the token user with no bindings, on both clusters.

@@ -1,10 +1,15 @@
-//! Builds the control-plane binaries from the Go wrapper modules in `k8s/` and caches them
-//! outside the clone, in `<cache>/k8s/<key>/bin`.
+//! Builds the control-plane binaries and kubectl from the Go wrapper modules in `k8s/` and caches
+//! them outside the clone, in `<cache>/k8s/<key>/bin`.
 //!
 //! The key names every pinned version and hashes the wrapper modules' files and the build flags,
 //! so editing a go.mod or bumping a version builds into a new folder and a stale binary is never
 //! used. Go's own module and build caches (default locations, outside the clone) make a rebuild
 //! after a key change mostly a link step.
+//!
+//! The list of commands is deliberately not part of the key: [`ensure`] builds each binary that
+//! is missing from the folder, so a command added without touching the wrapper files is built
+//! into the existing folder on its own and the other binaries (and a running control plane that
+//! uses them) stay as they are.
 
 use crate::paths;
 use crate::step::{run, step};
@@ -19,11 +24,13 @@ pub const KWOK_VERSION: &str = "v0.7.0";
 /// binaries report the same build date on every machine.
 const KUBERNETES_BUILD_DATE: &str = "2025-11-11T19:00:37Z";
 
-/// The three Kubernetes commands built from `k8s/kube`.
-const KUBE_COMMANDS: [&str; 3] = [
+/// The Kubernetes commands built from `k8s/kube`: the three control-plane components, and the
+/// kubectl handed to the tests (`SHIPDECK_KUBECTL`).
+const KUBE_COMMANDS: [&str; 4] = [
     "kube-apiserver",
     "kube-controller-manager",
     "kube-scheduler",
+    "kubectl",
 ];
 
 /// Files whose content decides what gets built; any change gives a new cache key.
@@ -45,6 +52,11 @@ pub struct Binaries {
 impl Binaries {
     pub fn get(&self, name: &str) -> PathBuf {
         self.dir.join(name)
+    }
+
+    /// The pinned kubectl (same version and version flags as the control plane).
+    pub fn kubectl(&self) -> PathBuf {
+        self.get("kubectl")
     }
 }
 
@@ -86,9 +98,14 @@ pub fn builds_root() -> PathBuf {
     paths::cache_dir().join("k8s")
 }
 
+/// `<cache>/k8s/<key>/bin` for the current key; the binaries in it may not be built yet.
+pub fn bin_dir() -> Result<PathBuf> {
+    Ok(builds_root().join(cache_key()?).join("bin"))
+}
+
 /// Builds whatever binary is missing for the current key; a no-op when all exist.
 pub fn ensure() -> Result<Binaries> {
-    let bin = builds_root().join(cache_key()?).join("bin");
+    let bin = bin_dir()?;
     std::fs::create_dir_all(&bin)?;
     let root = paths::workspace_root();
 

@@ -1,4 +1,5 @@
-//! Local Kubernetes control plane on loopback (issue 3): `cargo xtask cluster up|down|status`.
+//! Local Kubernetes control plane on loopback (issue 3): `cargo xtask cluster
+//! up|down|status|build`.
 //!
 //! Two clusters, contexts `shipdeck-a` and `shipdeck-b`, built from upstream sources (see
 //! [`build`]) and run as detached processes whose files live in `<cache>/cluster` (see
@@ -6,7 +7,8 @@
 //!
 //! Contract for `cargo xtask test`: call [`up`] before the test binaries (tests also find the
 //! cluster on their own through `shipdeck-testkit`), set `SHIPDECK_KUBECONFIG` to
-//! [`kubeconfig_path`], then [`down`] and [`verify_down`] after them.
+//! [`kubeconfig_path`] and `SHIPDECK_KUBECTL` to [`kubectl`], then [`down`] and [`verify_down`]
+//! after them.
 
 mod api;
 mod build;
@@ -38,13 +40,26 @@ pub fn run(sub: &str) -> Result<()> {
         "down" => down(),
         "status" => status(),
         "verify-down" => verify_down(),
-        other => bail!("unknown cluster task '{other}': use up, down, status or verify-down"),
+        "build" => {
+            let bins = build::ensure()?;
+            println!("binaries: {}", bins.dir.display());
+            Ok(())
+        }
+        other => {
+            bail!("unknown cluster task '{other}': use up, down, status, build or verify-down")
+        }
     }
 }
 
 /// The kubeconfig with the `shipdeck-*` contexts (exists once `up` has run).
 pub fn kubeconfig_path() -> PathBuf {
     layout::kubeconfig()
+}
+
+/// The pinned kubectl, built with the control-plane binaries (whatever is missing is built;
+/// nothing is started).
+pub fn kubectl() -> Result<PathBuf> {
+    Ok(build::ensure()?.kubectl())
 }
 
 /// Builds what is missing and starts both clusters; returns when the API servers are ready and

@@ -1,5 +1,6 @@
 //! `cluster status`: what runs, where, and which kubeconfig to use.
 
+use super::build::{self, KUBERNETES_VERSION};
 use super::layout::{self, CLUSTERS};
 use super::{api, components, process, stop};
 use anyhow::Result;
@@ -52,4 +53,12 @@ pub(super) fn print_usage() {
          \x20           shipdeck-{{a,b}}-nobody (no rights)",
         layout::kubeconfig().display()
     );
+    // The pinned kubectl, when built for the current wrapper files (tests get it as
+    // SHIPDECK_KUBECTL).
+    match build::bin_dir().map(|dir| dir.join("kubectl")) {
+        Ok(kubectl) if kubectl.exists() => {
+            println!("kubectl:    {} ({KUBERNETES_VERSION})", kubectl.display())
+        }
+        _ => println!("kubectl:    not built yet (cargo xtask cluster build)"),
+    }
 }
