@@ -769,3 +769,39 @@ async fn an_exec_plugin_failure_shows_no_argument_environment_or_output() {
         }
     }
 }
+
+/// A legacy `auth-provider` with a `cmd-path` would be run by kube-rs on the async worker,
+/// with no timeout, its command line and output in the error: Shipdeck refuses it unrun.
+#[tokio::test]
+async fn a_legacy_auth_provider_command_is_refused_and_never_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let marker = dir.path().join("ran");
+    let command = plugin(
+        dir.path(),
+        "gcloud",
+        &format!("touch {}\nsleep 600\n", marker.display()),
+    );
+    let mut config = base();
+    with_user(&mut config, contexts::A, |auth| {
+        auth.auth_provider = Some(kube::config::AuthProviderConfig {
+            name: "gcp".into(),
+            config: [
+                ("cmd-path".to_string(), command.display().to_string()),
+                ("cmd-args".to_string(), "config config-helper".to_string()),
+            ]
+            .into_iter()
+            .collect(),
+            other: Default::default(),
+        });
+    });
+    let file = write(dir.path(), "legacy", &config);
+    let (kind, message) = failure(
+        &target("legacy", contexts::A, vec![file]),
+        &NoKeyring::default(),
+    )
+    .await;
+    assert_eq!(kind, ConnectionFailure::InvalidKubeconfig, "{message}");
+    assert!(message.contains("exec plugin"), "{message}");
+    assert!(!message.contains("config-helper"), "{message}");
+    assert!(!marker.exists(), "the command ran");
+}

@@ -57,6 +57,7 @@ pub(super) async fn connect(
         }
     }
 
+    refuse_auth_provider_commands(&config, target, context.user.as_deref())?;
     let mut expires = None;
     let exec_config = context
         .user
@@ -101,6 +102,32 @@ pub(super) async fn connect(
         warnings,
         expires,
     })
+}
+
+/// The legacy `auth-provider` (gcp, azure) runs its `cmd-path` inside kube-rs: synchronously,
+/// with no timeout, and with the command line and its output in the error. Shipdeck runs
+/// credential programs only as exec plugins, under its own timeout and without showing them.
+fn refuse_auth_provider_commands(
+    config: &Kubeconfig,
+    target: &ClusterTarget,
+    user: Option<&str>,
+) -> Result<()> {
+    let provider = user
+        .and_then(|name| config.auth_infos.iter().find(|u| u.name == name))
+        .and_then(|u| u.auth_info.as_ref())
+        .and_then(|auth| auth.auth_provider.as_ref());
+    match provider {
+        Some(p) if p.config.contains_key("cmd-path") => Err(Error::Connect {
+            failure: ConnectionFailure::InvalidKubeconfig,
+            message: format!(
+                "context {} uses the legacy auth-provider `{}` with a command, which Shipdeck does \
+                 not run; switch the context to an exec plugin (for GKE, gke-gcloud-auth-plugin; \
+                 for AKS, kubelogin)",
+                target.context, p.name
+            ),
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// The context's user entry, to fill in. A context without a user gets one of our own, named so
