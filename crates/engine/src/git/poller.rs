@@ -189,6 +189,9 @@ pub enum PollEvent {
         repo: RepoId,
         progress: Progress,
     },
+    /// The polling task panicked; it starts again after a pause that grows with repeated
+    /// crashes (see [`supervise`](crate::supervise)).
+    Crashed { repo: RepoId, message: String },
 }
 
 /// How often a round reports transfer progress.
@@ -201,7 +204,8 @@ impl PollEvent {
             | PollEvent::Checked { repo, .. }
             | PollEvent::PollFailed { repo, .. }
             | PollEvent::Recovered { repo, .. }
-            | PollEvent::Progress { repo, .. } => repo,
+            | PollEvent::Progress { repo, .. }
+            | PollEvent::Crashed { repo, .. } => repo,
         }
     }
 }
@@ -264,25 +268,15 @@ impl Poller {
             wake: wake.clone(),
             cancel: cancel.clone(),
         };
-        let (events, repo, url) = (
-            self.events.clone(),
-            id.clone(),
-            task.source.url().to_string(),
-        );
-        // A panic in the loop is reported as a failed round and the loop starts again.
+        let (events, repo) = (self.events.clone(), id.clone());
+        // A panic in the loop is reported and the loop starts again.
         let task = crate::supervise::supervise(
             &self.runtime,
             format!("poller {id}"),
             move |message| {
-                let _ = events.try_send(PollEvent::PollFailed {
+                let _ = events.try_send(PollEvent::Crashed {
                     repo: repo.clone(),
-                    error: Error::Other {
-                        op: Operation::Fetch,
-                        url: url.clone(),
-                        detail: format!("internal error ({message}); polling restarted"),
-                    },
-                    attempt: 1,
-                    retry_in: Duration::from_secs(1),
+                    message: format!("Internal error: {message}."),
                 });
             },
             move || task.clone().run(),

@@ -445,7 +445,8 @@ impl State {
                     }));
                 }
             }
-            PollEvent::Checked { .. } => {}
+            // Turned into `Event::Crashed` by the monitor before it gets here.
+            PollEvent::Checked { .. } | PollEvent::Crashed { .. } => {}
         }
         effects
     }
@@ -461,10 +462,12 @@ impl State {
         slot.path_commit = outcome.path_commit;
         slot.render = Some(outcome.summary);
         slot.notice = None;
-        match outcome.rendered {
-            Some(r) => self.rendered.insert(app.to_string(), r),
-            None => self.rendered.remove(app),
-        };
+        // A render that failed (a tool timed out, a file broke) keeps the last good objects:
+        // drift and rollback still need a desired state, and `RenderedApp::commit` says which
+        // commit it is from. A source change already dropped them in `reconfigure`.
+        if let Some(rendered) = outcome.rendered {
+            self.rendered.insert(app.to_string(), rendered);
+        }
     }
 
     fn crashed(&mut self, scope: Scope, message: String) -> Vec<Effect> {
@@ -774,6 +777,41 @@ mod tests {
         assert_eq!(apps, ["api"], "only the new application renders");
         let api = &state.overview(1).applications[1];
         assert!(matches!(&api.revision, RevisionState::Resolved(c) if c.sha == "c1"));
+    }
+
+    #[test]
+    fn a_failed_render_keeps_the_last_good_objects() {
+        let mut state = State::default();
+        state.apply(Event::Reconfigured(settings(&[("web", "main")])));
+        let good = renders(&state.apply(moved("main", "c1")))[0].1;
+        let rendered = Arc::new(RenderedApp {
+            commit: Snapshot::for_tests("c1", "c1").commit,
+            objects: Vec::new(),
+            errors: Vec::new(),
+        });
+        state.apply(Event::Rendered {
+            app: "web".into(),
+            ticket: good,
+            outcome: RenderOutcome {
+                rendered: Some(rendered.clone()),
+                ..outcome("ok")
+            },
+        });
+        let broken = renders(&state.apply(moved("main", "c2")))[0].1;
+        state.apply(Event::Rendered {
+            app: "web".into(),
+            ticket: broken,
+            outcome: RenderOutcome {
+                summary: RenderSummary {
+                    failed: Some("helm timed out".into()),
+                    ..RenderSummary::default()
+                },
+                ..outcome("failed")
+            },
+        });
+        assert!(Arc::ptr_eq(&state.rendered["web"], &rendered));
+        let web = &state.overview(1).applications[0];
+        assert_eq!(web.render.as_ref().unwrap().failed.as_deref(), Some("helm timed out"));
     }
 
     #[test]

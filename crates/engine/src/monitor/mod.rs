@@ -378,12 +378,17 @@ async fn check_cluster_forever(inner: Arc<Inner>, target: ClusterTarget, generat
 async fn forward_polls(inner: Arc<Inner>, mut rx: mpsc::Receiver<PollEvent>) {
     while let Some(event) = rx.recv().await {
         let key = lock(&inner.watch_ids).get(event.repo()).cloned();
-        if let Some(key) = key {
-            let _ = inner.events.send(Event::Poll {
+        let Some(key) = key else { continue };
+        let _ = inner.events.send(match event {
+            PollEvent::Crashed { message, .. } => Event::Crashed {
+                scope: Scope::Source(key),
+                message,
+            },
+            event => Event::Poll {
                 key,
                 event: Box::new(event),
-            });
-        }
+            },
+        });
     }
 }
 
