@@ -116,6 +116,7 @@ mod tests {
         handle.abort();
         let _ = handle.await;
         let seen = alive.load(Ordering::SeqCst);
+        assert!(seen > 0, "the task ran before the abort");
         tokio::time::sleep(Duration::from_millis(30)).await;
         assert_eq!(alive.load(Ordering::SeqCst), seen, "the inner task stopped");
     }

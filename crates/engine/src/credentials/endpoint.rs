@@ -88,8 +88,8 @@ mod tests {
             );
         }
         assert_eq!(
-            repository_endpoint("git@GitHub.com:org/repo.git", "ssh-key"),
-            "git@github.com:org/repo (ssh-key)"
+            repository_endpoint("git@GitHub.com:org/repo.git", "ssh_key"),
+            "git@github.com:org/repo (ssh_key)"
         );
     }
 
@@ -107,13 +107,13 @@ mod tests {
             assert_ne!(repository_endpoint(other, "https"), base, "{other}");
         }
         assert_ne!(
-            repository_endpoint("https://github.com/org/repo", "ssh-key"),
+            repository_endpoint("https://github.com/org/repo", "ssh_key"),
             base,
             "another auth kind must ask again"
         );
         assert_ne!(
-            repository_endpoint("git@github.com:org/repo", "ssh-key"),
-            repository_endpoint("deploy@github.com:org/repo", "ssh-key"),
+            repository_endpoint("git@github.com:org/repo", "ssh_key"),
+            repository_endpoint("deploy@github.com:org/repo", "ssh_key"),
         );
     }
 }

@@ -35,7 +35,14 @@ impl Dirs {
         self.cache.join("mirrors")
     }
 
+    /// This process's scratch space: each process that opens the same directories (the
+    /// window, a command line) has its own, so none removes another's work in progress.
     pub fn scratch(&self) -> PathBuf {
+        self.scratch_root().join(std::process::id().to_string())
+    }
+
+    /// Where every process's scratch space lives.
+    pub fn scratch_root(&self) -> PathBuf {
         self.cache.join("scratch")
     }
 }

@@ -69,9 +69,7 @@ impl Engine {
         runtime: Handle,
         options: Options,
     ) -> Arc<Self> {
-        // We hold the instance lock (or are a tool on our own directories): renders left
-        // behind by a kill are debris.
-        let _ = std::fs::remove_dir_all(dirs.scratch());
+        sweep_scratch(&dirs);
         let settings = SettingsStore::open(dirs.settings_file());
         let monitor = Monitor::start(
             runtime.clone(),
@@ -184,5 +182,63 @@ impl Drop for Engine {
         if let Some(w) = self.watcher.take() {
             w.abort();
         }
+    }
+}
+
+/// Removes the scratch space of processes that are gone (renders and clones left behind by a
+/// kill); another process's live work stays.
+fn sweep_scratch(dirs: &Dirs) {
+    let Ok(entries) = std::fs::read_dir(dirs.scratch_root()) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let pid = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<i32>().ok());
+        let alive = pid.is_some_and(|pid| pid != std::process::id() as i32 && process_alive(pid));
+        if !alive {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+#[cfg(unix)]
+fn process_alive(pid: i32) -> bool {
+    rustix::process::Pid::from_raw(pid)
+        .is_some_and(|pid| rustix::process::test_kill_process(pid).is_ok())
+}
+
+/// Without a cheap check, another process's scratch space is kept (it is in the cache).
+#[cfg(not(unix))]
+fn process_alive(_pid: i32) -> bool {
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scratch_of_gone_processes_is_swept_and_live_ones_kept() {
+        let work = tempfile::tempdir().unwrap();
+        let dirs = Dirs::new(
+            work.path().join("config"),
+            work.path().join("data"),
+            work.path().join("cache"),
+        );
+        let root = dirs.scratch_root();
+        // pid 1 always runs; a pid above the kernel's maximum never does.
+        for name in ["1", "4194305", "not-a-pid"] {
+            std::fs::create_dir_all(root.join(name).join("render-x")).unwrap();
+        }
+        std::fs::create_dir_all(dirs.scratch().join("left-by-an-earlier-run")).unwrap();
+        sweep_scratch(&dirs);
+        let mut left: Vec<String> = std::fs::read_dir(&root)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["1"]);
     }
 }

@@ -191,7 +191,10 @@ pub enum PollEvent {
     },
     /// The polling task panicked; it starts again after a pause that grows with repeated
     /// crashes (see [`supervise`](crate::supervise)).
-    Crashed { repo: RepoId, message: String },
+    Crashed {
+        repo: RepoId,
+        message: String,
+    },
 }
 
 /// How often a round reports transfer progress.

@@ -811,7 +811,10 @@ mod tests {
         });
         assert!(Arc::ptr_eq(&state.rendered["web"], &rendered));
         let web = &state.overview(1).applications[0];
-        assert_eq!(web.render.as_ref().unwrap().failed.as_deref(), Some("helm timed out"));
+        assert_eq!(
+            web.render.as_ref().unwrap().failed.as_deref(),
+            Some("helm timed out")
+        );
     }
 
     #[test]
