@@ -1,0 +1,230 @@
+//! One resource compared: the live object against the API server's prediction of it after a
+//! sync (a server-side apply dry run of what Git declares), plus the fields someone added by
+//! hand, which a dry run keeps and so would never show.
+
+use super::changes::{self, Change};
+use super::fields::{self, Owned};
+use super::mask::Masker;
+use super::normalize::{is_normalized_away, normalize};
+use super::policy::{FIELD_MANAGER, Policy};
+use crate::manifests::ObjectId;
+use serde_json::Value;
+use shipdeck_ipc::SyncStatus;
+use shipdeck_ipc::drift::{DriftReason, FieldChange, IgnoredChange, ResourceDrift};
+
+/// What is known about one resource.
+#[derive(Debug, Clone, Copy)]
+pub struct Sides<'a> {
+    pub id: &'a ObjectId,
+    /// Version part of the apiVersion compared.
+    pub version: &'a str,
+    /// The object as Git declares it; `None` for a tracked live object gone from Git.
+    pub declared: Option<&'a Value>,
+    /// The server's answer to a forced server-side apply dry run of `declared`, or why it
+    /// refused; `None` when no dry run was made (an extra resource).
+    pub predicted: Option<&'a Result<Value, String>>,
+    pub live: Option<&'a Value>,
+}
+
+pub fn compare(sides: Sides<'_>, policy: &Policy) -> ResourceDrift {
+    let mut out = ResourceDrift {
+        group: sides.id.group.clone(),
+        version: sides.version.to_string(),
+        kind: sides.id.kind.clone(),
+        namespace: sides.id.namespace.clone(),
+        name: sides.id.name.clone(),
+        status: SyncStatus::Synced,
+        reason: None,
+        changes: Vec::new(),
+        ignored: Vec::new(),
+        message: None,
+        live_yaml: None,
+        desired_yaml: None,
+    };
+    let mut masker = Masker::default();
+    let mut clean = |value: &Value| {
+        let mut value = value.clone();
+        normalize(&mut value);
+        masker.mask(&mut value);
+        value
+    };
+    let (Some(declared), Some(live)) = (sides.declared, sides.live) else {
+        out.status = SyncStatus::OutOfSync;
+        if let Some(live) = sides.live {
+            out.reason = Some(DriftReason::Extra);
+            out.live_yaml = Some(yaml(&clean(live)));
+        } else {
+            out.reason = Some(DriftReason::Missing);
+            let desired = match sides.predicted {
+                Some(Ok(predicted)) => predicted,
+                Some(Err(refused)) => {
+                    out.message = Some(format!("the server refused a dry run: {refused}"));
+                    sides.declared.unwrap_or(&Value::Null)
+                }
+                None => sides.declared.unwrap_or(&Value::Null),
+            };
+            out.desired_yaml = Some(yaml(&clean(desired)));
+        }
+        return out;
+    };
+    let predicted = match sides.predicted {
+        Some(Ok(predicted)) => predicted,
+        Some(Err(refused)) => {
+            out.status = SyncStatus::Unknown;
+            out.message = Some(format!("the server refused a dry run: {refused}"));
+            out.live_yaml = Some(yaml(&clean(live)));
+            return out;
+        }
+        None => {
+            out.status = SyncStatus::Unknown;
+            out.message = Some("no prediction was made".into());
+            return out;
+        }
+    };
+
+    let owners = fields::owned(live);
+    let clean_live = clean(live);
+    let mut clean_desired = clean(predicted);
+    for change in changes::diff(&clean_live, &clean_desired) {
+        let owner = change
+            .live
+            .as_ref()
+            .and_then(|_| fields::owner_of(live, &owners, &change.pointer));
+        let why = policy
+            .ignored_by(&sides.id.kind, &change.pointer, owner.as_deref())
+            .or_else(|| {
+                // Declared and changed since by a controller: room for imperativeness.
+                let controller = owner
+                    .as_deref()
+                    .filter(|o| *o != FIELD_MANAGER && !policy.is_manual(o))?;
+                (change.live.is_some() && change.desired.is_some())
+                    .then(|| format!("owned by {controller}"))
+            });
+        push(&mut out, change, owner, why);
+    }
+    let declared = with_string_data_as_data(declared);
+    let added = added_by_hand(&declared, &clean_live, live, &owners, policy, &out);
+    for (change, manager) in added {
+        let why = policy.ignored_by(&sides.id.kind, &change.pointer, Some(&manager));
+        if why.is_none() {
+            // A sync removes what was added by hand: the desired side shows it gone.
+            remove(&mut clean_desired, &change.pointer);
+        }
+        push(&mut out, change, Some(manager), why);
+    }
+    out.changes.sort_by(|a, b| a.path.cmp(&b.path));
+    out.ignored
+        .sort_by(|a, b| a.change.path.cmp(&b.change.path));
+    if !out.changes.is_empty() {
+        out.status = SyncStatus::OutOfSync;
+        out.reason = Some(DriftReason::Modified);
+    }
+    out.live_yaml = Some(yaml(&clean_live));
+    out.desired_yaml = Some(yaml(&clean_desired));
+    out
+}
+
+fn push(out: &mut ResourceDrift, change: Change, manager: Option<String>, why: Option<String>) {
+    let field = FieldChange {
+        path: change.pointer,
+        live: change.live,
+        desired: change.desired,
+        manager,
+    };
+    match why {
+        Some(why) => out.ignored.push(IgnoredChange { change: field, why }),
+        None => out.changes.push(field),
+    }
+}
+
+/// Fields a manager that edits by hand owns in `live` and Git does not declare, outermost
+/// first (an env entry added whole is one change, not one per field of it). Values come from
+/// the normalised, masked live object, so bookkeeping and Secret values never show.
+fn added_by_hand(
+    declared: &Value,
+    clean_live: &Value,
+    live: &Value,
+    owners: &[Owned],
+    policy: &Policy,
+    found: &ResourceDrift,
+) -> Vec<(Change, String)> {
+    let mut added: Vec<(Change, String)> = Vec::new();
+    let covered = |pointer: &str, by: &str| pointer == by || pointer.starts_with(&format!("{by}/"));
+    for owned in owners.iter().filter(|o| policy.is_manual(&o.manager)) {
+        for path in &owned.paths {
+            if fields::resolve(declared, path).is_some() {
+                continue;
+            }
+            let Some((pointer, _)) = fields::resolve(live, path) else {
+                continue;
+            };
+            let Some(value) = clean_live.pointer(&pointer) else {
+                continue;
+            };
+            let seen = found.changes.iter().map(|c| &c.path);
+            let seen_ignored = found.ignored.iter().map(|c| &c.change.path);
+            if is_normalized_away(&pointer)
+                || seen.chain(seen_ignored).any(|p| covered(&pointer, p))
+                || added.iter().any(|(c, _)| covered(&pointer, &c.pointer))
+            {
+                continue;
+            }
+            added.push((
+                Change {
+                    label: pointer.clone(),
+                    pointer,
+                    live: Some(value.clone()),
+                    desired: None,
+                },
+                owned.manager.clone(),
+            ));
+        }
+    }
+    added
+}
+
+/// A Secret's `stringData` is stored as `data`: a key declared in either is declared.
+fn with_string_data_as_data(declared: &Value) -> Value {
+    let mut declared = declared.clone();
+    if super::mask::is_secret(&declared)
+        && let Some(Value::Object(string_data)) = declared.get("stringData").cloned()
+        && let Some(object) = declared.as_object_mut()
+    {
+        let data = object
+            .entry("data")
+            .or_insert_with(|| Value::Object(Default::default()));
+        if let Some(data) = data.as_object_mut() {
+            data.extend(string_data);
+        }
+    }
+    declared
+}
+
+/// Removes the field at `pointer` (an object key or a list item).
+fn remove(value: &mut Value, pointer: &str) {
+    let Some((parent, last)) = pointer.rsplit_once('/') else {
+        return;
+    };
+    let key = last.replace("~1", "/").replace("~0", "~");
+    match value.pointer_mut(parent) {
+        Some(Value::Object(map)) => {
+            map.remove(&key);
+        }
+        Some(Value::Array(items)) => {
+            if let Ok(i) = key.parse::<usize>()
+                && i < items.len()
+            {
+                items.remove(i);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn yaml(value: &Value) -> String {
+    serde_saphyr::to_string(value)
+        .unwrap_or_else(|e| format!("# cannot show as YAML: {e}\n{value}"))
+}
+
+#[cfg(test)]
+mod tests;

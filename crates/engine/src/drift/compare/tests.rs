@@ -1,0 +1,278 @@
+use super::*;
+use serde_json::json;
+
+fn id(kind: &str, name: &str) -> ObjectId {
+    ObjectId {
+        group: if kind == "Deployment" { "apps" } else { "" }.into(),
+        kind: kind.into(),
+        namespace: Some("shop".into()),
+        name: name.into(),
+    }
+}
+
+fn declared() -> Value {
+    json!({
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "web", "namespace": "shop", "labels": {"app": "web"}},
+        "spec": {"replicas": 3, "template": {"spec": {"containers": [{"name": "api", "image": "api:1.4"}]}}}
+    })
+}
+
+/// What the server stores: the declared object with defaults and bookkeeping.
+fn stored(replicas: u64, image: &str) -> Value {
+    json!({
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {
+            "name": "web", "namespace": "shop", "uid": "u1", "resourceVersion": "7", "generation": 2,
+            "labels": {"app": "web"},
+            "annotations": {"shipdeck.dev/tracking-id": "a:apps/Deployment:shop/web"}
+        },
+        "spec": {"replicas": replicas, "revisionHistoryLimit": 10,
+            "template": {"spec": {"containers": [{"name": "api", "image": image, "imagePullPolicy": "IfNotPresent"}]}}},
+        "status": {"readyReplicas": replicas}
+    })
+}
+
+fn owned_by(mut object: Value, entries: Value) -> Value {
+    object["metadata"]["managedFields"] = entries;
+    object
+}
+
+fn shipdeck_owns_all() -> Value {
+    json!({"manager": "shipdeck", "operation": "Apply", "fieldsV1": {
+        "f:metadata": {"f:labels": {"f:app": {}}},
+        "f:spec": {"f:replicas": {}, "f:template": {"f:spec": {"f:containers": {
+            "k:{\"name\":\"api\"}": {".": {}, "f:name": {}, "f:image": {}}}}}}
+    }})
+}
+
+/// After another manager changed `spec.replicas`, Shipdeck no longer owns it.
+fn shipdeck_owns_all_but_replicas() -> Value {
+    let mut entry = shipdeck_owns_all();
+    entry["fieldsV1"]["f:spec"]
+        .as_object_mut()
+        .unwrap()
+        .remove("f:replicas");
+    entry
+}
+
+fn run(declared: &Value, predicted: &Value, live: &Value) -> ResourceDrift {
+    let predicted = Ok(predicted.clone());
+    compare(
+        Sides {
+            id: &id("Deployment", "web"),
+            version: "v1",
+            declared: Some(declared),
+            predicted: Some(&predicted),
+            live: Some(live),
+        },
+        &Policy::default(),
+    )
+}
+
+#[test]
+fn right_after_apply_nothing_differs() {
+    let live = owned_by(stored(3, "api:1.4"), json!([shipdeck_owns_all()]));
+    let drift = run(&declared(), &stored(3, "api:1.4"), &live);
+    assert_eq!(drift.status, SyncStatus::Synced, "{:?}", drift.changes);
+    assert!(drift.ignored.is_empty());
+    assert_eq!(drift.live_yaml, drift.desired_yaml);
+}
+
+#[test]
+fn a_scale_by_hand_is_drift_named_after_its_manager() {
+    let live = owned_by(
+        stored(5, "api:1.4"),
+        json!([shipdeck_owns_all_but_replicas(), {"manager": "kubectl", "operation": "Update", "subresource": "scale",
+            "fieldsV1": {"f:spec": {"f:replicas": {}}}}]),
+    );
+    let drift = run(&declared(), &stored(3, "api:1.4"), &live);
+    assert_eq!(drift.status, SyncStatus::OutOfSync);
+    assert_eq!(drift.reason, Some(DriftReason::Modified));
+    assert_eq!(
+        drift.changes,
+        [FieldChange {
+            path: "/spec/replicas".into(),
+            live: Some(json!(5)),
+            desired: Some(json!(3)),
+            manager: Some("kubectl".into()),
+        }]
+    );
+}
+
+#[test]
+fn replicas_an_hpa_set_are_not_drift_but_shown_as_ignored() {
+    let live = owned_by(
+        stored(7, "api:1.4"),
+        json!([shipdeck_owns_all_but_replicas(), {"manager": "kube-controller-manager", "operation": "Update",
+            "subresource": "scale", "fieldsV1": {"f:spec": {"f:replicas": {}}}}]),
+    );
+    let drift = run(&declared(), &stored(3, "api:1.4"), &live);
+    assert_eq!(drift.status, SyncStatus::Synced);
+    assert_eq!(drift.ignored.len(), 1);
+    assert_eq!(drift.ignored[0].why, "owned by kube-controller-manager");
+}
+
+#[test]
+fn a_label_and_an_env_var_added_by_hand_are_drift_that_a_sync_removes() {
+    let mut live = stored(3, "api:1.4");
+    live["metadata"]["labels"]["team"] = json!("night-shift");
+    live["spec"]["template"]["spec"]["containers"][0]["env"] =
+        json!([{"name": "DEBUG", "value": "1"}]);
+    let live = owned_by(
+        live,
+        json!([
+            shipdeck_owns_all(),
+            {"manager": "kubectl-label", "operation": "Update", "fieldsV1": {"f:metadata": {"f:labels": {"f:team": {}}}}},
+            {"manager": "kubectl-set", "operation": "Update", "fieldsV1": {"f:spec": {"f:template": {"f:spec": {"f:containers": {
+                "k:{\"name\":\"api\"}": {"f:env": {".": {}, "k:{\"name\":\"DEBUG\"}": {".": {}, "f:name": {}, "f:value": {}}}}}}}}}}
+        ]),
+    );
+    // A server-side apply dry run keeps fields other managers own: the prediction has them too.
+    let predicted = {
+        let mut p = live.clone();
+        p["metadata"]
+            .as_object_mut()
+            .unwrap()
+            .remove("managedFields");
+        p
+    };
+    let drift = run(&declared(), &predicted, &live);
+    assert_eq!(drift.status, SyncStatus::OutOfSync);
+    let found: Vec<(&str, Option<&str>)> = drift
+        .changes
+        .iter()
+        .map(|c| (c.path.as_str(), c.manager.as_deref()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("/metadata/labels/team", Some("kubectl-label")),
+            ("/spec/template/spec/containers/0/env", Some("kubectl-set")),
+        ]
+    );
+    assert!(drift.changes.iter().all(|c| c.desired.is_none()));
+    let desired = drift.desired_yaml.unwrap();
+    assert!(
+        !desired.contains("night-shift") && !desired.contains("DEBUG"),
+        "{desired}"
+    );
+}
+
+#[test]
+fn a_changed_secret_shows_which_key_changed_and_never_a_value() {
+    let secret = |value: &str, by: &str| {
+        json!({"apiVersion": "v1", "kind": "Secret",
+            "metadata": {"name": "db", "namespace": "shop", "managedFields": [
+                {"manager": "shipdeck", "operation": "Apply", "fieldsV1": {"f:data": {"f:user": {}}}},
+                {"manager": by, "operation": "Update", "fieldsV1": {"f:data": {"f:password": {}}}}]},
+            "data": {"password": value, "user": "YWRtaW4="}, "type": "Opaque"})
+    };
+    let declared = json!({"apiVersion": "v1", "kind": "Secret",
+        "metadata": {"name": "db", "namespace": "shop"}, "stringData": {"password": "hunter2", "user": "admin"}});
+    let live = secret("aHVudGVyMw==", "kubectl-edit");
+    let predicted = Ok(secret("aHVudGVyMg==", "shipdeck"));
+    let drift = compare(
+        Sides {
+            id: &id("Secret", "db"),
+            version: "v1",
+            declared: Some(&declared),
+            predicted: Some(&predicted),
+            live: Some(&live),
+        },
+        &Policy::default(),
+    );
+    assert_eq!(drift.status, SyncStatus::OutOfSync);
+    assert_eq!(drift.changes.len(), 1, "{:?}", drift.changes);
+    assert_eq!(drift.changes[0].path, "/data/password");
+    let shown = serde_json::to_string(&drift).unwrap();
+    for value in ["aHVudGVy", "hunter", "YWRtaW4", "admin"] {
+        assert!(!shown.contains(value), "{value} leaked: {shown}");
+    }
+}
+
+#[test]
+fn missing_extra_and_refused_resources() {
+    let declared = declared();
+    let predicted = Ok(stored(3, "api:1.4"));
+    let web = id("Deployment", "web");
+    let missing = compare(
+        Sides {
+            id: &web,
+            version: "v1",
+            declared: Some(&declared),
+            predicted: Some(&predicted),
+            live: None,
+        },
+        &Policy::default(),
+    );
+    assert_eq!(
+        (missing.status, missing.reason),
+        (SyncStatus::OutOfSync, Some(DriftReason::Missing))
+    );
+    assert!(missing.desired_yaml.unwrap().contains("api:1.4"));
+
+    let live = stored(3, "api:1.4");
+    let extra = compare(
+        Sides {
+            id: &web,
+            version: "v1",
+            declared: None,
+            predicted: None,
+            live: Some(&live),
+        },
+        &Policy::default(),
+    );
+    assert_eq!(
+        (extra.status, extra.reason),
+        (SyncStatus::OutOfSync, Some(DriftReason::Extra))
+    );
+
+    let refused = Err("admission webhook denied the request".to_string());
+    let unknown = compare(
+        Sides {
+            id: &web,
+            version: "v1",
+            declared: Some(&declared),
+            predicted: Some(&refused),
+            live: Some(&live),
+        },
+        &Policy::default(),
+    );
+    assert_eq!(unknown.status, SyncStatus::Unknown);
+    assert!(
+        unknown
+            .message
+            .unwrap()
+            .contains("admission webhook denied")
+    );
+}
+
+#[test]
+fn an_ignore_rule_hides_its_field() {
+    let live = owned_by(
+        stored(5, "api:1.4"),
+        json!([shipdeck_owns_all_but_replicas(), {"manager": "kubectl", "operation": "Update",
+            "fieldsV1": {"f:spec": {"f:replicas": {}}}}]),
+    );
+    let policy = Policy {
+        ignore: vec![super::super::policy::IgnoreRule::Pointer {
+            pointer: "/spec/replicas".into(),
+            kind: None,
+        }],
+        ..Policy::default()
+    };
+    let predicted = Ok(stored(3, "api:1.4"));
+    let drift = compare(
+        Sides {
+            id: &id("Deployment", "web"),
+            version: "v1",
+            declared: Some(&declared()),
+            predicted: Some(&predicted),
+            live: Some(&live),
+        },
+        &policy,
+    );
+    assert_eq!(drift.status, SyncStatus::Synced);
+    assert_eq!(drift.ignored[0].why, "ignore rule /spec/replicas");
+}

@@ -1,0 +1,186 @@
+//! Comparing one application's rendered objects with one cluster: each declared object against
+//! its live twin and the server's prediction, plus the live objects tracked as the
+//! application's that Git no longer declares.
+
+use super::compare::{Sides, compare};
+use super::policy::Policy;
+use super::predict::{self, Catalog, Kind};
+use super::tracking;
+use crate::manifests::{ObjectId, RenderedObject};
+use serde_json::Value;
+use shipdeck_ipc::SyncStatus;
+use shipdeck_ipc::drift::{DriftReport, ResourceDrift};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use tokio::sync::Semaphore;
+
+/// Kinds applications commonly declare: looked through for extra objects in every namespace
+/// the application uses, even when Git no longer declares any object of the kind (every
+/// PodDisruptionBudget removed from Git must still show as extra).
+const COMMON_KINDS: [(&str, &str, &str); 16] = [
+    ("apps", "v1", "Deployment"),
+    ("apps", "v1", "StatefulSet"),
+    ("apps", "v1", "DaemonSet"),
+    ("batch", "v1", "Job"),
+    ("batch", "v1", "CronJob"),
+    ("", "v1", "Service"),
+    ("", "v1", "ConfigMap"),
+    ("", "v1", "Secret"),
+    ("", "v1", "ServiceAccount"),
+    ("", "v1", "PersistentVolumeClaim"),
+    ("networking.k8s.io", "v1", "Ingress"),
+    ("networking.k8s.io", "v1", "NetworkPolicy"),
+    ("rbac.authorization.k8s.io", "v1", "Role"),
+    ("rbac.authorization.k8s.io", "v1", "RoleBinding"),
+    ("autoscaling", "v2", "HorizontalPodAutoscaler"),
+    ("policy", "v1", "PodDisruptionBudget"),
+];
+
+/// How many resources are asked about at once: enough to hide round trips, few enough not to
+/// trip an API server's rate limits.
+const CONCURRENCY: usize = 8;
+
+/// Compares `objects` (application `app`'s rendered manifests) with the cluster behind
+/// `client`. Never writes to the cluster.
+pub async fn plan(
+    client: &kube::Client,
+    app: &str,
+    objects: &[RenderedObject],
+    policy: &Policy,
+) -> DriftReport {
+    let mut catalog = Catalog::default();
+    let mut resources = Vec::new();
+    let mut declared_ids = BTreeSet::new();
+    // (kind, namespace) pairs to look for extra objects in.
+    let mut scopes: BTreeMap<(String, String, String, Option<String>), Kind> = BTreeMap::new();
+    let limit = Arc::new(Semaphore::new(CONCURRENCY));
+    let mut tasks = tokio::task::JoinSet::new();
+    for object in objects {
+        let kind = match catalog.kind(client, object).await {
+            Ok(kind) => kind,
+            Err(message) => {
+                declared_ids.insert(object.id.clone());
+                resources.push(unknown(&object.id, &object.version, message));
+                continue;
+            }
+        };
+        let mut id = object.id.clone();
+        let mut desired = object.object.clone();
+        if !kind.namespaced {
+            id.namespace = None;
+            if let Some(meta) = desired.get_mut("metadata").and_then(Value::as_object_mut) {
+                meta.remove("namespace");
+            }
+        }
+        tracking::stamp(&mut desired, app, &id);
+        declared_ids.insert(id.clone());
+        scopes.insert(
+            (
+                id.group.clone(),
+                object.version.clone(),
+                id.kind.clone(),
+                id.namespace.clone(),
+            ),
+            kind.clone(),
+        );
+        let (client, limit, policy) = (client.clone(), limit.clone(), policy.clone());
+        let version = object.version.clone();
+        tasks.spawn(async move {
+            let _permit = limit.acquire_owned().await;
+            let ns = id.namespace.as_deref();
+            let live = match predict::live(&client, &kind, ns, &id.name).await {
+                Ok(live) => live,
+                Err(message) => return unknown(&id, &version, message),
+            };
+            let predicted = predict::predict(&client, &kind, ns, &id.name, &desired).await;
+            compare(
+                Sides {
+                    id: &id,
+                    version: &version,
+                    declared: Some(&desired),
+                    predicted: Some(&predicted),
+                    live: live.as_ref(),
+                },
+                &policy,
+            )
+        });
+    }
+    let namespaces: BTreeSet<Option<String>> = scopes.keys().map(|k| k.3.clone()).collect();
+    for namespace in namespaces.into_iter().flatten() {
+        for (group, version, kind_name) in COMMON_KINDS {
+            if let Ok(kind) = catalog.lookup(client, group, version, kind_name).await {
+                scopes
+                    .entry((
+                        group.to_string(),
+                        version.to_string(),
+                        kind_name.to_string(),
+                        Some(namespace.clone()),
+                    ))
+                    .or_insert(kind);
+            }
+        }
+    }
+    while let Some(done) = tasks.join_next().await {
+        match done {
+            Ok(resource) => resources.push(resource),
+            Err(e) => tracing::warn!("comparing a resource stopped: {e}"),
+        }
+    }
+    for ((group, version, kind_name, namespace), kind) in scopes {
+        let listed = match predict::list(client, &kind, namespace.as_deref()).await {
+            Ok(listed) => listed,
+            Err(e) => {
+                tracing::warn!("listing {kind_name} to find extra objects failed: {e}");
+                continue;
+            }
+        };
+        for live in listed {
+            let id = ObjectId {
+                group: group.clone(),
+                kind: kind_name.clone(),
+                namespace: live
+                    .pointer("/metadata/namespace")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+                name: live
+                    .pointer("/metadata/name")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
+            };
+            if declared_ids.contains(&id) || tracking::owner(&live, &id).as_deref() != Some(app) {
+                continue;
+            }
+            declared_ids.insert(id.clone());
+            resources.push(compare(
+                Sides {
+                    id: &id,
+                    version: &version,
+                    declared: None,
+                    predicted: None,
+                    live: Some(&live),
+                },
+                policy,
+            ));
+        }
+    }
+    resources.sort_by_key(ResourceDrift::id);
+    DriftReport::new(resources)
+}
+
+fn unknown(id: &ObjectId, version: &str, message: String) -> ResourceDrift {
+    ResourceDrift {
+        group: id.group.clone(),
+        version: version.to_string(),
+        kind: id.kind.clone(),
+        namespace: id.namespace.clone(),
+        name: id.name.clone(),
+        status: SyncStatus::Unknown,
+        reason: None,
+        changes: Vec::new(),
+        ignored: Vec::new(),
+        message: Some(message),
+        live_yaml: None,
+        desired_yaml: None,
+    }
+}

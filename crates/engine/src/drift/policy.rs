@@ -1,0 +1,153 @@
+//! What counts as drift beyond a plain difference: ignore rules per application, and which
+//! field managers edit by hand.
+//!
+//! A field Git does not declare is drift only when a manager that edits by hand set it (`kubectl
+//! label`, `kubectl set env`, `kubectl rollout restart`, a desktop or web client); fields
+//! controllers and admission fill (an HPA's replicas, an injected sidecar) are room for
+//! imperativeness. A declared field that a controller changed is shown as ignored, with the
+//! controller's name, not as drift.
+
+use serde::{Deserialize, Serialize};
+
+/// Managers that edit by hand, by default: kubectl and its per-command managers
+/// (`kubectl-edit`, `kubectl-label`, `kubectl-set`, `kubectl-scale`, `kubectl-rollout`,
+/// `kubectl-patch`, `kubectl-client-side-apply`, …) and the usual desktop and web clients.
+pub const DEFAULT_MANUAL_MANAGERS: [&str; 8] = [
+    "kubectl",
+    "kubectl-*",
+    "k9s",
+    "Lens",
+    "OpenLens",
+    "headlamp",
+    "dashboard",
+    "Mozilla",
+];
+
+/// The field manager Shipdeck applies with.
+pub const FIELD_MANAGER: &str = "shipdeck";
+
+/// One application's rules.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Policy {
+    pub ignore: Vec<IgnoreRule>,
+    /// Patterns (`*` at the end matches any suffix), compared without case.
+    pub manual_managers: Vec<String>,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Self {
+            ignore: Vec::new(),
+            manual_managers: DEFAULT_MANUAL_MANAGERS
+                .iter()
+                .map(|m| m.to_string())
+                .collect(),
+        }
+    }
+}
+
+/// A difference not to count as drift.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IgnoreRule {
+    /// The field at this RFC 6901 pointer and everything under it, optionally only for one
+    /// kind (`Deployment`).
+    Pointer {
+        pointer: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        kind: Option<String>,
+    },
+    /// Fields this manager owns in the live object.
+    Manager { manager: String },
+}
+
+impl Policy {
+    pub fn is_manual(&self, manager: &str) -> bool {
+        let manager = manager.to_ascii_lowercase();
+        self.manual_managers.iter().any(|pattern| {
+            let pattern = pattern.to_ascii_lowercase();
+            match pattern.strip_suffix('*') {
+                Some(prefix) => manager.starts_with(prefix),
+                None => manager == pattern,
+            }
+        })
+    }
+
+    /// The rule that hides a change at `pointer` of a `kind` owned by `owner`, described.
+    pub fn ignored_by(&self, kind: &str, pointer: &str, owner: Option<&str>) -> Option<String> {
+        self.ignore.iter().find_map(|rule| match rule {
+            IgnoreRule::Pointer {
+                pointer: p,
+                kind: k,
+            } => {
+                let kind_matches = k.as_deref().is_none_or(|k| k.eq_ignore_ascii_case(kind));
+                let under = pointer == p || pointer.starts_with(&format!("{p}/"));
+                (kind_matches && under).then(|| format!("ignore rule {p}"))
+            }
+            IgnoreRule::Manager { manager } => (owner == Some(manager.as_str()))
+                .then(|| format!("ignore rule: fields owned by {manager}")),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kubectl_and_its_commands_edit_by_hand_and_controllers_do_not() {
+        let policy = Policy::default();
+        for manual in [
+            "kubectl",
+            "kubectl-edit",
+            "kubectl-client-side-apply",
+            "k9s",
+            "Mozilla",
+        ] {
+            assert!(policy.is_manual(manual), "{manual}");
+        }
+        for controller in ["kube-controller-manager", "shipdeck", "helm", "kubectlish"] {
+            assert!(!policy.is_manual(controller), "{controller}");
+        }
+    }
+
+    #[test]
+    fn ignore_rules_match_the_field_and_below_and_managers_by_name() {
+        let policy = Policy {
+            ignore: vec![
+                IgnoreRule::Pointer {
+                    pointer: "/spec/replicas".into(),
+                    kind: Some("Deployment".into()),
+                },
+                IgnoreRule::Manager {
+                    manager: "vpa-recommender".into(),
+                },
+            ],
+            ..Policy::default()
+        };
+        assert!(
+            policy
+                .ignored_by("Deployment", "/spec/replicas", None)
+                .is_some()
+        );
+        assert!(
+            policy
+                .ignored_by("StatefulSet", "/spec/replicas", None)
+                .is_none()
+        );
+        assert!(
+            policy
+                .ignored_by("Deployment", "/spec/replicasx", None)
+                .is_none()
+        );
+        assert!(
+            policy
+                .ignored_by(
+                    "Pod",
+                    "/spec/containers/0/resources",
+                    Some("vpa-recommender")
+                )
+                .is_some()
+        );
+    }
+}

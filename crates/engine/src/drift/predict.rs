@@ -1,0 +1,144 @@
+//! Asking a cluster: where each kind lives (discovery), what is live, and what the API server
+//! would store after a sync (a forced server-side apply dry run with Shipdeck's field manager).
+//!
+//! Every call is bounded by a timeout: a cluster that stops answering turns its resources
+//! Unknown, it never hangs a review.
+
+use super::policy::FIELD_MANAGER;
+use crate::manifests::RenderedObject;
+use kube::api::{Api, DynamicObject, ListParams, Patch, PatchParams};
+use kube::core::{ApiResource, GroupVersionKind};
+use kube::discovery::{ApiCapabilities, Scope};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::time::Duration;
+
+/// How long one API call may take.
+pub const CALL_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// A kind the cluster serves.
+#[derive(Debug, Clone)]
+pub struct Kind {
+    pub resource: ApiResource,
+    pub namespaced: bool,
+}
+
+/// Kinds looked up so far, by group, version and kind; a kind the cluster does not serve is
+/// remembered with why.
+#[derive(Default)]
+pub struct Catalog {
+    kinds: HashMap<(String, String, String), Result<Kind, String>>,
+}
+
+impl Catalog {
+    /// Where `object`'s kind lives in the cluster.
+    pub async fn kind(
+        &mut self,
+        client: &kube::Client,
+        object: &RenderedObject,
+    ) -> Result<Kind, String> {
+        self.lookup(client, &object.id.group, &object.version, &object.id.kind)
+            .await
+    }
+
+    /// Where `group/version` `kind` lives in the cluster.
+    pub async fn lookup(
+        &mut self,
+        client: &kube::Client,
+        group: &str,
+        version: &str,
+        kind: &str,
+    ) -> Result<Kind, String> {
+        let key = (group.to_string(), version.to_string(), kind.to_string());
+        if let Some(found) = self.kinds.get(&key) {
+            return found.clone();
+        }
+        let gvk = GroupVersionKind::gvk(group, version, kind);
+        let found = match bounded(kube::discovery::pinned_kind(client, &gvk)).await {
+            Ok((resource, ApiCapabilities { scope, .. })) => Ok(Kind {
+                resource,
+                namespaced: scope == Scope::Namespaced,
+            }),
+            Err(e) => {
+                let api_version = if group.is_empty() {
+                    version.to_string()
+                } else {
+                    format!("{group}/{version}")
+                };
+                Err(format!(
+                    "the cluster does not serve {api_version} {kind}: {e}"
+                ))
+            }
+        };
+        self.kinds.insert(key, found.clone());
+        found
+    }
+}
+
+fn api(client: &kube::Client, kind: &Kind, namespace: Option<&str>) -> Api<DynamicObject> {
+    match (kind.namespaced, namespace) {
+        (true, Some(ns)) => Api::namespaced_with(client.clone(), ns, &kind.resource),
+        (true, None) => Api::default_namespaced_with(client.clone(), &kind.resource),
+        (false, _) => Api::all_with(client.clone(), &kind.resource),
+    }
+}
+
+/// The live object, `None` when it does not exist.
+pub async fn live(
+    client: &kube::Client,
+    kind: &Kind,
+    namespace: Option<&str>,
+    name: &str,
+) -> Result<Option<Value>, String> {
+    let found = bounded(api(client, kind, namespace).get_opt(name))
+        .await
+        .map_err(|e| e.to_string())?;
+    found
+        .map(|o| serde_json::to_value(o).map_err(|e| e.to_string()))
+        .transpose()
+}
+
+/// The object as the server would store it if `desired` were applied now by Shipdeck, taking
+/// over fields other managers hold (what a sync does once the user confirms it). Never writes.
+pub async fn predict(
+    client: &kube::Client,
+    kind: &Kind,
+    namespace: Option<&str>,
+    name: &str,
+    desired: &Value,
+) -> Result<Value, String> {
+    let params = PatchParams::apply(FIELD_MANAGER).force().dry_run();
+    let predicted =
+        bounded(api(client, kind, namespace).patch(name, &params, &Patch::Apply(desired)))
+            .await
+            .map_err(|e| e.to_string())?;
+    serde_json::to_value(predicted).map_err(|e| e.to_string())
+}
+
+/// Every object of `kind` in `namespace` (or the whole cluster for a cluster-scoped kind).
+pub async fn list(
+    client: &kube::Client,
+    kind: &Kind,
+    namespace: Option<&str>,
+) -> Result<Vec<Value>, String> {
+    let listed = bounded(api(client, kind, namespace).list(&ListParams::default()))
+        .await
+        .map_err(|e| e.to_string())?;
+    listed
+        .items
+        .into_iter()
+        .map(|o| serde_json::to_value(o).map_err(|e| e.to_string()))
+        .collect()
+}
+
+/// `call` within [`CALL_TIMEOUT`].
+async fn bounded<T>(
+    call: impl std::future::Future<Output = kube::Result<T>>,
+) -> Result<T, kube::Error> {
+    match tokio::time::timeout(CALL_TIMEOUT, call).await {
+        Ok(result) => result,
+        Err(_) => Err(kube::Error::Service(
+            format!("the API server did not answer within {CALL_TIMEOUT:?}").into(),
+        )),
+    }
+}
