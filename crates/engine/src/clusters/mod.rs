@@ -13,7 +13,7 @@ mod target;
 pub use exec::DEFAULT_TIMEOUT as DEFAULT_EXEC_TIMEOUT;
 pub use kubeconfig::{KubeconfigSource, contexts, load};
 pub use pool::ClusterClients;
-pub use probe::{client, probe};
+pub use probe::{client, probe, reachable};
 pub use target::{ClusterTarget, StoredCredential, cluster_endpoint};
 
 use shipdeck_ipc::clusters::ConnectionFailure;

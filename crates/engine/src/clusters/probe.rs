@@ -25,15 +25,27 @@ pub async fn probe(
     ClusterClients::new().probe(target, store, timeout).await
 }
 
+/// The first half of a check: the server answers within `timeout` and accepts the credentials
+/// (its version). Needs no read rights, so a pipeline's token that may only see one namespace
+/// passes; a failure says what to do, as a check's does. The command line calls it before a
+/// plan, so an unreachable cluster is one clear error rather than every resource Unknown.
+pub async fn reachable(
+    client: &kube::Client,
+    context: &str,
+    timeout: Duration,
+) -> Result<k8s_openapi::apimachinery::pkg::version::Info> {
+    within(timeout, context, client.apiserver_version())
+        .await?
+        .map_err(|e| classify::request(e, context))
+}
+
 pub(super) async fn check(
     client: kube::Client,
     context: &str,
     timeout: Duration,
 ) -> Result<ClusterProbe> {
     let started = Instant::now();
-    let version = within(timeout, context, client.apiserver_version())
-        .await?
-        .map_err(|e| classify::request(e, context))?;
+    let version = reachable(&client, context, timeout).await?;
     let rtt = started.elapsed();
     let namespaces: Api<Namespace> = Api::all(client);
     within(

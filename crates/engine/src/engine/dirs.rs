@@ -4,6 +4,10 @@
 
 use std::path::PathBuf;
 
+/// The window's Tauri identifier (`identifier` in `tauri.conf.json`): the name of its config,
+/// data and cache directories.
+pub const APP_ID: &str = "dev.shipdeck.desktop";
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Dirs {
     /// `settings.toml` and the instance lock.
@@ -27,6 +31,20 @@ impl Dirs {
         }
     }
 
+    /// The current user's directories, the ones the window gets from Tauri's path API
+    /// (`app_config_dir`, `app_data_dir`, `app_cache_dir`: the platform's config, data and cache
+    /// directories joined with [`APP_ID`]; on Linux `$XDG_CONFIG_HOME/dev.shipdeck.desktop`
+    /// or `~/.config/dev.shipdeck.desktop`, and so on). Tauri computes them with the same
+    /// `dirs` crate, so a command line opens the window's settings and caches. `None` when the
+    /// platform has no home directory.
+    pub fn for_user() -> Option<Self> {
+        Some(Self::new(
+            ::dirs::config_dir()?.join(APP_ID),
+            ::dirs::data_dir()?.join(APP_ID),
+            ::dirs::cache_dir()?.join(APP_ID),
+        ))
+    }
+
     pub fn settings_file(&self) -> PathBuf {
         self.config.join("settings.toml")
     }
@@ -44,5 +62,25 @@ impl Dirs {
     /// Where every process's scratch space lives.
     pub fn scratch_root(&self) -> PathBuf {
         self.cache.join("scratch")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The window's directories are Tauri's app directories: the platform's, named after the
+    /// app's identifier (a command-line test checks the identifier against tauri.conf.json).
+    #[test]
+    fn the_users_directories_are_named_after_the_app() {
+        let dirs = Dirs::for_user().expect("tests run with a home directory");
+        for dir in [&dirs.config, &dirs.data, &dirs.cache] {
+            assert!(dir.ends_with(APP_ID), "{}", dir.display());
+        }
+        assert_ne!(dirs.config, dirs.cache);
+        assert!(
+            dirs.settings_file()
+                .ends_with("dev.shipdeck.desktop/settings.toml")
+        );
     }
 }

@@ -17,7 +17,7 @@ mod operations;
 mod repositories;
 mod settings_watch;
 
-pub use dirs::Dirs;
+pub use dirs::{APP_ID, Dirs};
 pub use error::{Error, Result};
 pub use operations::Operations;
 
