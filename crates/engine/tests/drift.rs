@@ -2,16 +2,14 @@
 //! change made by hand with kubectl shows as exactly that change, named after its manager;
 //! a deleted object is missing, one gone from Git is extra, an untracked one is never mentioned.
 
-use kube::api::{Api, DynamicObject, Patch, PatchParams};
 use serde_json::Value;
 use shipdeck_engine::drift::plan::plan;
 use shipdeck_engine::drift::policy::{FIELD_MANAGER, Policy};
-use shipdeck_engine::drift::predict::Catalog;
 use shipdeck_engine::drift::tracking;
 use shipdeck_engine::manifests::{self, Options, RenderedObject};
 use shipdeck_ipc::SyncStatus;
 use shipdeck_ipc::drift::{DriftReason, DriftReport, ResourceDrift};
-use shipdeck_testkit::{contexts, kubectl_ok, with_namespace};
+use shipdeck_testkit::{contexts, kubectl_ok, server_side_apply, with_namespace};
 use std::path::Path;
 
 const APP: &str = "shop";
@@ -27,23 +25,15 @@ async fn render(namespace: &str) -> Vec<RenderedObject> {
 
 /// What a sync does: a forced server-side apply with Shipdeck's field manager and annotation.
 async fn apply(client: &kube::Client, objects: &[RenderedObject]) {
-    let mut catalog = Catalog::default();
-    for object in objects {
-        let kind = catalog.kind(client, object).await.unwrap();
-        let mut desired = object.object.clone();
-        tracking::stamp(&mut desired, APP, &object.id);
-        let api: Api<DynamicObject> = match &object.id.namespace {
-            Some(ns) => Api::namespaced_with(client.clone(), ns, &kind.resource),
-            None => Api::all_with(client.clone(), &kind.resource),
-        };
-        api.patch(
-            &object.id.name,
-            &PatchParams::apply(FIELD_MANAGER).force(),
-            &Patch::Apply(&desired),
-        )
-        .await
-        .unwrap_or_else(|e| panic!("applying {}: {e}", object.id));
-    }
+    let stamped: Vec<Value> = objects
+        .iter()
+        .map(|object| {
+            let mut desired = object.object.clone();
+            tracking::stamp(&mut desired, APP, &object.id);
+            desired
+        })
+        .collect();
+    server_side_apply(client, FIELD_MANAGER, &stamped).await;
 }
 
 fn find<'r>(report: &'r DriftReport, id: &str) -> &'r ResourceDrift {

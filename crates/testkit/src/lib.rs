@@ -11,6 +11,8 @@
 //!   killed after [`KUBECTL_TIMEOUT`] (60 s), and returns its [`std::process::Output`];
 //!   [`kubectl_ok`] also requires exit status 0 and returns stdout. Both block the calling
 //!   thread and panic, naming `cargo xtask test`, when `SHIPDECK_KUBECTL` is not set.
+//! - [`server_side_apply`] applies objects the way a sync does (a forced server-side apply
+//!   under a field manager).
 //!
 //! ```no_run
 //! use shipdeck_testkit::{contexts, kubectl_ok};
@@ -19,12 +21,14 @@
 //! assert!(namespaces.contains("namespace/kube-system"));
 //! ```
 
+mod apply;
 mod cluster;
 mod kubectl;
 mod namespace;
 pub mod ports;
 mod wait;
 
+pub use apply::server_side_apply;
 pub use cluster::{client, kubeconfig};
 pub use kubectl::{KUBECTL_TIMEOUT, kubectl, kubectl_ok, kubectl_path};
 pub use namespace::{TEST_LABEL, with_namespace};
