@@ -6,6 +6,11 @@ use anyhow::Result;
 use std::path::PathBuf;
 use std::process::Command;
 
+/// The desktop app's binary (`[[bin]]` of src-tauri). `shipdeck` is the command line's, which
+/// a workspace build puts next to it: launching that one for the window would fail the e2e
+/// tests and the demo with a usage message.
+pub const APP_BINARY: &str = "shipdeck-desktop";
+
 /// What the app is built for. Tests build every target in one cargo invocation so that the
 /// dependency graph (and its feature unification) matches the `cargo test --workspace` that
 /// follows; building only the app first would compile GTK, Tauri and kube twice.
@@ -32,7 +37,7 @@ pub fn build_all(purpose: Purpose) -> Result<PathBuf> {
         }),
         Purpose::Release => step("Shipdeck app (release)", || {
             build(&["--release", "-p", "shipdeck-app"])?;
-            Ok(paths::target_dir().join("release").join("shipdeck"))
+            Ok(paths::target_dir().join("release").join(APP_BINARY))
         }),
     }
 }
@@ -47,5 +52,5 @@ fn build(selection: &[&str]) -> Result<PathBuf> {
 }
 
 pub fn app_binary() -> PathBuf {
-    paths::target_dir().join("debug").join("shipdeck")
+    paths::target_dir().join("debug").join(APP_BINARY)
 }
