@@ -1,0 +1,146 @@
+//! The command line's arguments. Every command and option has `--help`; no option takes a
+//! secret (a token comes from `SHIPDECK_TOKEN`, the keyring or the kubeconfig).
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+const AFTER_HELP: &str = "\
+Exit codes: 0 every resource is Synced; 1 something is OutOfSync; 2 or more an error, \
+including a resource that could not be compared (Unknown).
+
+Credentials are read as kubectl reads them (KUBECONFIG or ~/.kube/config, inline tokens and \
+certificates, exec plugins), plus the token Shipdeck stored in the OS keyring for a configured \
+cluster with that context, plus SHIPDECK_TOKEN, a bearer token for pipelines that replaces the \
+context's own. Never pass a secret on the command line.";
+
+/// Compare Git with live Kubernetes clusters, on the same engine, settings and keyring as the
+/// Shipdeck window.
+#[derive(Debug, Parser)]
+#[command(name = "shipdeck", version, after_help = AFTER_HELP)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Compare manifests that are not configured as an application with a cluster: what a
+    /// pull-request workflow runs, like `terraform plan`.
+    #[command(after_help = AFTER_HELP)]
+    Plan(PlanArgs),
+    /// Compare a configured application with its cluster, or preview another revision of it
+    /// without changing the application.
+    #[command(after_help = AFTER_HELP)]
+    Diff(DiffArgs),
+    /// List the configured applications with their revision and sync status (each is rendered
+    /// and compared, one after the other).
+    #[command(after_help = AFTER_HELP)]
+    Apps,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The repository: a local directory (its files as they are on disk; the directory is the
+    /// repository's root, so `../base` resolves) or a Git URL (https://, ssh://, git@host:path,
+    /// file://), cloned into Shipdeck's cache.
+    #[arg(long, value_name = "PATH|URL")]
+    pub repo: String,
+
+    /// Branch, tag or commit to render. For a Git URL the default is `main` (`master` when the
+    /// repository has no `main`); for a local directory, giving one renders the directory's Git
+    /// repository at that revision instead of the files on disk.
+    #[arg(long, value_name = "REV")]
+    pub revision: Option<String>,
+
+    /// The directory of manifests (plain YAML/JSON, kustomize or a Helm chart), relative to the
+    /// repository's root.
+    #[arg(long, value_name = "DIR")]
+    pub path: String,
+
+    /// The kubeconfig context of the cluster to compare with.
+    #[arg(long, value_name = "CTX")]
+    pub context: String,
+
+    /// Namespace for objects that declare none (and Helm's --namespace). Default: the
+    /// context's namespace, else `default`.
+    #[arg(long, short = 'n', value_name = "NS")]
+    pub namespace: Option<String>,
+
+    /// The application's name: the Helm release name, and the owner named in the tracking
+    /// annotation (live objects tracked under this name and gone from Git show as extra).
+    /// Default: the last component of --path.
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// Kubeconfig file to read instead of KUBECONFIG or ~/.kube/config.
+    #[arg(long, value_name = "FILE")]
+    pub kubeconfig: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The application's id, as in Settings → Applications (`shipdeck apps` lists them).
+    #[arg(value_name = "APP")]
+    pub app: String,
+
+    /// Preview this branch, tag or commit of the application's repository instead of the
+    /// application's own revision. The application is not changed.
+    #[arg(long, value_name = "REV")]
+    pub revision: Option<String>,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// `text` for a terminal (colour on a TTY unless NO_COLOR is set), `json` for scripts (the
+    /// report exactly; see the README), `markdown` for a pull-request comment.
+    #[arg(long, short = 'o', value_enum, default_value_t = Format::Text)]
+    pub output: Format,
+
+    /// Text: show a unified diff of each changed resource (the default).
+    #[arg(long, overrides_with = "no_diff")]
+    pub diff: bool,
+
+    /// Text: only the summary and the changed fields, without the unified diffs.
+    #[arg(long, overrides_with = "diff")]
+    pub no_diff: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_arguments_are_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn text_shows_diffs_unless_asked_not_to() {
+        let parse = |extra: &[&str]| {
+            let mut argv = vec!["shipdeck", "diff", "web"];
+            argv.extend_from_slice(extra);
+            match Cli::parse_from(argv).command {
+                Command::Diff(d) => d.output,
+                other => panic!("{other:?}"),
+            }
+        };
+        assert!(!parse(&[]).no_diff);
+        assert!(parse(&["--no-diff"]).no_diff);
+        assert!(!parse(&["--no-diff", "--diff"]).no_diff);
+        assert_eq!(parse(&["-o", "json"]).output, Format::Json);
+    }
+}

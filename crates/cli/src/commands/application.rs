@@ -1,0 +1,106 @@
+//! A configured application compared with its cluster, as the window would: its repository
+//! (with the secret stored for it) at its revision or a previewed one, rendered with its
+//! namespace and Helm options, compared under its cluster's credentials.
+
+use crate::cluster;
+use crate::render::{Rendered, render};
+use crate::source::{Remote, Tree};
+use anyhow::{Context, Result, anyhow};
+use shipdeck_engine::Dirs;
+use shipdeck_engine::credentials::Keyring;
+use shipdeck_engine::drift::plan::plan;
+use shipdeck_engine::drift::policy::Policy;
+use shipdeck_engine::git::Revision;
+use shipdeck_engine::manifests::HelmOptions;
+use shipdeck_engine::monitor::cluster_target;
+use shipdeck_engine::settings::Settings;
+use shipdeck_engine::settings::model::Application;
+use shipdeck_engine::sources;
+use shipdeck_ipc::drift::DriftReport;
+
+pub struct Compared {
+    pub report: DriftReport,
+    pub problems: Vec<String>,
+    pub tree: Tree,
+}
+
+/// Compares `app` at `revisions` (tried in order), or at its own revision when `None`.
+pub async fn compare(
+    settings: &Settings,
+    app: &Application,
+    revisions: Option<Vec<Revision>>,
+    dirs: &Dirs,
+) -> Result<Compared> {
+    let repo = settings
+        .repository(&app.repository)
+        .ok_or_else(|| anyhow!("repository '{}' is not configured", app.repository))?;
+    let cluster = settings
+        .cluster(&app.cluster)
+        .ok_or_else(|| anyhow!("cluster '{}' is not configured", app.cluster))?;
+    let secret = sources::stored_secret(repo, &Keyring::from_env())?;
+    let revisions = match revisions {
+        Some(revisions) => revisions,
+        None => vec![sources::revision(&app.revision)?],
+    };
+    let scratch = dirs.scratch();
+    let tree = Remote {
+        url: repo.url.clone(),
+        auth: sources::auth(repo, secret)?,
+        revisions,
+        path: app.path.clone(),
+        mirrors: dirs.mirrors().join("cli").join(&repo.id),
+    }
+    .checkout(&scratch)
+    .await
+    .with_context(|| format!("repository '{}'", repo.id))?;
+    let Rendered { objects, problems } = render(
+        &tree,
+        &app.path,
+        &app.namespace,
+        app.release_name(),
+        helm_options(app),
+        &scratch,
+    )
+    .await?;
+    let client = cluster::connect(&cluster_target(cluster))
+        .await
+        .with_context(|| format!("cluster '{}'", cluster.id))?;
+    let report = plan(&client, &app.id, &objects, &Policy::default()).await;
+    Ok(Compared {
+        report,
+        problems,
+        tree,
+    })
+}
+
+/// The application's Helm values files and inline values, as the window renders them.
+fn helm_options(app: &Application) -> HelmOptions {
+    let mut helm = HelmOptions::default();
+    for file in &app.helm.values_files {
+        helm = helm.values_file(file);
+    }
+    if !app.helm.values.trim().is_empty() {
+        helm = helm.values(app.helm.values.clone());
+    }
+    helm
+}
+
+/// The application, or an error that names the configured ones.
+pub fn find<'s>(settings: &'s Settings, id: &str, dirs: &Dirs) -> Result<&'s Application> {
+    settings.application(id).ok_or_else(|| {
+        let ids: Vec<&str> = settings
+            .applications
+            .iter()
+            .map(|a| a.id.as_str())
+            .collect();
+        anyhow!(
+            "there is no application '{id}' in {}; configured: {}",
+            dirs.settings_file().display(),
+            if ids.is_empty() {
+                "none (add them in the Shipdeck window, Settings → Applications)".to_string()
+            } else {
+                ids.join(", ")
+            }
+        )
+    })
+}

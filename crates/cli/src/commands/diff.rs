@@ -1,0 +1,34 @@
+//! `shipdeck diff APP`: a configured application compared with its cluster, or, with
+//! `--revision`, a preview of another branch, tag or commit of its repository (the application
+//! is not changed).
+
+use super::application::{compare, find};
+use crate::args::DiffArgs;
+use crate::exit::Code;
+use crate::revision;
+use anyhow::{Context, Result};
+use shipdeck_engine::Dirs;
+
+pub async fn run(args: DiffArgs, dirs: &Dirs) -> Result<Code> {
+    let settings = super::settings(dirs)?;
+    let app = find(&settings, &args.app, dirs)?;
+    let preview = match &args.revision {
+        Some(rev) => Some(revision::candidates(rev).context("--revision")?),
+        None => None,
+    };
+    let previewing = preview.is_some();
+    let compared = compare(&settings, app, preview, dirs).await?;
+    let at = compared.tree.describe().unwrap_or_default();
+    let heading = format!(
+        "diff {}{} → cluster {}, namespace {}",
+        app.id,
+        if previewing {
+            format!(", previewing {at}")
+        } else {
+            format!(" ({at})")
+        },
+        app.cluster,
+        app.namespace
+    );
+    super::finish(&compared.report, &compared.problems, &heading, &args.output)
+}

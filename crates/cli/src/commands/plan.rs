@@ -1,0 +1,130 @@
+//! `shipdeck plan`: manifests that are not configured as an application, compared with the
+//! cluster of a kubeconfig context. What a pull-request workflow runs.
+
+use crate::args::PlanArgs;
+use crate::exit::Code;
+use crate::render::render;
+use crate::source::{Remote, Tree, is_url};
+use crate::{cluster, revision};
+use anyhow::{Context, Result};
+use shipdeck_engine::Dirs;
+use shipdeck_engine::credentials::Keyring;
+use shipdeck_engine::drift::plan::plan;
+use shipdeck_engine::drift::policy::Policy;
+use shipdeck_engine::git::{self, RepoUrl, Transport};
+use shipdeck_engine::manifests::HelmOptions;
+use shipdeck_engine::settings::Settings;
+use shipdeck_engine::sources;
+use std::path::Path;
+
+pub async fn run(args: PlanArgs, dirs: &Dirs) -> Result<Code> {
+    let settings = super::settings_if_usable(dirs);
+    // The context first: a typo fails at once, before a clone.
+    let (target, context_namespace) =
+        cluster::for_context(&args.context, args.kubeconfig.clone(), &settings)?;
+    let namespace = args
+        .namespace
+        .clone()
+        .or(context_namespace)
+        .unwrap_or_else(|| "default".into());
+    let name = args
+        .name
+        .clone()
+        .unwrap_or_else(|| default_name(&args.path, &args.repo));
+    let scratch = dirs.scratch();
+    let tree = if is_url(&args.repo) || args.revision.is_some() {
+        remote(&args, &settings, dirs)?.checkout(&scratch).await?
+    } else {
+        Tree::local(Path::new(&args.repo), &args.path)?
+    };
+    let rendered = render(
+        &tree,
+        &args.path,
+        &namespace,
+        &name,
+        HelmOptions::default(),
+        &scratch,
+    )
+    .await?;
+    let client = cluster::connect(&target).await?;
+    let report = plan(&client, &name, &rendered.objects, &Policy::default()).await;
+    let at = tree
+        .describe()
+        .map(|d| format!(" ({d})"))
+        .unwrap_or_default();
+    let heading = format!(
+        "plan {}{at} → context {}, namespace {namespace}",
+        args.path, args.context
+    );
+    super::finish(&report, &rendered.problems, &heading, &args.output)
+}
+
+/// The Git repository `--repo` names (a URL, or a local repository when `--revision` is
+/// given), with the authentication of a configured repository at the same URL, if any.
+fn remote(args: &PlanArgs, settings: &Settings, dirs: &Dirs) -> Result<Remote> {
+    let url = if is_url(&args.repo) {
+        args.repo.clone()
+    } else {
+        // A local repository: the engine wants an absolute path.
+        Path::new(&args.repo)
+            .canonicalize()
+            .with_context(|| format!("--repo {}: no such directory", args.repo))?
+            .display()
+            .to_string()
+    };
+    let auth = match settings.repositories.iter().find(|r| r.url == url) {
+        Some(repo) => {
+            let secret = sources::stored_secret(repo, &Keyring::from_env())?;
+            sources::auth(repo, secret)?
+        }
+        None => match RepoUrl::parse(&url)
+            .with_context(|| format!("--repo {url}"))?
+            .transport()
+        {
+            Transport::Ssh => git::Auth::SshAgent,
+            _ => git::Auth::None,
+        },
+    };
+    let revisions = match &args.revision {
+        Some(rev) => revision::candidates(rev).context("--revision")?,
+        None => revision::default_branches(),
+    };
+    Ok(Remote {
+        url,
+        auth,
+        revisions,
+        path: args.path.clone(),
+        mirrors: dirs.mirrors().join("cli").join("plan"),
+    })
+}
+
+/// The last component of the path, else of the repository (without `.git`).
+fn default_name(path: &str, repo: &str) -> String {
+    let last = |s: &str| {
+        s.trim_end_matches('/')
+            .rsplit(['/', ':'])
+            .find(|c| !c.is_empty() && *c != ".")
+            .map(|c| c.trim_end_matches(".git").to_string())
+    };
+    last(path)
+        .or_else(|| last(repo))
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "app".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::default_name;
+
+    #[test]
+    fn the_name_is_the_last_component_of_the_path_else_of_the_repository() {
+        assert_eq!(default_name("apps/web", "/src/repo"), "web");
+        assert_eq!(default_name("apps/web/", "/src/repo"), "web");
+        assert_eq!(
+            default_name(".", "https://git.example/org/shop.git"),
+            "shop"
+        );
+        assert_eq!(default_name("", "git@host:org/shop.git"), "shop");
+        assert_eq!(default_name("", "/"), "app");
+    }
+}

@@ -1,0 +1,42 @@
+//! Rendering a path of a tree with the engine (plain YAML/JSON, kustomize, Helm), with
+//! kustomize and helm from `SHIPDECK_KUSTOMIZE` / `SHIPDECK_HELM` or `PATH`.
+
+use crate::source::Tree;
+use anyhow::{Context, Result};
+use shipdeck_engine::manifests::{self, HelmOptions, Options, RenderedObject, Tools};
+use std::path::Path;
+
+/// What a path rendered to.
+pub struct Rendered {
+    pub objects: Vec<RenderedObject>,
+    /// Files that did not render. The comparison is then incomplete (an object of such a file
+    /// may show as extra), so the command exits with an error after its report.
+    pub problems: Vec<String>,
+}
+
+pub async fn render(
+    tree: &Tree,
+    path: &str,
+    namespace: &str,
+    release: &str,
+    helm: HelmOptions,
+    scratch: &Path,
+) -> Result<Rendered> {
+    let options = Options::new(namespace, release)
+        .tools(Tools::from_env())
+        .helm(helm)
+        // Tool homes and chart copies (inline values may hold passwords) stay in Shipdeck's
+        // scratch space.
+        .scratch(scratch);
+    let render = manifests::render(&tree.root, path, &options)
+        .await
+        .with_context(|| format!("rendering {path}"))?;
+    Ok(Rendered {
+        objects: render.objects,
+        problems: render
+            .errors
+            .iter()
+            .map(|e| format!("{path}: {e}"))
+            .collect(),
+    })
+}
