@@ -1,10 +1,11 @@
-//! The engine object: one per running Shipdeck, whatever the front end (today the window;
-//! the `shipdeck` command line is next).
+//! The engine object: one per running window.
 //!
 //! It owns the settings store, the secret store, the monitor, the running operations and the
-//! directories. The window's Tauri commands and the `shipdeck` command line are adapters: each
-//! calls one method here and maps the result. Every change to the settings is read-modify-write
-//! under the store's lock, and the monitor follows the stored result, never an older copy.
+//! directories. The window's Tauri commands are adapters: each calls one method here and maps
+//! the result. Every change to the settings is read-modify-write under the store's lock, and
+//! the monitor follows the stored result, never an older copy. The `shipdeck` command line
+//! reads the same settings and keyring without an engine (one comparison needs no monitor): it
+//! calls the settings, clusters, git, manifests and drift modules directly.
 //!
 //! Live state is published through [`Engine::subscribe`] to any number of subscribers, in
 //! order, with a sequence number.
