@@ -133,6 +133,11 @@ impl Engine {
         self.monitor.current().overview.clone()
     }
 
+    /// The newest comparison of application `app` with its cluster.
+    pub fn drift(&self, app: &str) -> Option<Arc<shipdeck_ipc::drift::DriftReport>> {
+        self.monitor.current().drift.get(app).cloned()
+    }
+
     pub fn cancel_operation(&self, operation: &str) {
         self.operations.cancel(operation);
     }
