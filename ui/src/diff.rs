@@ -9,7 +9,11 @@ pub const CONTEXT: usize = 3;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Row {
     /// The same in live and desired; 1-based line numbers on each side.
-    Same { live: usize, desired: usize, text: String },
+    Same {
+        live: usize,
+        desired: usize,
+        text: String,
+    },
     /// Only live has it: a sync removes it.
     Removed { live: usize, text: String },
     /// Only desired has it: a sync adds it.
@@ -93,8 +97,14 @@ mod tests {
             })
             .collect();
         assert_eq!(hidden, [6, 7], "lines 1-6 and 14-20 folded");
-        assert!(rows.contains(&Row::Removed { live: 10, text: "line 10".into() }));
-        assert!(rows.contains(&Row::Added { desired: 10, text: "line ten".into() }));
+        assert!(rows.contains(&Row::Removed {
+            live: 10,
+            text: "line 10".into()
+        }));
+        assert!(rows.contains(&Row::Added {
+            desired: 10,
+            text: "line ten".into()
+        }));
     }
 
     #[test]

@@ -666,14 +666,25 @@ fn a_change_made_in_the_cluster_turns_the_application_out_of_sync() {
         .with_local_cluster();
     let ns = format!("t-engine-drift-{}", std::process::id());
     kubectl_ok(contexts::A, &["create", "namespace", &ns]);
-    kubectl_ok(contexts::A, &["label", "namespace", &ns, "shipdeck.dev/test=engine-drift"]);
+    kubectl_ok(
+        contexts::A,
+        &["label", "namespace", &ns, "shipdeck.dev/test=engine-drift"],
+    );
     let applied = world._work.path().join("applied.yaml");
     let tracking = format!("web:apps/Deployment:{ns}/web");
     std::fs::write(&applied, web_deployment(Some(&tracking))).unwrap();
     let file = applied.display().to_string();
     kubectl_ok(
         contexts::A,
-        &["apply", "-n", &ns, "--server-side", "--field-manager=shipdeck", "-f", &file],
+        &[
+            "apply",
+            "-n",
+            &ns,
+            "--server-side",
+            "--field-manager=shipdeck",
+            "-f",
+            &file,
+        ],
     );
 
     let engine = world.open("drift");
@@ -684,17 +695,15 @@ fn a_change_made_in_the_cluster_turns_the_application_out_of_sync() {
             ..app("web", "apps/web")
         })
         .unwrap();
-    let sync = |s: &LiveState| {
-        s.overview
-            .applications
-            .first()
-            .and_then(|a| a.sync.clone())
-    };
+    let sync = |s: &LiveState| s.overview.applications.first().and_then(|a| a.sync.clone());
     wait(&engine, "the application is compared and Synced", |s| {
         sync(s).is_some_and(|x| x.status == SyncStatus::Synced && x.resources == 1)
     });
 
-    kubectl_ok(contexts::A, &["-n", &ns, "scale", "deployment/web", "--replicas=4"]);
+    kubectl_ok(
+        contexts::A,
+        &["-n", &ns, "scale", "deployment/web", "--replicas=4"],
+    );
     let state = wait(&engine, "the scale by hand shows as drift", |s| {
         sync(s).is_some_and(|x| x.status == SyncStatus::OutOfSync && x.out_of_sync == 1)
     });

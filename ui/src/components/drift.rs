@@ -76,7 +76,11 @@ pub fn DriftReview(app: String) -> impl IntoView {
 }
 
 #[component]
-fn Resources(report: DriftReport, expanded: RwSignal<u32>, collapsed: RwSignal<u32>) -> impl IntoView {
+fn Resources(
+    report: DriftReport,
+    expanded: RwSignal<u32>,
+    collapsed: RwSignal<u32>,
+) -> impl IntoView {
     let mut resources = report.resources;
     // What needs a look first, then by kind and name.
     resources.sort_by_key(|r| (r.status == SyncStatus::Synced, r.kind.clone(), r.id()));
@@ -90,7 +94,11 @@ fn Resources(report: DriftReport, expanded: RwSignal<u32>, collapsed: RwSignal<u
 }
 
 #[component]
-fn ResourceRow(resource: ResourceDrift, expanded: RwSignal<u32>, collapsed: RwSignal<u32>) -> impl IntoView {
+fn ResourceRow(
+    resource: ResourceDrift,
+    expanded: RwSignal<u32>,
+    collapsed: RwSignal<u32>,
+) -> impl IntoView {
     let differs = resource.status != SyncStatus::Synced;
     let open = RwSignal::new(false);
     // "Expand all" and "Collapse all" act on every row; each row still toggles on its own.
@@ -163,7 +171,11 @@ fn change_summary(changes: &[FieldChange]) -> String {
                 Some(other) => other.to_string(),
             };
             let path = c.path.trim_start_matches('/').replace('/', ".");
-            let by = c.manager.as_deref().map(|m| format!(" ({m})")).unwrap_or_default();
+            let by = c
+                .manager
+                .as_deref()
+                .map(|m| format!(" ({m})"))
+                .unwrap_or_default();
             format!("{path} {} → {}{by}", side(&c.live), side(&c.desired))
         })
         .collect();
