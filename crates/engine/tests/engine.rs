@@ -111,6 +111,8 @@ impl World {
         let options = Options {
             tools: Tools::from_env(),
             settings_check: Duration::from_millis(200),
+            // No periodic comparison: drift seen in a test was seen through a watch.
+            drift_recheck: Duration::from_secs(3600),
         };
         let _guard = self.runtime.enter();
         Engine::open(

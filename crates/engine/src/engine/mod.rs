@@ -49,6 +49,9 @@ pub struct Options {
     pub tools: Tools,
     /// How often `settings.toml` is checked for edits made outside Shipdeck.
     pub settings_check: std::time::Duration,
+    /// How often every application is compared again with its cluster even when no watch
+    /// reported a change (a watch can miss one across a reconnect).
+    pub drift_recheck: std::time::Duration,
 }
 
 impl Default for Options {
@@ -56,6 +59,7 @@ impl Default for Options {
         Self {
             tools: Tools::from_env(),
             settings_check: settings_watch::DEFAULT_INTERVAL,
+            drift_recheck: crate::monitor::DRIFT_RECHECK,
         }
     }
 }
@@ -78,6 +82,7 @@ impl Engine {
                 mirrors: dirs.mirrors(),
                 scratch: dirs.scratch(),
                 tools: options.tools,
+                drift_recheck: options.drift_recheck,
             },
         );
         monitor.settings_problem(settings.problem());

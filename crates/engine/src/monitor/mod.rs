@@ -14,8 +14,10 @@
 mod drift;
 mod fold;
 mod key;
+mod live_watch;
 mod render;
 
+pub use drift::DRIFT_RECHECK;
 pub use fold::{Effect, Event, Log, RenderOutcome, Scope, State};
 pub use key::SourceKey;
 
@@ -48,6 +50,8 @@ pub struct MonitorConfig {
     /// Exports for rendering are made (and removed) under here.
     pub scratch: PathBuf,
     pub tools: crate::manifests::Tools,
+    /// See [`DRIFT_RECHECK`].
+    pub drift_recheck: Duration,
 }
 
 pub struct Monitor {
