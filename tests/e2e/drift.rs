@@ -6,18 +6,6 @@ use anyhow::Result;
 use shipdeck_e2e::{App, Home, Options};
 use shipdeck_testkit::{contexts, kubectl_ok};
 
-fn deployment(annotation: Option<&str>) -> String {
-    let annotations = annotation
-        .map(|a| format!("  annotations:\n    shipdeck.dev/tracking-id: {a:?}\n"))
-        .unwrap_or_default();
-    format!(
-        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n{annotations}spec:\n  \
-         replicas: 2\n  selector:\n    matchLabels: {{app: web}}\n  template:\n    metadata:\n      \
-         labels: {{app: web}}\n    spec:\n      containers:\n        - name: api\n          \
-         image: registry.example/web:1.4\n"
-    )
-}
-
 fn git(dir: &std::path::Path, args: &[&str]) {
     let status = std::process::Command::new("git")
         .arg("-C")
@@ -55,13 +43,19 @@ async fn a_scale_made_with_kubectl_shows_on_the_overview_and_in_the_drift_review
     let work = tempfile::tempdir()?;
     let repo = work.path().join("repo");
     std::fs::create_dir_all(repo.join("apps/web"))?;
-    std::fs::write(repo.join("apps/web/deployment.yaml"), deployment(None))?;
+    std::fs::write(
+        repo.join("apps/web/deployment.yaml"),
+        shipdeck_testkit::manifests::web_deployment(None),
+    )?;
     git(&repo, &["init", "-q", "-b", "main"]);
     git(&repo, &["add", "-A"]);
     git(&repo, &["commit", "-q", "-m", "Web"]);
     let applied = work.path().join("applied.yaml");
     let tracking = format!("web:apps/Deployment:{}/web", ns.0);
-    std::fs::write(&applied, deployment(Some(&tracking)))?;
+    std::fs::write(
+        &applied,
+        shipdeck_testkit::manifests::web_deployment(Some(&tracking)),
+    )?;
     let file = applied.display().to_string();
     kubectl_ok(
         contexts::A,

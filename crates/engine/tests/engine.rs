@@ -647,25 +647,18 @@ fn a_source_whose_secret_the_keyring_cannot_give_is_tried_again_until_it_can() {
     engine.remove_repository("private").unwrap();
 }
 
-/// A Deployment as Git declares it, and as Shipdeck applied it (with its tracking annotation).
-fn web_deployment(annotation: Option<&str>) -> String {
-    let annotations = annotation
-        .map(|a| format!("  annotations:\n    shipdeck.dev/tracking-id: {a:?}\n"))
-        .unwrap_or_default();
-    format!(
-        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n{annotations}spec:\n  \
-         replicas: 2\n  selector:\n    matchLabels: {{app: web}}\n  template:\n    metadata:\n      \
-         labels: {{app: web}}\n    spec:\n      containers:\n        - name: api\n          \
-         image: registry.example/web:1.4\n"
-    )
-}
-
 #[test]
 fn a_change_made_in_the_cluster_turns_the_application_out_of_sync() {
     use shipdeck_ipc::SyncStatus;
     use shipdeck_testkit::{contexts, kubectl_ok};
-    let world = World::new(|repo| write(repo, "apps/web/deployment.yaml", &web_deployment(None)))
-        .with_local_cluster();
+    let world = World::new(|repo| {
+        write(
+            repo,
+            "apps/web/deployment.yaml",
+            &shipdeck_testkit::manifests::web_deployment(None),
+        )
+    })
+    .with_local_cluster();
     let ns = format!("t-engine-drift-{}", std::process::id());
     kubectl_ok(contexts::A, &["create", "namespace", &ns]);
     kubectl_ok(
@@ -674,7 +667,11 @@ fn a_change_made_in_the_cluster_turns_the_application_out_of_sync() {
     );
     let applied = world._work.path().join("applied.yaml");
     let tracking = format!("web:apps/Deployment:{ns}/web");
-    std::fs::write(&applied, web_deployment(Some(&tracking))).unwrap();
+    std::fs::write(
+        &applied,
+        shipdeck_testkit::manifests::web_deployment(Some(&tracking)),
+    )
+    .unwrap();
     let file = applied.display().to_string();
     kubectl_ok(
         contexts::A,

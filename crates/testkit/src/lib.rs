@@ -21,6 +21,7 @@
 
 mod cluster;
 mod kubectl;
+pub mod manifests;
 mod namespace;
 pub mod ports;
 mod wait;

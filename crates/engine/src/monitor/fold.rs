@@ -754,19 +754,7 @@ mod tests {
         let mut state = State::default();
         state.apply(Event::Reconfigured(settings(&[("web", "main")])));
         state.apply(moved("main", "c1"));
-        let failure = || Event::Poll {
-            key: key("main"),
-            event: Box::new(PollEvent::PollFailed {
-                repo: key("main").to_string(),
-                error: GitError::Other {
-                    op: crate::git::Operation::Fetch,
-                    url: "/srv/repo".into(),
-                    detail: "gone".into(),
-                },
-                attempt: 1,
-                retry_in: Duration::from_secs(60),
-            }),
-        };
+        let failure = || failed("gone");
         assert_eq!(state.apply(failure()).len(), 1);
         assert!(state.apply(failure()).is_empty(), "logged once per change");
         match &state.overview(1).applications[0].revision {
