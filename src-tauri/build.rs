@@ -19,6 +19,7 @@ fn main() {
             "application_save",
             "application_remove",
             "connections_overview",
+            "application_drift",
         ]));
     tauri_build::try_build(attributes).expect("tauri-build failed");
 }

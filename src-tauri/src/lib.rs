@@ -75,6 +75,7 @@ pub fn run() {
             commands::applications::application_save,
             commands::applications::application_remove,
             commands::applications::connections_overview,
+            commands::applications::application_drift,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("Shipdeck failed to start its window");

@@ -3,5 +3,6 @@
 
 mod clusters;
 mod connections;
+mod drift;
 mod keyring;
 mod navigation;

@@ -207,3 +207,8 @@ pub async fn on_git_progress(
 ) -> ApiResult<()> {
     listen_forever(events::GIT_PROGRESS, on_event).await
 }
+
+/// The newest comparison of application `id` with its cluster; `None` until compared.
+pub async fn application_drift(id: String) -> ApiResult<Option<shipdeck_ipc::drift::DriftReport>> {
+    call(commands::APPLICATION_DRIFT, IdArgs { id }).await
+}

@@ -3,6 +3,7 @@
 
 pub mod api;
 mod components;
+mod diff;
 mod format;
 mod pages;
 mod store;

@@ -9,6 +9,7 @@
 use crate::manifests::RenderedObject;
 use crate::settings::Settings;
 use shipdeck_ipc::connections::ConnectionsOverview;
+use shipdeck_ipc::drift::DriftReport;
 use shipdeck_ipc::workspace::CommitSummary;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -23,6 +24,8 @@ pub struct LiveState {
     /// The objects each application's manifests rendered to, by application id: what the
     /// cluster is compared with. Only the summary crosses to the UI.
     pub rendered: BTreeMap<String, Arc<RenderedApp>>,
+    /// How each application's cluster compares with its rendered objects, by application id.
+    pub drift: BTreeMap<String, Arc<DriftReport>>,
 }
 
 impl LiveState {

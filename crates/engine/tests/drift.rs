@@ -210,3 +210,32 @@ fn a_report_serialises_in_the_documented_shape() {
     assert_eq!(r["reason"], "missing");
     assert!(r["changes"].as_array().unwrap().is_empty());
 }
+
+/// A cluster that cannot be asked turns every resource Unknown with the reason, at once (one
+/// refused connection, not one timeout per object).
+#[tokio::test]
+async fn an_unreachable_cluster_makes_every_resource_unknown_with_the_reason() {
+    let objects = render("shop").await;
+    let config = kube::Config::new("https://127.0.0.1:1".parse().unwrap());
+    let client = kube::Client::try_from(config).unwrap();
+    let started = std::time::Instant::now();
+    let report = plan(&client, APP, &objects, &Policy::default()).await;
+    assert_eq!(report.resources.len(), objects.len());
+    assert_eq!(
+        report.summary.unknown,
+        objects.len(),
+        "{:#?}",
+        drifted(&report)
+    );
+    for r in &report.resources {
+        let message = r.message.as_deref().unwrap_or_default();
+        assert!(
+            message.contains("could not be asked"),
+            "{}: {message}",
+            r.id()
+        );
+    }
+    assert_eq!(report.status(), SyncStatus::Unknown);
+    // Diagnostic only (no timed assertion): how long giving up took.
+    eprintln!("gave up after {:?}", started.elapsed());
+}

@@ -94,10 +94,25 @@ impl World {
         self.open_with(Arc::new(test_keyring(keyring)))
     }
 
+    /// Adds cluster `local`: context A of the local control plane.
+    fn with_local_cluster(self) -> Self {
+        let path = self.dirs.settings_file();
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        text.push_str(&format!(
+            "\n[[clusters]]\nid = \"local\"\ncontext = {:?}\nkubeconfig = [{:?}]\n",
+            shipdeck_testkit::contexts::A,
+            shipdeck_testkit::kubeconfig().display().to_string()
+        ));
+        std::fs::write(path, text).unwrap();
+        self
+    }
+
     fn open_with(&self, secrets: Arc<dyn SecretStore>) -> Arc<Engine> {
         let options = Options {
             tools: Tools::from_env(),
             settings_check: Duration::from_millis(200),
+            // No periodic comparison: drift seen in a test was seen through a watch.
+            drift_recheck: Duration::from_secs(3600),
         };
         let _guard = self.runtime.enter();
         Engine::open(
@@ -630,4 +645,73 @@ fn a_source_whose_secret_the_keyring_cannot_give_is_tried_again_until_it_can() {
     );
     engine.remove_application("web").unwrap();
     engine.remove_repository("private").unwrap();
+}
+
+#[test]
+fn a_change_made_in_the_cluster_turns_the_application_out_of_sync() {
+    use shipdeck_ipc::SyncStatus;
+    use shipdeck_testkit::{contexts, kubectl_ok};
+    let world = World::new(|repo| {
+        write(
+            repo,
+            "apps/web/deployment.yaml",
+            &shipdeck_testkit::manifests::web_deployment(None),
+        )
+    })
+    .with_local_cluster();
+    let ns = format!("t-engine-drift-{}", std::process::id());
+    kubectl_ok(contexts::A, &["create", "namespace", &ns]);
+    kubectl_ok(
+        contexts::A,
+        &["label", "namespace", &ns, "shipdeck.dev/test=engine-drift"],
+    );
+    let applied = world._work.path().join("applied.yaml");
+    let tracking = format!("web:apps/Deployment:{ns}/web");
+    std::fs::write(
+        &applied,
+        shipdeck_testkit::manifests::web_deployment(Some(&tracking)),
+    )
+    .unwrap();
+    let file = applied.display().to_string();
+    kubectl_ok(
+        contexts::A,
+        &[
+            "apply",
+            "-n",
+            &ns,
+            "--server-side",
+            "--field-manager=shipdeck",
+            "-f",
+            &file,
+        ],
+    );
+
+    let engine = world.open("drift");
+    engine
+        .save_application(ApplicationEntry {
+            cluster: "local".into(),
+            namespace: ns.clone(),
+            ..app("web", "apps/web")
+        })
+        .unwrap();
+    let sync = |s: &LiveState| s.overview.applications.first().and_then(|a| a.sync.clone());
+    wait(&engine, "the application is compared and Synced", |s| {
+        sync(s).is_some_and(|x| x.status == SyncStatus::Synced && x.resources == 1)
+    });
+
+    kubectl_ok(
+        contexts::A,
+        &["-n", &ns, "scale", "deployment/web", "--replicas=4"],
+    );
+    let state = wait(&engine, "the scale by hand shows as drift", |s| {
+        sync(s).is_some_and(|x| x.status == SyncStatus::OutOfSync && x.out_of_sync == 1)
+    });
+    let report = &state.drift["web"];
+    let paths: Vec<&str> = report.resources[0]
+        .changes
+        .iter()
+        .map(|c| c.path.as_str())
+        .collect();
+    assert_eq!(paths, ["/spec/replicas"]);
+    kubectl_ok(contexts::A, &["delete", "namespace", &ns, "--wait=false"]);
 }

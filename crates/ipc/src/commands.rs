@@ -20,6 +20,7 @@ pub const OPERATION_CANCEL: &str = "operation_cancel";
 pub const APPLICATION_SAVE: &str = "application_save";
 pub const APPLICATION_REMOVE: &str = "application_remove";
 pub const CONNECTIONS_OVERVIEW: &str = "connections_overview";
+pub const APPLICATION_DRIFT: &str = "application_drift";
 
 /// Every command the backend registers.
 pub const ALL: &[&str] = &[
@@ -38,6 +39,7 @@ pub const ALL: &[&str] = &[
     APPLICATION_SAVE,
     APPLICATION_REMOVE,
     CONNECTIONS_OVERVIEW,
+    APPLICATION_DRIFT,
 ];
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]

@@ -53,6 +53,9 @@ pub struct ApplicationStatus {
     pub path_commit: Option<CommitSummary>,
     /// The manifests at the tracked revision, once rendered.
     pub render: Option<RenderSummary>,
+    /// How the cluster compares with those manifests, once compared.
+    #[serde(default)]
+    pub sync: Option<crate::drift::SyncSummary>,
     /// Something wrong with Shipdeck's own work on this application (e.g. a background task
     /// crashed and was restarted), shown on its card.
     #[serde(default)]

@@ -127,3 +127,43 @@ impl DriftReport {
         }
     }
 }
+
+/// An application's sync status as the overview shows it; the report behind it is fetched on
+/// demand (`application_drift`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct SyncSummary {
+    pub status: SyncStatus,
+    /// Resources compared.
+    pub resources: usize,
+    pub out_of_sync: usize,
+    pub unknown: usize,
+    /// The commit whose manifests were compared.
+    pub commit: String,
+    /// Why the application could not be compared at all (its cluster is unreachable).
+    pub message: Option<String>,
+}
+
+impl SyncSummary {
+    pub fn of(report: &DriftReport, commit: &str) -> Self {
+        Self {
+            status: report.status(),
+            resources: report.resources.len(),
+            out_of_sync: report.summary.out_of_sync,
+            unknown: report.summary.unknown,
+            commit: commit.to_string(),
+            message: None,
+        }
+    }
+
+    /// Nothing could be compared, for `reason`.
+    pub fn unknown(reason: String, commit: &str) -> Self {
+        Self {
+            status: SyncStatus::Unknown,
+            resources: 0,
+            out_of_sync: 0,
+            unknown: 0,
+            commit: commit.to_string(),
+            message: Some(reason),
+        }
+    }
+}

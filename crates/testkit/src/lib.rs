@@ -24,6 +24,7 @@
 mod apply;
 mod cluster;
 mod kubectl;
+pub mod manifests;
 mod namespace;
 pub mod ports;
 mod wait;

@@ -3,6 +3,7 @@ use shipdeck_ipc::IpcError;
 use shipdeck_ipc::commands::{ApplicationSaveArgs, IdArgs};
 use shipdeck_ipc::config::Settings;
 use shipdeck_ipc::connections::ConnectionsOverview;
+use shipdeck_ipc::drift::DriftReport;
 use tauri::State;
 
 /// The settings in force; an error while `settings.toml` holds an edit that cannot be used.
@@ -34,6 +35,16 @@ pub async fn application_remove(
         engine.remove_application(&args.id)
     })
     .await
+}
+
+/// How the application's cluster compares with its manifests, resource by resource; `None`
+/// until it was compared.
+#[tauri::command]
+pub async fn application_drift(
+    state: State<'_, AppState>,
+    args: IdArgs,
+) -> Result<Option<DriftReport>, IpcError> {
+    Ok(state.engine.drift(&args.id).map(|r| (*r).clone()))
 }
 
 #[tauri::command]

@@ -1,4 +1,5 @@
 use crate::components::connection::{RenderView, RevisionView};
+use crate::components::drift::{DriftReview, SyncLine};
 use crate::components::{empty_state::EmptyState, error_view::ErrorView};
 use crate::store::use_store;
 use leptos::prelude::*;
@@ -23,8 +24,8 @@ pub fn Applications() -> impl IntoView {
                              and a default namespace. Add one in "<A href="/settings">"Settings"</A>"."
                         </p>
                         <p>
-                            "Sync status, health and drift diffs to review before a sync will appear \
-                             next to each application once syncing lands; this build tracks the Git side."
+                            "Each application is compared with its cluster: its sync status and, \
+                             resource by resource, the diff a sync would apply appear here."
                         </p>
                     </EmptyState>
                 }.into_any(),
@@ -39,6 +40,8 @@ pub fn Applications() -> impl IntoView {
                                 </p>
                                 <RevisionView state=s.revision/>
                                 <RenderView summary=s.render/>
+                                <SyncLine sync=s.sync.clone()/>
+                                {s.sync.is_some().then(|| view! { <DriftReview app=s.app.id.clone()/> })}
                             </div>
                         }).collect_view()}
                     </div>

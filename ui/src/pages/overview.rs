@@ -1,4 +1,5 @@
 use crate::components::connection::{ClusterStateView, RenderView, RevisionView};
+use crate::components::drift::SyncLine;
 use crate::components::{commit::CommitLine, empty_state::EmptyState, error_view::ErrorView};
 use crate::format;
 use crate::store::use_store;
@@ -119,6 +120,7 @@ fn ApplicationCard(status: ApplicationStatus, cluster: Option<ClusterState>) -> 
                 </p>
             })}
             <RenderView summary=status.render/>
+            <SyncLine sync=status.sync/>
             {status.notice.map(|n| view! { <p class="notice" role="alert">{n}</p> })}
             {cluster.map(|state| view! { <div class="app-cluster"><ClusterStateView state compact=true/></div> })}
         </article>

@@ -4,7 +4,7 @@
 
 use super::compare::{Sides, compare};
 use super::policy::Policy;
-use super::predict::{self, Catalog, Kind};
+use super::predict::{self, Catalog, Kind, KindError};
 use super::tracking;
 use crate::manifests::{ObjectId, RenderedObject};
 use serde_json::Value;
@@ -55,12 +55,24 @@ pub async fn plan(
     let mut scopes: BTreeMap<(String, String, String, Option<String>), Kind> = BTreeMap::new();
     let limit = Arc::new(Semaphore::new(CONCURRENCY));
     let mut tasks = tokio::task::JoinSet::new();
+    // Once the cluster cannot be asked, nothing more is asked: every resource is Unknown with
+    // that reason, at once, instead of one timeout per object.
+    let mut unreachable: Option<String> = None;
     for object in objects {
+        if let Some(reason) = &unreachable {
+            resources.push(unknown(&object.id, &object.version, reason.clone()));
+            continue;
+        }
         let kind = match catalog.kind(client, object).await {
             Ok(kind) => kind,
-            Err(message) => {
+            Err(KindError::NotServed(message)) => {
                 declared_ids.insert(object.id.clone());
                 resources.push(unknown(&object.id, &object.version, message));
+                continue;
+            }
+            Err(KindError::Unreachable(message)) => {
+                resources.push(unknown(&object.id, &object.version, message.clone()));
+                unreachable = Some(message);
                 continue;
             }
         };
@@ -106,7 +118,11 @@ pub async fn plan(
         });
     }
     let namespaces: BTreeSet<Option<String>> = scopes.keys().map(|k| k.3.clone()).collect();
-    for namespace in namespaces.into_iter().flatten() {
+    let namespaces = namespaces
+        .into_iter()
+        .flatten()
+        .filter(|_| unreachable.is_none());
+    for namespace in namespaces {
         for (group, version, kind_name) in COMMON_KINDS {
             if let Ok(kind) = catalog.lookup(client, group, version, kind_name).await {
                 scopes

@@ -23,11 +23,29 @@ pub struct Kind {
     pub namespaced: bool,
 }
 
+/// Why a kind could not be looked up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KindError {
+    /// The cluster answered: it does not serve this kind (a CRD not installed).
+    NotServed(String),
+    /// The cluster did not answer usefully (unreachable, timed out, refused the credential):
+    /// asking about anything else would fail the same way.
+    Unreachable(String),
+}
+
+impl std::fmt::Display for KindError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            KindError::NotServed(m) | KindError::Unreachable(m) => f.write_str(m),
+        }
+    }
+}
+
 /// Kinds looked up so far, by group, version and kind; a kind the cluster does not serve is
 /// remembered with why.
 #[derive(Default)]
 pub struct Catalog {
-    kinds: HashMap<(String, String, String), Result<Kind, String>>,
+    kinds: HashMap<(String, String, String), Result<Kind, KindError>>,
 }
 
 impl Catalog {
@@ -36,7 +54,7 @@ impl Catalog {
         &mut self,
         client: &kube::Client,
         object: &RenderedObject,
-    ) -> Result<Kind, String> {
+    ) -> Result<Kind, KindError> {
         self.lookup(client, &object.id.group, &object.version, &object.id.kind)
             .await
     }
@@ -48,7 +66,7 @@ impl Catalog {
         group: &str,
         version: &str,
         kind: &str,
-    ) -> Result<Kind, String> {
+    ) -> Result<Kind, KindError> {
         let key = (group.to_string(), version.to_string(), kind.to_string());
         if let Some(found) = self.kinds.get(&key) {
             return found.clone();
@@ -59,19 +77,32 @@ impl Catalog {
                 resource,
                 namespaced: scope == Scope::Namespaced,
             }),
-            Err(e) => {
+            Err(e) if not_served(&e) => {
                 let api_version = if group.is_empty() {
                     version.to_string()
                 } else {
                     format!("{group}/{version}")
                 };
-                Err(format!(
+                Err(KindError::NotServed(format!(
                     "the cluster does not serve {api_version} {kind}: {e}"
-                ))
+                )))
             }
+            Err(e) => Err(KindError::Unreachable(format!(
+                "the cluster could not be asked: {e}"
+            ))),
         };
         self.kinds.insert(key, found.clone());
         found
+    }
+}
+
+/// A discovery answer that says the kind or its group does not exist (not a transport error,
+/// a refused credential or a server error).
+fn not_served(e: &kube::Error) -> bool {
+    match e {
+        kube::Error::Discovery(_) => true,
+        kube::Error::Api(status) => status.code == 404,
+        _ => false,
     }
 }
 

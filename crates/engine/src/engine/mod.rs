@@ -50,6 +50,9 @@ pub struct Options {
     pub tools: Tools,
     /// How often `settings.toml` is checked for edits made outside Shipdeck.
     pub settings_check: std::time::Duration,
+    /// How often every application is compared again with its cluster even when no watch
+    /// reported a change (a watch can miss one across a reconnect).
+    pub drift_recheck: std::time::Duration,
 }
 
 impl Default for Options {
@@ -57,6 +60,7 @@ impl Default for Options {
         Self {
             tools: Tools::from_env(),
             settings_check: settings_watch::DEFAULT_INTERVAL,
+            drift_recheck: crate::monitor::DRIFT_RECHECK,
         }
     }
 }
@@ -79,6 +83,7 @@ impl Engine {
                 mirrors: dirs.mirrors(),
                 scratch: dirs.scratch(),
                 tools: options.tools,
+                drift_recheck: options.drift_recheck,
             },
         );
         monitor.settings_problem(settings.problem());
@@ -132,6 +137,11 @@ impl Engine {
 
     pub fn overview(&self) -> shipdeck_ipc::connections::ConnectionsOverview {
         self.monitor.current().overview.clone()
+    }
+
+    /// The newest comparison of application `app` with its cluster.
+    pub fn drift(&self, app: &str) -> Option<Arc<shipdeck_ipc::drift::DriftReport>> {
+        self.monitor.current().drift.get(app).cloned()
     }
 
     pub fn cancel_operation(&self, operation: &str) {

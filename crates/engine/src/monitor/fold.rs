@@ -15,6 +15,7 @@ use shipdeck_ipc::connections::{
     ApplicationStatus, ClusterState, ClusterStatus, ConnectionsOverview, GitProgress,
     RenderSummary, RepositoryStatus, RevisionState, SourceStatus,
 };
+use shipdeck_ipc::drift::{DriftReport, SyncSummary};
 use shipdeck_ipc::workspace::CommitSummary;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -49,6 +50,13 @@ pub enum Event {
         app: String,
         ticket: u64,
         outcome: RenderOutcome,
+    },
+    /// An application's rendered objects (from `commit`) were compared with its cluster, or
+    /// could not be (the error says why).
+    Drifted {
+        app: String,
+        commit: String,
+        outcome: Result<Arc<DriftReport>, String>,
     },
     /// A background task panicked and was restarted.
     Crashed { scope: Scope, message: String },
@@ -98,6 +106,7 @@ pub struct State {
     sources: BTreeMap<SourceKey, SourceSlot>,
     apps: BTreeMap<String, AppSlot>,
     pub rendered: BTreeMap<String, Arc<RenderedApp>>,
+    pub drift: BTreeMap<String, Arc<DriftReport>>,
     next_ticket: u64,
 }
 
@@ -143,6 +152,7 @@ impl SourceSlot {
 struct AppSlot {
     path_commit: Option<CommitSummary>,
     render: Option<RenderSummary>,
+    sync: Option<SyncSummary>,
     notice: Option<String>,
     /// The newest render asked for; only its result is taken.
     ticket: u64,
@@ -153,6 +163,7 @@ impl AppSlot {
         Self {
             path_commit: None,
             render: None,
+            sync: None,
             notice: None,
             ticket: 0,
         }
@@ -205,6 +216,11 @@ impl State {
                 self.rendered_app(&app, ticket, outcome);
                 Vec::new()
             }
+            Event::Drifted {
+                app,
+                commit,
+                outcome,
+            } => self.drifted(&app, &commit, outcome),
             Event::Crashed { scope, message } => self.crashed(scope, message),
         }
     }
@@ -246,6 +262,7 @@ impl State {
                         revision: revision_of(&SourceKey::of(a)),
                         path_commit: slot.path_commit.clone(),
                         render: slot.render.clone(),
+                        sync: slot.sync.clone(),
                         notice: slot.notice.clone(),
                     })
                 })
@@ -311,6 +328,8 @@ impl State {
         self.apps.retain(|id, _| settings.application(id).is_some());
         self.rendered
             .retain(|id, _| settings.application(id).is_some());
+        self.drift
+            .retain(|id, _| settings.application(id).is_some());
         let mut effects = Vec::new();
         for app in &settings.applications {
             let key = SourceKey::of(app);
@@ -331,6 +350,7 @@ impl State {
                     ..AppSlot::new()
                 };
                 self.rendered.remove(&app.id);
+                self.drift.remove(&app.id);
             }
             // A source already polled (another application's, or this one with other options)
             // has a snapshot: render from it now instead of waiting for its next move.
@@ -468,6 +488,42 @@ impl State {
         if let Some(rendered) = outcome.rendered {
             self.rendered.insert(app.to_string(), rendered);
         }
+    }
+
+    fn drifted(
+        &mut self,
+        app: &str,
+        commit: &str,
+        outcome: Result<Arc<DriftReport>, String>,
+    ) -> Vec<Effect> {
+        let Some(slot) = self.apps.get_mut(app) else {
+            return Vec::new();
+        };
+        let next = match &outcome {
+            Ok(report) => SyncSummary::of(report, commit),
+            Err(reason) => SyncSummary::unknown(reason.clone(), commit),
+        };
+        let before = slot.sync.as_ref().map(|s| (s.status, s.message.clone()));
+        let log = (before != Some((next.status, next.message.clone()))).then(|| {
+            let line = match &next.message {
+                Some(reason) => format!("application {app}: {:?}: {reason}", next.status),
+                None => format!(
+                    "application {app}: {:?} ({} of {} resources out of sync, {} unknown)",
+                    next.status, next.out_of_sync, next.resources, next.unknown
+                ),
+            };
+            Effect::Log(Log::Info(line))
+        });
+        slot.sync = Some(next);
+        match outcome {
+            Ok(report) => {
+                self.drift.insert(app.to_string(), report);
+            }
+            Err(_) => {
+                self.drift.remove(app);
+            }
+        }
+        log.into_iter().collect()
     }
 
     fn crashed(&mut self, scope: Scope, message: String) -> Vec<Effect> {
@@ -698,19 +754,7 @@ mod tests {
         let mut state = State::default();
         state.apply(Event::Reconfigured(settings(&[("web", "main")])));
         state.apply(moved("main", "c1"));
-        let failure = || Event::Poll {
-            key: key("main"),
-            event: Box::new(PollEvent::PollFailed {
-                repo: key("main").to_string(),
-                error: GitError::Other {
-                    op: crate::git::Operation::Fetch,
-                    url: "/srv/repo".into(),
-                    detail: "gone".into(),
-                },
-                attempt: 1,
-                retry_in: Duration::from_secs(60),
-            }),
-        };
+        let failure = || failed("gone");
         assert_eq!(state.apply(failure()).len(), 1);
         assert!(state.apply(failure()).is_empty(), "logged once per change");
         match &state.overview(1).applications[0].revision {

@@ -11,10 +11,13 @@
 //! Every background task is supervised ([`supervise`](crate::supervise)): a panic is logged, shown on the
 //! affected cluster or application, and the task restarts.
 
+mod drift;
 mod fold;
 mod key;
+mod live_watch;
 mod render;
 
+pub use drift::DRIFT_RECHECK;
 pub use fold::{Effect, Event, Log, RenderOutcome, Scope, State};
 pub use key::SourceKey;
 
@@ -47,6 +50,8 @@ pub struct MonitorConfig {
     /// Exports for rendering are made (and removed) under here.
     pub scratch: PathBuf,
     pub tools: crate::manifests::Tools,
+    /// See [`DRIFT_RECHECK`].
+    pub drift_recheck: Duration,
 }
 
 pub struct Monitor {
@@ -82,6 +87,8 @@ struct Tasks {
     clusters: HashMap<String, JoinHandle<()>>,
     poller: Poller,
     generation: u64,
+    /// One comparison loop per application (see [`drift`]).
+    drift: HashMap<String, JoinHandle<()>>,
     /// Sources that could not be built, with the generation of that attempt and the task that
     /// tries again. A retry whose generation is no longer here was overtaken (the source was
     /// restarted or removed) and does nothing.
@@ -105,6 +112,7 @@ impl Monitor {
                 clusters: HashMap::new(),
                 poller: Poller::with_runtime(runtime.clone(), poll_tx),
                 generation: 0,
+                drift: HashMap::new(),
                 retries: HashMap::new(),
             }),
             sources: Mutex::new(HashMap::new()),
@@ -157,6 +165,20 @@ impl Monitor {
                 || !tasks.clusters.contains_key(&cluster.id)
             {
                 self.start_cluster(&mut tasks, cluster);
+            }
+        }
+
+        tasks.drift.retain(|id, task| {
+            let keep = settings.application(id).is_some();
+            if !keep {
+                task.abort();
+            }
+            keep
+        });
+        for app in &settings.applications {
+            if !tasks.drift.contains_key(&app.id) {
+                let task = drift::start(&self.inner, &app.id);
+                tasks.drift.insert(app.id.clone(), task);
             }
         }
 
@@ -327,6 +349,7 @@ impl Drop for Monitor {
         };
         tasks.clusters.drain().for_each(|(_, t)| t.abort());
         tasks.retries.drain().for_each(|(_, (_, t))| t.abort());
+        tasks.drift.drain().for_each(|(_, t)| t.abort());
         let ids: Vec<String> = tasks.poller.watched().map(str::to_string).collect();
         for id in ids {
             tasks.poller.unwatch(&id);
@@ -415,13 +438,9 @@ async fn run_fold(inner: Arc<Inner>, mut rx: mpsc::UnboundedReceiver<Event>) {
         // on every event would cost a deep walk of every rendered manifest.
         let rendered_changed = {
             let current = live.borrow();
-            let same_renders = current.rendered.len() == state.rendered.len()
-                && current
-                    .rendered
-                    .iter()
-                    .zip(&state.rendered)
-                    .all(|((a, x), (b, y))| a == b && Arc::ptr_eq(x, y));
-            !same_renders || !Arc::ptr_eq(&current.settings, &state.settings)
+            !same_pointers(&current.rendered, &state.rendered)
+                || !same_pointers(&current.drift, &state.drift)
+                || !Arc::ptr_eq(&current.settings, &state.settings)
         };
         let mut comparable = published.clone();
         comparable.seq = overview.seq;
@@ -432,9 +451,18 @@ async fn run_fold(inner: Arc<Inner>, mut rx: mpsc::UnboundedReceiver<Event>) {
                 overview,
                 settings: state.settings.clone(),
                 rendered: state.rendered.clone(),
+                drift: state.drift.clone(),
             }));
         }
     }
+}
+
+/// Whether both maps hold the same keys with the very same values.
+fn same_pointers<T>(a: &BTreeMap<String, Arc<T>>, b: &BTreeMap<String, Arc<T>>) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|((ka, va), (kb, vb))| ka == kb && Arc::ptr_eq(va, vb))
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

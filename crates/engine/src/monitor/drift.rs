@@ -1,0 +1,193 @@
+//! Each application's rendered objects compared with its cluster ([`crate::drift::plan`]):
+//! again as soon as it renders anew or its entry changes, when a watch per kind and namespace
+//! it renders to ([`live_watch`](super::live_watch)) sees a change in the cluster, and every
+//! [`DRIFT_RECHECK`] in case a watch missed something. Reported to the fold as
+//! [`Event::Drifted`].
+
+use super::fold::{Event, Scope};
+use super::{Inner, cluster_target, live_watch};
+use crate::drift::plan::plan;
+use crate::drift::policy::Policy;
+use crate::drift::predict::Catalog;
+use crate::live::LiveState;
+use crate::supervise::supervise;
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Notify;
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
+
+/// The default of [`crate::engine::Options::drift_recheck`]: watches report changes within
+/// moments, so this only bounds how long a missed event can go unseen.
+pub const DRIFT_RECHECK: Duration = Duration::from_secs(60);
+
+/// Starts comparing application `app` for as long as the task runs.
+pub(super) fn start(inner: &Arc<Inner>, app: &str) -> JoinHandle<()> {
+    let (events, id) = (inner.events.clone(), app.to_string());
+    let (inner, app) = (inner.clone(), app.to_string());
+    supervise(
+        &inner.runtime.clone(),
+        format!("drift {app}"),
+        move |message| {
+            let _ = events.send(Event::Crashed {
+                scope: Scope::Application(id.clone()),
+                message: format!("Internal error: {message}."),
+            });
+        },
+        move || compare_forever(inner.clone(), app.clone()),
+    )
+}
+
+async fn compare_forever(inner: Arc<Inner>, app: String) {
+    let mut states = inner.live.subscribe();
+    let mut compared: Option<Arc<LiveState>> = None;
+    let wake = Arc::new(Notify::new());
+    let mut watches = Watches::default();
+    // A deadline, not a sleep restarted on every new state: states come often (every
+    // application's results), and the periodic comparison must still happen.
+    let mut due = Instant::now();
+    loop {
+        let state = states.borrow_and_update().clone();
+        let changed = compared
+            .as_ref()
+            .is_none_or(|before| inputs_changed(before, &state, &app));
+        if changed || Instant::now() >= due {
+            if let Some(client) = compare_once(&inner, &state, &app).await {
+                watches.follow(&inner, client, &state, &app, &wake).await;
+            }
+            compared = Some(state);
+            due = Instant::now() + inner.config.drift_recheck;
+            continue;
+        }
+        tokio::select! {
+            changed = states.changed() => if changed.is_err() { return },
+            () = tokio::time::sleep_until(due) => {}
+            () = wake.notified() => {
+                // A burst of events (an apply of many objects) makes one comparison.
+                tokio::time::sleep(SETTLE).await;
+                due = Instant::now();
+            }
+        }
+    }
+}
+
+/// How long a change in the cluster may be followed by more before comparing.
+const SETTLE: Duration = Duration::from_millis(150);
+
+/// The watches of one application: per kind and namespace it renders to, on its cluster.
+#[derive(Default)]
+struct Watches {
+    catalog: Catalog,
+    cluster: Option<String>,
+    scopes: BTreeSet<(String, String, String, Option<String>)>,
+    tasks: Vec<AbortOnDrop>,
+}
+
+impl Watches {
+    /// Watches what `app` renders to now, restarting only when that set (or the cluster) changed.
+    async fn follow(
+        &mut self,
+        inner: &Arc<Inner>,
+        client: kube::Client,
+        state: &LiveState,
+        app: &str,
+        wake: &Arc<Notify>,
+    ) {
+        let (Some(entry), Some(rendered)) =
+            (state.settings.application(app), state.rendered.get(app))
+        else {
+            return;
+        };
+        let same_cluster = self.cluster.as_deref() == Some(entry.cluster.as_str());
+        if !same_cluster {
+            self.catalog = Catalog::default();
+        }
+        let mut wanted = Vec::new();
+        for object in &rendered.objects {
+            let Ok(kind) = self.catalog.kind(&client, object).await else {
+                continue;
+            };
+            let namespace = if kind.namespaced {
+                object
+                    .id
+                    .namespace
+                    .clone()
+                    .or_else(|| Some(entry.namespace.clone()))
+            } else {
+                None
+            };
+            let scope = (
+                object.id.group.clone(),
+                object.version.clone(),
+                object.id.kind.clone(),
+                namespace,
+            );
+            wanted.push((scope, kind));
+        }
+        let scopes: BTreeSet<_> = wanted.iter().map(|(s, _)| s.clone()).collect();
+        if same_cluster && scopes == self.scopes {
+            return;
+        }
+        self.tasks.clear();
+        let mut started = BTreeSet::new();
+        for (scope, kind) in wanted {
+            if started.insert(scope.clone()) {
+                let task = inner.runtime.spawn(live_watch::watch(
+                    client.clone(),
+                    kind,
+                    scope.3.clone(),
+                    wake.clone(),
+                ));
+                self.tasks.push(AbortOnDrop(task));
+            }
+        }
+        self.cluster = Some(entry.cluster.clone());
+        self.scopes = scopes;
+    }
+}
+
+/// A task that stops when its owner (the comparison loop, aborted with its application) goes.
+struct AbortOnDrop(JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Whether what the comparison of `app` reads (its rendered objects, its entry, its cluster's
+/// entry) differs between two states.
+fn inputs_changed(before: &LiveState, now: &LiveState, app: &str) -> bool {
+    let rendered = |s: &LiveState| s.rendered.get(app).map(Arc::as_ptr);
+    let entry = |s: &LiveState| {
+        let a = s.settings.application(app)?;
+        Some((a.clone(), s.settings.cluster(&a.cluster).cloned()))
+    };
+    rendered(before) != rendered(now) || entry(before) != entry(now)
+}
+
+/// Compares `app` once and reports it; returns the client it used.
+async fn compare_once(inner: &Arc<Inner>, state: &LiveState, app: &str) -> Option<kube::Client> {
+    let (Some(entry), Some(rendered)) = (state.settings.application(app), state.rendered.get(app))
+    else {
+        return None;
+    };
+    let cluster = state.settings.cluster(&entry.cluster)?;
+    let client = inner
+        .clients
+        .get(&cluster_target(cluster), inner.secrets.as_ref())
+        .await;
+    let outcome = match &client {
+        Ok(client) => Ok(Arc::new(
+            plan(client, app, &rendered.objects, &Policy::default()).await,
+        )),
+        Err(e) => Err(format!("cluster {}: {e}", cluster.id)),
+    };
+    let _ = inner.events.send(Event::Drifted {
+        app: app.to_string(),
+        commit: rendered.commit.sha.clone(),
+        outcome,
+    });
+    client.ok()
+}

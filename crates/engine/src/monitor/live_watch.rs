@@ -1,0 +1,89 @@
+//! Wakes an application's comparison when one of the objects it could declare changes in the
+//! cluster: a watch per kind and namespace the application renders to (kube-runtime's
+//! watcher, which lists, watches and re-lists after a gap with backoff).
+//!
+//! Only a change that can matter wakes it: for objects with a `metadata.generation` (most
+//! workloads) a new generation or new labels or annotations, so status updates during a
+//! rollout do not trigger comparisons; for the rest any new resourceVersion.
+
+use crate::drift::predict::Kind;
+use futures::StreamExt;
+use kube::api::{Api, DynamicObject};
+use kube::runtime::WatchStreamExt;
+use kube::runtime::watcher::{self, Event};
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::Arc;
+use tokio::sync::Notify;
+
+/// Watches `kind` (in `namespace`, or everywhere for a cluster-scoped kind) until dropped or
+/// aborted, notifying `wake` on each change that can matter.
+pub(super) async fn watch(
+    client: kube::Client,
+    kind: Kind,
+    namespace: Option<String>,
+    wake: Arc<Notify>,
+) {
+    let api: Api<DynamicObject> = match (&namespace, kind.namespaced) {
+        (Some(ns), true) => Api::namespaced_with(client, ns, &kind.resource),
+        _ => Api::all_with(client, &kind.resource),
+    };
+    let stream = watcher::watcher(api, watcher::Config::default()).default_backoff();
+    futures::pin_mut!(stream);
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    let mut listing: Option<HashMap<String, u64>> = None;
+    while let Some(event) = stream.next().await {
+        match event {
+            Ok(Event::Init) => listing = Some(HashMap::new()),
+            Ok(Event::InitApply(object)) => {
+                if let Some(listed) = listing.as_mut() {
+                    listed.insert(key(&object), fingerprint(&object));
+                }
+            }
+            Ok(Event::InitDone) => {
+                // After a gap (a restarted watch), what changed meanwhile counts too.
+                if let Some(listed) = listing.take() {
+                    let first = seen.is_empty();
+                    if !first && listed != seen {
+                        wake.notify_one();
+                    }
+                    seen = listed;
+                }
+            }
+            Ok(Event::Apply(object)) => {
+                let print = fingerprint(&object);
+                if seen.insert(key(&object), print) != Some(print) {
+                    wake.notify_one();
+                }
+            }
+            Ok(Event::Delete(object)) => {
+                seen.remove(&key(&object));
+                wake.notify_one();
+            }
+            // The watcher retries with backoff; the periodic comparison covers the gap.
+            Err(e) => tracing::debug!("watching {}: {e}", kind.resource.kind),
+        }
+    }
+}
+
+fn key(object: &DynamicObject) -> String {
+    format!(
+        "{}/{}",
+        object.metadata.namespace.as_deref().unwrap_or(""),
+        object.metadata.name.as_deref().unwrap_or("")
+    )
+}
+
+/// What a change must alter to matter (see the module comment).
+fn fingerprint(object: &DynamicObject) -> u64 {
+    let meta = &object.metadata;
+    let mut h = DefaultHasher::new();
+    match meta.generation {
+        Some(generation) => {
+            generation.hash(&mut h);
+            format!("{:?}{:?}", meta.labels, meta.annotations).hash(&mut h);
+        }
+        None => meta.resource_version.hash(&mut h),
+    }
+    h.finish()
+}

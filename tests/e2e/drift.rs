@@ -1,0 +1,123 @@
+//! Drift in the real window: an application applied to the local cluster is Synced; a scale
+//! made with kubectl turns it OutOfSync on the Overview, and the drift review shows the field,
+//! both values and who changed it.
+
+use anyhow::Result;
+use shipdeck_e2e::{App, Home, Options};
+use shipdeck_testkit::{contexts, kubectl_ok};
+
+fn git(dir: &std::path::Path, args: &[&str]) {
+    let status = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["-c", "user.name=Test", "-c", "user.email=t@example.com"])
+        .args(args)
+        .status()
+        .unwrap();
+    assert!(status.success(), "git {args:?}");
+}
+
+/// A namespace on cluster A, deleted when dropped.
+struct Namespace(String);
+
+impl Drop for Namespace {
+    fn drop(&mut self) {
+        let _ = shipdeck_testkit::kubectl(
+            contexts::A,
+            &["delete", "namespace", &self.0, "--wait=false"],
+        );
+    }
+}
+
+#[tokio::test]
+#[ignore = "drives the real window: run with `cargo xtask test`"]
+async fn a_scale_made_with_kubectl_shows_on_the_overview_and_in_the_drift_review() -> Result<()> {
+    let ns = Namespace(format!("t-e2e-drift-{}", std::process::id()));
+    kubectl_ok(contexts::A, &["create", "namespace", &ns.0]);
+    kubectl_ok(
+        contexts::A,
+        &["label", "namespace", &ns.0, "shipdeck.dev/test=e2e-drift"],
+    );
+
+    // Git declares the Deployment; Shipdeck applied it (field manager and tracking annotation).
+    let work = tempfile::tempdir()?;
+    let repo = work.path().join("repo");
+    std::fs::create_dir_all(repo.join("apps/web"))?;
+    std::fs::write(
+        repo.join("apps/web/deployment.yaml"),
+        shipdeck_testkit::manifests::web_deployment(None),
+    )?;
+    git(&repo, &["init", "-q", "-b", "main"]);
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "Web"]);
+    let applied = work.path().join("applied.yaml");
+    let tracking = format!("web:apps/Deployment:{}/web", ns.0);
+    std::fs::write(
+        &applied,
+        shipdeck_testkit::manifests::web_deployment(Some(&tracking)),
+    )?;
+    let file = applied.display().to_string();
+    kubectl_ok(
+        contexts::A,
+        &[
+            "apply",
+            "-n",
+            &ns.0,
+            "--server-side",
+            "--field-manager=shipdeck",
+            "-f",
+            &file,
+        ],
+    );
+
+    let home = Home::new()?;
+    let settings = home.settings_file();
+    std::fs::create_dir_all(settings.parent().unwrap())?;
+    std::fs::write(
+        &settings,
+        format!(
+            "format = 2\n\n[[clusters]]\nid = \"shipdeck-a\"\ncontext = \"shipdeck-a\"\n\n\
+             [[repositories]]\nid = \"deploy\"\nurl = {:?}\npoll_interval_secs = 5\n\n\
+             [[applications]]\nid = \"web\"\nrepository = \"deploy\"\npath = \"apps/web\"\n\
+             cluster = \"shipdeck-a\"\nnamespace = {:?}\n\n[applications.revision]\nkind = \"branch\"\nname = \"main\"\n",
+            repo.display().to_string(),
+            ns.0
+        ),
+    )?;
+    let app = App::start(home, Options::demo()?).await?;
+    let card = "#application-cards [data-app='web']";
+    app.wait_for_text(
+        &format!("{card} .sync-line[data-sync='Synced']"),
+        "all 1 resources match Git",
+    )
+    .await?;
+
+    kubectl_ok(
+        contexts::A,
+        &["-n", &ns.0, "scale", "deployment/web", "--replicas=4"],
+    );
+    app.wait_for_text(
+        &format!("{card} .sync-line[data-sync='OutOfSync']"),
+        "1 of 1 resources out of sync",
+    )
+    .await?;
+    app.screenshot("overview-drift").await?;
+
+    app.click("#nav-applications").await?;
+    let resource = format!(
+        "#application-list [data-app='web'] .drift-resource[data-status='OutOfSync'][data-resource='apps/Deployment/{}/web']",
+        ns.0
+    );
+    app.click(&format!("{resource} .drift-resource-head"))
+        .await?;
+    let change = app
+        .wait_for_text(
+            &format!("{resource} .drift-change[data-path='/spec/replicas']"),
+            "kubectl",
+        )
+        .await?;
+    assert!(change.contains('4') && change.contains('2'), "{change}");
+    app.wait_for(&format!("{resource} .diff-removed")).await?;
+    app.screenshot("drift-review").await?;
+    app.close().await
+}
