@@ -82,7 +82,7 @@ async fn plan_is_synced_after_a_sync_and_shows_a_scale_by_hand_as_exactly_that_c
 
         // The JSON keeps its documented shape.
         let json: Value = serde_json::from_str(&run.stdout).unwrap();
-        assert_eq!(json["summary"]["outOfSync"], 1);
+        assert_eq!(json["summary"]["out_of_sync"], 1);
         assert_eq!(json["summary"]["synced"], 3);
         assert_eq!(json["summary"]["unknown"], 0);
         let r = json["resources"]

@@ -203,7 +203,7 @@ fn a_report_serialises_in_the_documented_shape() {
         desired_yaml: None,
     }]);
     let json: Value = serde_json::to_value(&report).unwrap();
-    assert_eq!(json["summary"]["outOfSync"], 1);
+    assert_eq!(json["summary"]["out_of_sync"], 1);
     let r = &json["resources"][0];
     assert_eq!(r["namespace"], Value::Null);
     assert_eq!(r["status"], "OutOfSync");

@@ -88,7 +88,6 @@ impl ResourceDrift {
 
 /// Counts of resources by status.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
-#[serde(rename_all = "camelCase")]
 pub struct DriftSummary {
     pub synced: usize,
     pub out_of_sync: usize,

@@ -6,7 +6,7 @@ use super::changes::{self, Change};
 use super::fields::{self, Owned};
 use super::mask::Masker;
 use super::normalize::{is_normalized_away, normalize};
-use super::policy::{FIELD_MANAGER, Policy};
+use super::policy::Policy;
 use crate::manifests::ObjectId;
 use serde_json::Value;
 use shipdeck_ipc::SyncStatus;
@@ -44,6 +44,8 @@ pub fn compare(sides: Sides<'_>, policy: &Policy) -> ResourceDrift {
     let mut masker = Masker::default();
     let mut clean = |value: &Value| {
         let mut value = value.clone();
+        // Items of a list come without apiVersion and kind; masking and normalising go by them.
+        with_identity(&mut value, sides.id, sides.version);
         normalize(&mut value);
         masker.mask(&mut value);
         value
@@ -94,9 +96,7 @@ pub fn compare(sides: Sides<'_>, policy: &Policy) -> ResourceDrift {
             .ignored_by(&sides.id.kind, &change.pointer, owner.as_deref())
             .or_else(|| {
                 // Declared and changed since by a controller: room for imperativeness.
-                let controller = owner
-                    .as_deref()
-                    .filter(|o| *o != FIELD_MANAGER && !policy.is_manual(o))?;
+                let controller = owner.as_deref().filter(|o| policy.is_controller(o))?;
                 (change.live.is_some() && change.desired.is_some())
                     .then(|| format!("owned by {controller}"))
             });
@@ -181,6 +181,19 @@ fn added_by_hand(
         }
     }
     added
+}
+
+/// Sets `apiVersion` and `kind` from what the object is known to be.
+fn with_identity(object: &mut Value, id: &ObjectId, version: &str) {
+    if let Some(map) = object.as_object_mut() {
+        let api_version = if id.group.is_empty() {
+            version.to_string()
+        } else {
+            format!("{}/{version}", id.group)
+        };
+        map.insert("apiVersion".into(), Value::String(api_version));
+        map.insert("kind".into(), Value::String(id.kind.clone()));
+    }
 }
 
 /// A Secret's `stringData` is stored as `data`: a key declared in either is declared.

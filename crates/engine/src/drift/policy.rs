@@ -4,8 +4,9 @@
 //! A field Git does not declare is drift only when a manager that edits by hand set it (`kubectl
 //! label`, `kubectl set env`, `kubectl rollout restart`, a desktop or web client); fields
 //! controllers and admission fill (an HPA's replicas, an injected sidecar) are room for
-//! imperativeness. A declared field that a controller changed is shown as ignored, with the
-//! controller's name, not as drift.
+//! imperativeness. A declared field changed by one of the [`Policy::controllers`] (the HPA
+//! controller scaling a Deployment) is shown as ignored, with its name; changed by anyone else
+//! (a person, another deployment tool, a script) it is drift.
 
 use serde::{Deserialize, Serialize};
 
@@ -23,6 +24,10 @@ pub const DEFAULT_MANUAL_MANAGERS: [&str; 8] = [
     "Mozilla",
 ];
 
+/// Managers whose changes to declared fields are theirs to make, by default: the controllers
+/// in kube-controller-manager (an HPA's replicas).
+pub const DEFAULT_CONTROLLERS: [&str; 1] = ["kube-controller-manager"];
+
 /// The field manager Shipdeck applies with.
 pub const FIELD_MANAGER: &str = "shipdeck";
 
@@ -32,6 +37,8 @@ pub struct Policy {
     pub ignore: Vec<IgnoreRule>,
     /// Patterns (`*` at the end matches any suffix), compared without case.
     pub manual_managers: Vec<String>,
+    /// Patterns as above: managers allowed to change fields Git declares.
+    pub controllers: Vec<String>,
 }
 
 impl Default for Policy {
@@ -42,6 +49,7 @@ impl Default for Policy {
                 .iter()
                 .map(|m| m.to_string())
                 .collect(),
+            controllers: DEFAULT_CONTROLLERS.iter().map(|m| m.to_string()).collect(),
         }
     }
 }
@@ -63,14 +71,11 @@ pub enum IgnoreRule {
 
 impl Policy {
     pub fn is_manual(&self, manager: &str) -> bool {
-        let manager = manager.to_ascii_lowercase();
-        self.manual_managers.iter().any(|pattern| {
-            let pattern = pattern.to_ascii_lowercase();
-            match pattern.strip_suffix('*') {
-                Some(prefix) => manager.starts_with(prefix),
-                None => manager == pattern,
-            }
-        })
+        matches_any(&self.manual_managers, manager)
+    }
+
+    pub fn is_controller(&self, manager: &str) -> bool {
+        matches_any(&self.controllers, manager)
     }
 
     /// The rule that hides a change at `pointer` of a `kind` owned by `owner`, described.
@@ -84,10 +89,24 @@ impl Policy {
                 let under = pointer == p || pointer.starts_with(&format!("{p}/"));
                 (kind_matches && under).then(|| format!("ignore rule {p}"))
             }
-            IgnoreRule::Manager { manager } => (owner == Some(manager.as_str()))
+            IgnoreRule::Manager { manager } => owner
+                .is_some_and(|o| o.eq_ignore_ascii_case(manager))
                 .then(|| format!("ignore rule: fields owned by {manager}")),
         })
     }
+}
+
+/// Whether `manager` matches one of `patterns` (`*` at the end matches any suffix), without
+/// case.
+fn matches_any(patterns: &[String], manager: &str) -> bool {
+    let manager = manager.to_ascii_lowercase();
+    patterns.iter().any(|pattern| {
+        let pattern = pattern.to_ascii_lowercase();
+        match pattern.strip_suffix('*') {
+            Some(prefix) => manager.starts_with(prefix),
+            None => manager == pattern,
+        }
+    })
 }
 
 #[cfg(test)]

@@ -41,8 +41,7 @@ impl std::fmt::Display for KindError {
     }
 }
 
-/// Kinds looked up so far, by group, version and kind; a kind the cluster does not serve is
-/// remembered with why.
+/// Kinds found so far, by group, version and kind.
 #[derive(Default)]
 pub struct Catalog {
     kinds: HashMap<(String, String, String), Result<Kind, KindError>>,
@@ -91,17 +90,22 @@ impl Catalog {
                 "the cluster could not be asked: {e}"
             ))),
         };
-        self.kinds.insert(key, found.clone());
+        // Only answers are kept: a kind not served now may be once its CRD is installed, and
+        // a cluster that could not be asked may answer the next time.
+        if found.is_ok() {
+            self.kinds.insert(key, found.clone());
+        }
         found
     }
 }
 
-/// A discovery answer that says the kind or its group does not exist (not a transport error,
-/// a refused credential or a server error).
+/// A discovery answer about this kind only: it or its group does not exist, or the server
+/// that serves its group failed (an aggregated API answering 503). Not a transport error or a
+/// refused credential, which would fail every other question too.
 fn not_served(e: &kube::Error) -> bool {
     match e {
         kube::Error::Discovery(_) => true,
-        kube::Error::Api(status) => status.code == 404,
+        kube::Error::Api(status) => !matches!(status.code, 401 | 403),
         _ => false,
     }
 }

@@ -114,6 +114,25 @@ fn replicas_an_hpa_set_are_not_drift_but_shown_as_ignored() {
 }
 
 #[test]
+fn an_image_another_deployment_tool_changed_is_drift() {
+    // After helm set the image, Shipdeck no longer owns it.
+    let mut shipdeck = shipdeck_owns_all();
+    shipdeck["fieldsV1"]["f:spec"]["f:template"]["f:spec"]["f:containers"]["k:{\"name\":\"api\"}"]
+        .as_object_mut()
+        .unwrap()
+        .remove("f:image");
+    let live = owned_by(
+        stored(3, "api:1.5"),
+        json!([shipdeck, {"manager": "helm", "operation": "Update",
+            "fieldsV1": {"f:spec": {"f:template": {"f:spec": {"f:containers": {
+                "k:{\"name\":\"api\"}": {"f:image": {}}}}}}}}]),
+    );
+    let drift = run(&declared(), &stored(3, "api:1.4"), &live);
+    assert_eq!(drift.status, SyncStatus::OutOfSync);
+    assert_eq!(drift.changes[0].manager.as_deref(), Some("helm"));
+}
+
+#[test]
 fn a_label_and_an_env_var_added_by_hand_are_drift_that_a_sync_removes() {
     let mut live = stored(3, "api:1.4");
     live["metadata"]["labels"]["team"] = json!("night-shift");
@@ -246,6 +265,28 @@ fn missing_extra_and_refused_resources() {
             .unwrap()
             .contains("admission webhook denied")
     );
+}
+
+/// Objects listed from the cluster come without apiVersion and kind: an extra Secret must still
+/// be masked.
+#[test]
+fn an_extra_secret_listed_without_its_kind_is_masked() {
+    let listed = json!({"metadata": {"name": "db", "namespace": "shop"},
+        "data": {"password": "aHVudGVyMg=="}, "type": "Opaque"});
+    let extra = compare(
+        Sides {
+            id: &id("Secret", "db"),
+            version: "v1",
+            declared: None,
+            predicted: None,
+            live: Some(&listed),
+        },
+        &Policy::default(),
+    );
+    assert_eq!(extra.reason, Some(DriftReason::Extra));
+    let shown = serde_json::to_string(&extra).unwrap();
+    assert!(!shown.contains("aHVudGVy"), "{shown}");
+    assert!(extra.live_yaml.unwrap().contains("kind: Secret"));
 }
 
 #[test]
