@@ -77,7 +77,11 @@ fn objects(
     let mut keys: Vec<&String> = live.keys().collect();
     keys.extend(desired.keys().filter(|k| !live.contains_key(*k)));
     for key in keys {
-        walk(live.get(key), desired.get(key), &mut at.field(key), out);
+        let (l, d) = (live.get(key), desired.get(key));
+        // Most of an object matches: compare before paying for the path strings.
+        if l != d {
+            walk(l, d, &mut at.field(key), out);
+        }
     }
 }
 
@@ -85,7 +89,9 @@ fn arrays(live: &[Value], desired: &[Value], at: &Path, out: &mut Vec<Change>) {
     if let (Some(l), Some(d)) = (names(live), names(desired)) {
         for (i, name) in l.iter().enumerate() {
             let other = d.iter().position(|n| n == name).map(|j| &desired[j]);
-            walk(Some(&live[i]), other, &mut at.item(i, Some(name)), out);
+            if other != Some(&live[i]) {
+                walk(Some(&live[i]), other, &mut at.item(i, Some(name)), out);
+            }
         }
         for (j, name) in d.iter().enumerate() {
             if !l.contains(name) {
@@ -98,12 +104,14 @@ fn arrays(live: &[Value], desired: &[Value], at: &Path, out: &mut Vec<Change>) {
     // lengths agree, else shown whole, which reads better than a shifted item-by-item list.
     if live.len() == desired.len() {
         for i in 0..live.len() {
-            walk(
-                Some(&live[i]),
-                Some(&desired[i]),
-                &mut at.item(i, None),
-                out,
-            );
+            if live[i] != desired[i] {
+                walk(
+                    Some(&live[i]),
+                    Some(&desired[i]),
+                    &mut at.item(i, None),
+                    out,
+                );
+            }
         }
     } else {
         out.push(Change {

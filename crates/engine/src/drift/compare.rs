@@ -119,8 +119,12 @@ pub fn compare(sides: Sides<'_>, policy: &Policy) -> ResourceDrift {
         out.status = SyncStatus::OutOfSync;
         out.reason = Some(DriftReason::Modified);
     }
-    out.live_yaml = Some(yaml(&clean_live));
-    out.desired_yaml = Some(yaml(&clean_desired));
+    // YAML is for reviewing a difference; writing it for every matching resource would be
+    // most of the work of comparing thousands.
+    if out.status != SyncStatus::Synced || !out.ignored.is_empty() {
+        out.live_yaml = Some(yaml(&clean_live));
+        out.desired_yaml = Some(yaml(&clean_desired));
+    }
     out
 }
 
@@ -197,7 +201,10 @@ fn with_identity(object: &mut Value, id: &ObjectId, version: &str) {
 }
 
 /// A Secret's `stringData` is stored as `data`: a key declared in either is declared.
-fn with_string_data_as_data(declared: &Value) -> Value {
+fn with_string_data_as_data(declared: &Value) -> std::borrow::Cow<'_, Value> {
+    if declared.get("stringData").is_none() {
+        return std::borrow::Cow::Borrowed(declared);
+    }
     let mut declared = declared.clone();
     if super::mask::is_secret(&declared)
         && let Some(Value::Object(string_data)) = declared.get("stringData").cloned()
@@ -210,7 +217,7 @@ fn with_string_data_as_data(declared: &Value) -> Value {
             data.extend(string_data);
         }
     }
-    declared
+    std::borrow::Cow::Owned(declared)
 }
 
 /// Removes the field at `pointer` (an object key or a list item).
