@@ -11,7 +11,6 @@ use shipdeck_engine::credentials::Keyring;
 use shipdeck_engine::drift::plan::plan;
 use shipdeck_engine::drift::policy::Policy;
 use shipdeck_engine::git::Revision;
-use shipdeck_engine::manifests::HelmOptions;
 use shipdeck_engine::monitor::cluster_target;
 use shipdeck_engine::settings::Settings;
 use shipdeck_engine::settings::model::Application;
@@ -58,7 +57,7 @@ pub async fn compare(
         &app.path,
         &app.namespace,
         app.release_name(),
-        helm_options(app),
+        app.helm_options(),
         &scratch,
     )
     .await?;
@@ -71,18 +70,6 @@ pub async fn compare(
         problems,
         tree,
     })
-}
-
-/// The application's Helm values files and inline values, as the window renders them.
-fn helm_options(app: &Application) -> HelmOptions {
-    let mut helm = HelmOptions::default();
-    for file in &app.helm.values_files {
-        helm = helm.values_file(file);
-    }
-    if !app.helm.values.trim().is_empty() {
-        helm = helm.values(app.helm.values.clone());
-    }
-    helm
 }
 
 /// The application, or an error that names the configured ones.
