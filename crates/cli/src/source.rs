@@ -30,9 +30,9 @@ impl Tree {
     pub fn local(dir: &Path, path: &str) -> Result<Tree> {
         let root = dir
             .canonicalize()
-            .with_context(|| format!("--repo {}: no such directory", dir.display()))?;
+            .with_context(|| format!("--repo {}: no such directory", shown(dir)))?;
         if !root.is_dir() {
-            bail!("--repo {} is not a directory", dir.display());
+            bail!("--repo {} is not a directory", shown(dir));
         }
         if !root.join(path).is_dir() {
             bail!(
@@ -81,7 +81,7 @@ impl Remote {
         for (i, revision) in self.revisions.iter().enumerate() {
             let source =
                 git::Source::parse(&self.url, revision.clone(), &self.path, self.auth.clone())
-                    .with_context(|| format!("--repo {}", self.url))?;
+                    .with_context(|| format!("--repo {}", without_userinfo(&self.url)))?;
             let last = i + 1 == self.revisions.len();
             match self.fetch(&source) {
                 Ok((mirror, snapshot)) => return export(&mirror, snapshot, scratch),
@@ -91,7 +91,7 @@ impl Remote {
                     return Err(anyhow!(e).context(format!(
                         "{} not found in {}",
                         all.join(" or "),
-                        self.url
+                        without_userinfo(&self.url)
                     )));
                 }
                 Err(e) => return Err(e.into()),
@@ -150,6 +150,33 @@ fn export(mirror: &Mirror, snapshot: Snapshot, scratch: &Path) -> Result<Tree> {
     })
 }
 
+/// `--repo` as it may be printed: a user part pasted into a URL may be a token.
+fn shown(dir: &Path) -> String {
+    without_userinfo(&dir.display().to_string())
+}
+
+/// `repo` without the user part of a URL, which is where people paste tokens
+/// (`https://user:TOKEN@host/…` → `https://host/…`, `user:TOKEN@host:path` → `host:path`). Every
+/// message that repeats `--repo` goes through here: the engine refuses such URLs without
+/// echoing them, and so must the command line.
+pub fn without_userinfo(repo: &str) -> String {
+    if let Some((scheme, rest)) = repo.split_once("://") {
+        let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        let (authority, tail) = rest.split_at(end);
+        return match authority.rfind('@') {
+            Some(at) => format!("{scheme}://{}{tail}", &authority[at + 1..]),
+            None => repo.to_string(),
+        };
+    }
+    // scp-like `[user[:secret]@]host:path`: an `@` before the first `/`, with a colon.
+    let end = repo.find('/').unwrap_or(repo.len());
+    let head = &repo[..end];
+    match head.rfind('@') {
+        Some(at) if head.contains(':') => repo[at + 1..].to_string(),
+        _ => repo.to_string(),
+    }
+}
+
 /// Whether `--repo` names a Git URL rather than a directory on disk.
 pub fn is_url(repo: &str) -> bool {
     if Path::new(repo).exists() {
@@ -160,4 +187,39 @@ pub fn is_url(repo: &str) -> bool {
         || repo
             .find(':')
             .is_some_and(|colon| !repo[..colon].contains('/') && colon > 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_userinfo;
+
+    #[test]
+    fn the_user_part_of_a_url_is_never_shown() {
+        for (repo, shown) in [
+            (
+                "https://user:s3cret@127.0.0.1:1/x.git",
+                "https://127.0.0.1:1/x.git",
+            ),
+            (
+                "https://s3cret@git.example/org/x.git",
+                "https://git.example/org/x.git",
+            ),
+            ("https://a:b@c@git.example", "https://git.example"),
+            (
+                "ssh://git@git.example/org/x.git",
+                "ssh://git.example/org/x.git",
+            ),
+            ("user:s3cret@git.example:org/x.git", "git.example:org/x.git"),
+            ("git@git.example:org/x.git", "git.example:org/x.git"),
+            // Nothing to take out.
+            (
+                "https://git.example/org/x.git?at=a@b",
+                "https://git.example/org/x.git?at=a@b",
+            ),
+            ("/src/repo@2", "/src/repo@2"),
+            ("./repo", "./repo"),
+        ] {
+            assert_eq!(without_userinfo(repo), shown, "{repo}");
+        }
+    }
 }

@@ -8,7 +8,7 @@ use serde_json::Value;
 use shipdeck_ipc::drift::DriftReason;
 use shipdeck_testkit::{contexts, kubeconfig, kubectl_ok, with_namespace};
 use std::path::Path;
-use support::{Home, changes, find, fixture_repo, sync};
+use support::{Home, changes, find, fixture_repo, sync, unreachable_kubeconfig};
 
 /// The default name: the last component of `--path`.
 const APP: &str = "web";
@@ -199,16 +199,8 @@ fn an_unknown_context_exits_2_and_names_the_available_ones() {
 #[test]
 fn an_unreachable_cluster_exits_2_with_one_line() {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("kubeconfig");
-    std::fs::write(
-        &file,
-        "apiVersion: v1\nkind: Config\nclusters:\n- name: gone\n  cluster:\n    server: https://127.0.0.1:1\n\
-         contexts:\n- name: gone\n  context:\n    cluster: gone\n    user: gone\n\
-         users:\n- name: gone\n  user:\n    token: not-a-real-token\n",
-    )
-    .unwrap();
+    let file = unreachable_kubeconfig(dir.path()).display().to_string();
     let repo = fixture_repo().display().to_string();
-    let file = file.display().to_string();
     let mut args = plan_args(&repo, &file, "default", "text");
     args[6] = "gone";
     let started = std::time::Instant::now();
@@ -219,6 +211,35 @@ fn an_unreachable_cluster_exits_2_with_one_line() {
         "{run:#?}"
     );
     assert!(!run.stderr.contains("not-a-real-token"), "{run:#?}");
+}
+
+#[test]
+fn a_token_in_the_repository_url_is_never_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = unreachable_kubeconfig(dir.path()).display().to_string();
+    for repo in [
+        "https://user:s3cret-token@127.0.0.1:1/x.git",
+        "https://s3cret-token@127.0.0.1:1/x.git",
+        "user:s3cret-token@127.0.0.1:x.git",
+    ] {
+        for revision in [None, Some("main")] {
+            let mut args = plan_args(repo, &kubeconfig, "default", "text");
+            args[6] = "gone";
+            if let Some(revision) = revision {
+                args.extend(["--revision", revision]);
+            }
+            let run = Home::new().run(&args);
+            assert!(run.code >= 2, "{run:#?}");
+            assert!(
+                run.stderr.contains("--repo "),
+                "the URL was refused: {run:#?}"
+            );
+            assert!(
+                !run.stdout.contains("s3cret-token") && !run.stderr.contains("s3cret-token"),
+                "the token was printed: {run:#?}"
+            );
+        }
+    }
 }
 
 #[test]

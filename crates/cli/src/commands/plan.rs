@@ -4,7 +4,7 @@
 use crate::args::PlanArgs;
 use crate::exit::Code;
 use crate::render::render;
-use crate::source::{Remote, Tree, is_url};
+use crate::source::{Remote, Tree, is_url, without_userinfo};
 use crate::{cluster, revision};
 use anyhow::{Context, Result};
 use shipdeck_engine::Dirs;
@@ -68,7 +68,7 @@ fn remote(args: &PlanArgs, settings: &Settings, dirs: &Dirs) -> Result<Remote> {
         // A local repository: the engine wants an absolute path.
         Path::new(&args.repo)
             .canonicalize()
-            .with_context(|| format!("--repo {}: no such directory", args.repo))?
+            .with_context(|| format!("--repo {}: no such directory", without_userinfo(&args.repo)))?
             .display()
             .to_string()
     };
@@ -78,7 +78,7 @@ fn remote(args: &PlanArgs, settings: &Settings, dirs: &Dirs) -> Result<Remote> {
             sources::auth(repo, secret)?
         }
         None => match RepoUrl::parse(&url)
-            .with_context(|| format!("--repo {url}"))?
+            .with_context(|| format!("--repo {}", without_userinfo(&url)))?
             .transport()
         {
             Transport::Ssh => git::Auth::SshAgent,

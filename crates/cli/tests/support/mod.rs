@@ -22,6 +22,20 @@ pub fn fixture_repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/repo")
 }
 
+/// A kubeconfig in `dir` whose one context, `gone`, points at a port where nothing answers
+/// (with a made-up token): for runs that fail before, or at, the cluster.
+pub fn unreachable_kubeconfig(dir: &Path) -> PathBuf {
+    let file = dir.join("kubeconfig");
+    std::fs::write(
+        &file,
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: gone\n  cluster:\n    server: https://127.0.0.1:1\n\
+         contexts:\n- name: gone\n  context:\n    cluster: gone\n    user: gone\n\
+         users:\n- name: gone\n  user:\n    token: not-a-real-token\n",
+    )
+    .expect("writing a kubeconfig");
+    file
+}
+
 /// What one run of the binary did.
 #[derive(Debug)]
 pub struct Run {
