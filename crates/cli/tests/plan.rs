@@ -8,7 +8,7 @@ use serde_json::Value;
 use shipdeck_ipc::drift::DriftReason;
 use shipdeck_testkit::{contexts, kubeconfig, kubectl_ok, with_namespace};
 use std::path::Path;
-use support::{Home, changes, find, fixture_repo, sync, unreachable_kubeconfig};
+use support::{Home, SilentServer, changes, find, fixture_repo, sync, unreachable_kubeconfig};
 
 /// The default name: the last component of `--path`.
 const APP: &str = "web";
@@ -240,6 +240,25 @@ fn a_token_in_the_repository_url_is_never_printed() {
             );
         }
     }
+}
+
+#[test]
+fn a_git_server_that_never_answers_fails_at_the_git_timeout() {
+    let server = SilentServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = unreachable_kubeconfig(dir.path()).display().to_string();
+    let url = format!("https://127.0.0.1:{}/org/shop.git", server.port);
+    let mut args = plan_args(&url, &kubeconfig, "default", "text");
+    args[6] = "gone";
+    args.extend(["--git-timeout", "1s"]);
+    let run = Home::new().run(&args).expect(2);
+    assert!(
+        run.stderr.contains(&format!(
+            "cloning or fetching {url} did not finish within 1s (--git-timeout)"
+        )),
+        "{run:#?}"
+    );
+    assert!(run.stdout.is_empty(), "{run:#?}");
 }
 
 #[test]

@@ -16,6 +16,7 @@ use shipdeck_engine::settings::Settings;
 use shipdeck_engine::settings::model::Application;
 use shipdeck_engine::sources;
 use shipdeck_ipc::drift::DriftReport;
+use std::time::Duration;
 
 pub struct Compared {
     pub report: DriftReport,
@@ -29,6 +30,7 @@ pub async fn compare(
     app: &Application,
     revisions: Option<Vec<Revision>>,
     dirs: &Dirs,
+    git_timeout: Duration,
 ) -> Result<Compared> {
     let repo = settings
         .repository(&app.repository)
@@ -49,7 +51,7 @@ pub async fn compare(
         path: app.path.clone(),
         mirrors: dirs.mirrors().join("cli").join(&repo.id),
     }
-    .checkout(&scratch)
+    .checkout(&scratch, git_timeout)
     .await
     .with_context(|| format!("repository '{}'", repo.id))?;
     let Rendered { objects, problems } = render(

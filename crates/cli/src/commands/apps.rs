@@ -8,6 +8,7 @@ use anyhow::Result;
 use shipdeck_engine::Dirs;
 use shipdeck_engine::settings::model::{Application, Revision};
 use shipdeck_ipc::SyncStatus;
+use std::time::Duration;
 
 const HEADER: [&str; 6] = [
     "APPLICATION",
@@ -18,7 +19,7 @@ const HEADER: [&str; 6] = [
     "STATUS",
 ];
 
-pub async fn run(dirs: &Dirs) -> Result<Code> {
+pub async fn run(dirs: &Dirs, git_timeout: Duration) -> Result<Code> {
     let settings = super::settings(dirs)?;
     if settings.applications.is_empty() {
         write_stdout(&format!(
@@ -55,7 +56,7 @@ pub async fn run(dirs: &Dirs) -> Result<Code> {
     let mut code = Code::SYNCED;
     let mut failed = 0;
     for app in &settings.applications {
-        let (commit, status, this) = match compare(&settings, app, None, dirs).await {
+        let (commit, status, this) = match compare(&settings, app, None, dirs, git_timeout).await {
             Ok(compared) => {
                 let commit = compared
                     .tree

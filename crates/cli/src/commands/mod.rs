@@ -21,10 +21,11 @@ pub async fn run(cli: Cli) -> Result<Code> {
         "no home directory to find Shipdeck's settings and cache in; set HOME (or \
          XDG_CONFIG_HOME and XDG_CACHE_HOME)",
     )?;
+    let git_timeout = cli.git_timeout;
     let result = match cli.command {
-        Command::Plan(args) => plan::run(args, &dirs).await,
-        Command::Diff(args) => diff::run(args, &dirs).await,
-        Command::Apps => apps::run(&dirs).await,
+        Command::Plan(args) => plan::run(args, &dirs, git_timeout).await,
+        Command::Diff(args) => diff::run(args, &dirs, git_timeout).await,
+        Command::Apps => apps::run(&dirs, git_timeout).await,
     };
     // This process's scratch space, once everything in it is gone (a kill leaves it to the
     // window's sweep of gone processes).

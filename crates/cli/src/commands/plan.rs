@@ -16,8 +16,9 @@ use shipdeck_engine::manifests::HelmOptions;
 use shipdeck_engine::settings::Settings;
 use shipdeck_engine::sources;
 use std::path::Path;
+use std::time::Duration;
 
-pub async fn run(args: PlanArgs, dirs: &Dirs) -> Result<Code> {
+pub async fn run(args: PlanArgs, dirs: &Dirs, git_timeout: Duration) -> Result<Code> {
     let settings = super::settings_if_usable(dirs);
     // The context first: a typo fails at once, before a clone.
     let (target, context_namespace) =
@@ -33,7 +34,9 @@ pub async fn run(args: PlanArgs, dirs: &Dirs) -> Result<Code> {
         .unwrap_or_else(|| default_name(&args.path, &args.repo));
     let scratch = dirs.scratch();
     let tree = if is_url(&args.repo) || args.revision.is_some() {
-        remote(&args, &settings, dirs)?.checkout(&scratch).await?
+        remote(&args, &settings, dirs)?
+            .checkout(&scratch, git_timeout)
+            .await?
     } else {
         Tree::local(Path::new(&args.repo), &args.path)?
     };
