@@ -2,7 +2,7 @@
 //! kustomize and helm from `SHIPDECK_KUSTOMIZE` / `SHIPDECK_HELM` or `PATH`.
 
 use crate::source::Tree;
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use shipdeck_engine::manifests::{self, HelmOptions, Options, RenderedObject, Tools};
 use std::path::Path;
 
@@ -12,6 +12,25 @@ pub struct Rendered {
     /// Files that did not render. The comparison is then incomplete (an object of such a file
     /// may show as extra), so the command exits with an error after its report.
     pub problems: Vec<String>,
+}
+
+impl Rendered {
+    /// Fails when nothing rendered (`what` names the path): an empty comparison would report
+    /// "Synced" about nothing at all.
+    pub fn require_objects(&self, what: &str) -> Result<()> {
+        if !self.objects.is_empty() {
+            return Ok(());
+        }
+        let why = match self.problems.as_slice() {
+            [] => String::new(),
+            [one] => format!(" ({one})"),
+            [first, ..] => format!(
+                " ({} files did not render; the first: {first})",
+                self.problems.len()
+            ),
+        };
+        bail!("{what} rendered no objects{why}: nothing was compared")
+    }
 }
 
 pub async fn render(

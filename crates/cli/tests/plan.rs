@@ -262,6 +262,26 @@ fn a_git_server_that_never_answers_fails_at_the_git_timeout() {
 }
 
 #[test]
+fn a_path_without_manifests_exits_2_before_the_cluster() {
+    let repo = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(repo.path().join("apps/empty")).unwrap();
+    std::fs::write(repo.path().join("apps/empty/README.md"), "# Nothing yet\n").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = unreachable_kubeconfig(dir.path()).display().to_string();
+    let repo = repo.path().display().to_string();
+    let mut args = plan_args(&repo, &kubeconfig, "default", "json");
+    args[4] = "apps/empty";
+    args[6] = "gone";
+    let run = Home::new().run(&args).expect(2);
+    assert!(
+        run.stderr
+            .contains("--path apps/empty rendered no objects: nothing was compared"),
+        "{run:#?}"
+    );
+    assert!(run.stdout.is_empty(), "no report: {run:#?}");
+}
+
+#[test]
 fn a_missing_path_exits_2() {
     let kubeconfig = kubeconfig().display().to_string();
     let repo = fixture_repo().display().to_string();

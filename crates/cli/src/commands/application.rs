@@ -54,7 +54,7 @@ pub async fn compare(
     .checkout(&scratch, git_timeout)
     .await
     .with_context(|| format!("repository '{}'", repo.id))?;
-    let Rendered { objects, problems } = render(
+    let rendered = render(
         &tree,
         &app.path,
         &app.namespace,
@@ -63,6 +63,11 @@ pub async fn compare(
         &scratch,
     )
     .await?;
+    rendered.require_objects(&format!(
+        "the path {} of application '{}'",
+        app.path, app.id
+    ))?;
+    let Rendered { objects, problems } = rendered;
     let client = cluster::connect(&cluster_target(cluster))
         .await
         .with_context(|| format!("cluster '{}'", cluster.id))?;

@@ -49,6 +49,7 @@ pub async fn run(args: PlanArgs, dirs: &Dirs, git_timeout: Duration) -> Result<C
         &scratch,
     )
     .await?;
+    rendered.require_objects(&format!("--path {}", args.path))?;
     let client = cluster::connect(&target).await?;
     let report = plan(&client, &name, &rendered.objects, &Policy::default()).await;
     let at = tree
