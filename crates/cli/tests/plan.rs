@@ -213,6 +213,36 @@ fn an_unreachable_cluster_exits_2_with_one_line() {
     assert!(!run.stderr.contains("not-a-real-token"), "{run:#?}");
 }
 
+#[tokio::test]
+async fn files_that_did_not_render_exit_2_after_the_report() {
+    with_namespace(contexts::A, "cli-problems", |_client, ns| async move {
+        let repo = tempfile::tempdir().unwrap();
+        let dir = repo.path().join("apps/half");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("good.yaml"),
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: good\ndata:\n  a: \"1\"\n",
+        )
+        .unwrap();
+        std::fs::write(dir.join("broken.yaml"), "kind: [ConfigMap\n").unwrap();
+        let (repo, kubeconfig) = (
+            repo.path().display().to_string(),
+            kubeconfig().display().to_string(),
+        );
+        let mut args = plan_args(&repo, &kubeconfig, &ns, "json");
+        args[4] = "apps/half";
+        // The ConfigMap alone would be missing from the cluster (exit 1); the file that did
+        // not render makes the comparison incomplete.
+        let run = Home::new().run(&args).expect(2);
+        let report = run.report();
+        assert_eq!(report.summary.out_of_sync, 1, "{report:#?}");
+        let missing = find(&report, &format!("ConfigMap/{ns}/good"));
+        assert_eq!(missing.reason, Some(DriftReason::Missing));
+        assert!(run.stderr.contains("broken.yaml"), "{run:#?}");
+    })
+    .await;
+}
+
 #[test]
 fn a_token_in_the_repository_url_is_never_printed() {
     let dir = tempfile::tempdir().unwrap();
