@@ -74,7 +74,8 @@ async fn plan_is_synced_after_a_sync_and_shows_a_scale_by_hand_as_exactly_that_c
             ["/spec/replicas"]
         );
         let manager = found[0].1.as_deref().unwrap_or("(none)");
-        assert!(manager.starts_with("kubectl"), "owned by {manager}");
+        // kubectl v1.34 records `kubectl scale` as manager `kubectl` (subresource `scale`).
+        assert_eq!(manager, "kubectl");
         let deployment = find(&report, &web);
         assert_eq!(deployment.reason, Some(DriftReason::Modified));
         assert_eq!(deployment.changes[0].live, Some(Value::from(5)));
@@ -85,6 +86,7 @@ async fn plan_is_synced_after_a_sync_and_shows_a_scale_by_hand_as_exactly_that_c
         assert_eq!(json["summary"]["out_of_sync"], 1);
         assert_eq!(json["summary"]["synced"], 3);
         assert_eq!(json["summary"]["unknown"], 0);
+        assert_eq!(json["summary"].as_object().map(|s| s.len()), Some(3));
         let r = json["resources"]
             .as_array()
             .unwrap()
@@ -107,7 +109,7 @@ async fn plan_is_synced_after_a_sync_and_shows_a_scale_by_hand_as_exactly_that_c
         let text = plan("text").expect(1);
         assert!(
             text.stdout.contains(&format!(
-                "~ {web} OutOfSync: modified\n    /spec/replicas: 5 → 3 ("
+                "~ {web} OutOfSync: modified\n    /spec/replicas: 5 → 3 (kubectl)\n"
             )),
             "{text:#?}"
         );
@@ -203,9 +205,7 @@ fn an_unreachable_cluster_exits_2_with_one_line() {
     let repo = fixture_repo().display().to_string();
     let mut args = plan_args(&repo, &file, "default", "text");
     args[6] = "gone";
-    let started = std::time::Instant::now();
     let run = Home::new().run(&args).expect(2);
-    assert!(started.elapsed().as_secs() < 30, "{:?}", started.elapsed());
     assert!(
         run.stderr.contains("nothing answers at the server address"),
         "{run:#?}"
