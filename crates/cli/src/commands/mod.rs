@@ -75,7 +75,7 @@ fn finish(
         eprintln!(
             "shipdeck: {} resources could not be compared; {}: {}",
             report.summary.unknown,
-            first.id(),
+            output::printable(&first.id()),
             crate::one_line(first.message.as_deref().unwrap_or("no reason given"))
         );
     }

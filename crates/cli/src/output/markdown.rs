@@ -3,7 +3,7 @@
 //! Forges cap a comment's size (GitHub: 65,536 characters), so diffs stop at a budget and the
 //! comment says how many were left out.
 
-use super::{counts, drifted, how, unified, values};
+use super::{counts, drifted, how, printable, unified, values};
 use shipdeck_ipc::drift::DriftReport;
 use std::fmt::Write as _;
 
@@ -15,7 +15,7 @@ const MAX_FIELDS: usize = 10;
 pub fn render(report: &DriftReport, heading: &str) -> String {
     let s = &report.summary;
     let mut out = String::new();
-    let _ = writeln!(out, "### {}\n", escape_text(heading));
+    let _ = writeln!(out, "### {}\n", escape_text(&printable(heading)));
     let _ = writeln!(out, "| Synced | OutOfSync | Unknown |");
     let _ = writeln!(out, "|---:|---:|---:|");
     let _ = writeln!(
@@ -50,7 +50,7 @@ pub fn render(report: &DriftReport, heading: &str) -> String {
         let _ = writeln!(
             out,
             "| {} | {} | {} |",
-            cell(&code(&resource.id())),
+            cell(&code(&printable(&resource.id()))),
             cell(&escape_text(&words)),
             cell(&fields.join("<br>"))
         );
@@ -72,7 +72,7 @@ pub fn render(report: &DriftReport, heading: &str) -> String {
         let _ = write!(
             out,
             "\n<details>\n<summary><code>{}</code>: {}</summary>\n\n{fence}diff\n{diff}{}{fence}\n\n</details>\n",
-            escape_html(&resource.id()),
+            escape_html(&printable(&resource.id())),
             escape_html(&words),
             if diff.ends_with('\n') { "" } else { "\n" },
         );

@@ -2,7 +2,7 @@
 //! its changed fields (path, live → desired, manager) and, unless asked not to, its unified
 //! diff.
 
-use super::{counts, drifted, how, unified, values};
+use super::{counts, drifted, how, printable, unified, values};
 use shipdeck_ipc::SyncStatus;
 use shipdeck_ipc::drift::DriftReport;
 use std::fmt::Write as _;
@@ -25,7 +25,7 @@ pub fn render(report: &DriftReport, heading: &str, with_diff: bool, color: bool)
     let _ = writeln!(
         out,
         "{}: {} resources: {}",
-        paint(heading, BOLD),
+        paint(&printable(heading), BOLD),
         report.resources.len(),
         counts(report)
     );
@@ -43,7 +43,7 @@ pub fn render(report: &DriftReport, heading: &str, with_diff: bool, color: bool)
         let _ = writeln!(
             out,
             "\n{} {}",
-            paint(&format!("{sign} {}", resource.id()), tone),
+            paint(&format!("{sign} {}", printable(&resource.id())), tone),
             words
         );
         for change in &resource.changes {
