@@ -63,7 +63,7 @@ fn parse_duration(text: &str) -> Result<Duration, String> {
 /// A duration as `--git-timeout` takes it: `5m`, `90s`.
 pub fn show_duration(duration: Duration) -> String {
     let seconds = duration.as_secs();
-    if seconds >= 60 && seconds % 60 == 0 {
+    if seconds >= 60 && seconds.is_multiple_of(60) {
         format!("{}m", seconds / 60)
     } else {
         format!("{seconds}s")
