@@ -116,7 +116,9 @@ async fn a_scale_made_with_kubectl_shows_on_the_overview_and_in_the_drift_review
             "kubectl",
         )
         .await?;
-    assert!(change.contains('4') && change.contains('2'), "{change}");
+    // Field, live, after sync, changed by: in that order.
+    let cells = change.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert_eq!(cells, "/spec/replicas 4 2 kubectl");
     app.wait_for(&format!("{resource} .diff-removed")).await?;
     app.screenshot("drift-review").await?;
     app.close().await

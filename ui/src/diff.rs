@@ -48,19 +48,29 @@ pub fn rows(live: &str, desired: &str) -> Vec<Row> {
     fold(all)
 }
 
-/// Folds every run of unchanged rows longer than the context around the changes.
+/// Folds every run of unchanged rows longer than the context around the changes. Linear in
+/// the rows: a large CRD's diff must not stall the window.
 fn fold(rows: Vec<Row>) -> Vec<Row> {
-    let changed: Vec<usize> = rows
+    let changed: Vec<bool> = rows
         .iter()
-        .enumerate()
-        .filter(|(_, r)| !matches!(r, Row::Same { .. }))
-        .map(|(i, _)| i)
+        .map(|r| !matches!(r, Row::Same { .. }))
         .collect();
-    let near_change = |i: usize| changed.iter().any(|&c| c.abs_diff(i) <= CONTEXT);
+    // Distance to the nearest change before and after each row.
+    let mut near = vec![false; rows.len()];
+    let mut since: Option<usize> = None;
+    for (i, &c) in changed.iter().enumerate() {
+        since = if c { Some(0) } else { since.map(|d| d + 1) };
+        near[i] |= since.is_some_and(|d| d <= CONTEXT);
+    }
+    let mut until: Option<usize> = None;
+    for (i, &c) in changed.iter().enumerate().rev() {
+        until = if c { Some(0) } else { until.map(|d| d + 1) };
+        near[i] |= until.is_some_and(|d| d <= CONTEXT);
+    }
     let mut out = Vec::new();
     let mut run: Vec<Row> = Vec::new();
     for (i, row) in rows.into_iter().enumerate() {
-        if matches!(row, Row::Same { .. }) && !near_change(i) {
+        if !near[i] {
             run.push(row);
             continue;
         }

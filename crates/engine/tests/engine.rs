@@ -661,6 +661,17 @@ fn a_change_made_in_the_cluster_turns_the_application_out_of_sync() {
     .with_local_cluster();
     let ns = format!("t-engine-drift-{}", std::process::id());
     kubectl_ok(contexts::A, &["create", "namespace", &ns]);
+    // Deleted however the test ends.
+    struct Cleanup(String);
+    impl Drop for Cleanup {
+        fn drop(&mut self) {
+            let _ = shipdeck_testkit::kubectl(
+                shipdeck_testkit::contexts::A,
+                &["delete", "namespace", &self.0, "--wait=false"],
+            );
+        }
+    }
+    let _cleanup = Cleanup(ns.clone());
     kubectl_ok(
         contexts::A,
         &["label", "namespace", &ns, "shipdeck.dev/test=engine-drift"],
@@ -713,5 +724,4 @@ fn a_change_made_in_the_cluster_turns_the_application_out_of_sync() {
         .map(|c| c.path.as_str())
         .collect();
     assert_eq!(paths, ["/spec/replicas"]);
-    kubectl_ok(contexts::A, &["delete", "namespace", &ns, "--wait=false"]);
 }

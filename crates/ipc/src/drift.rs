@@ -99,6 +99,11 @@ pub struct DriftSummary {
 pub struct DriftReport {
     pub summary: DriftSummary,
     pub resources: Vec<ResourceDrift>,
+    /// What could not be looked at, so the comparison is not the whole truth: files that did
+    /// not render, kinds whose extra objects could not be listed, nothing rendered at all.
+    /// A report with any is Unknown, never Synced.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub incomplete: Vec<String>,
 }
 
 impl DriftReport {
@@ -111,13 +116,17 @@ impl DriftReport {
                 SyncStatus::Unknown => summary.unknown += 1,
             }
         }
-        Self { summary, resources }
+        Self {
+            summary,
+            resources,
+            incomplete: Vec::new(),
+        }
     }
 
-    /// The application's status: Unknown if any resource could not be compared, else
-    /// OutOfSync if any differs, else Synced.
+    /// The application's status: Unknown if any resource (or part of the comparison) could
+    /// not be compared, else OutOfSync if any differs, else Synced.
     pub fn status(&self) -> SyncStatus {
-        if self.summary.unknown > 0 {
+        if self.summary.unknown > 0 || !self.incomplete.is_empty() {
             SyncStatus::Unknown
         } else if self.summary.out_of_sync > 0 {
             SyncStatus::OutOfSync
@@ -138,19 +147,37 @@ pub struct SyncSummary {
     pub unknown: usize,
     /// The commit whose manifests were compared.
     pub commit: String,
-    /// Why the application could not be compared at all (its cluster is unreachable).
+    /// Why the application could not be compared (its cluster is unreachable), or what the
+    /// comparison had to leave out.
     pub message: Option<String>,
+    /// Counts comparisons: a new value means a new report, even when the counts are the same.
+    #[serde(default)]
+    pub compared: u64,
 }
 
 impl SyncSummary {
     pub fn of(report: &DriftReport, commit: &str) -> Self {
+        // When every resource is Unknown for the same reason (the cluster went away), that
+        // reason is the application's.
+        let mut reasons = report.resources.iter().map(|r| r.message.as_deref());
+        let shared = match reasons.next() {
+            Some(Some(first))
+                if reasons.all(|r| r == Some(first))
+                    && report.summary.unknown == report.resources.len() =>
+            {
+                Some(first.to_string())
+            }
+            _ => None,
+        };
         Self {
             status: report.status(),
             resources: report.resources.len(),
             out_of_sync: report.summary.out_of_sync,
             unknown: report.summary.unknown,
             commit: commit.to_string(),
-            message: None,
+            message: shared
+                .or_else(|| (!report.incomplete.is_empty()).then(|| report.incomplete.join("; "))),
+            compared: 0,
         }
     }
 
@@ -163,6 +190,55 @@ impl SyncSummary {
             unknown: 0,
             commit: commit.to_string(),
             message: Some(reason),
+            compared: 0,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unknown(name: &str, message: &str) -> ResourceDrift {
+        ResourceDrift {
+            group: String::new(),
+            version: "v1".into(),
+            kind: "ConfigMap".into(),
+            namespace: None,
+            name: name.into(),
+            status: SyncStatus::Unknown,
+            reason: None,
+            changes: vec![],
+            ignored: vec![],
+            message: Some(message.into()),
+            live_yaml: None,
+            desired_yaml: None,
+        }
+    }
+
+    #[test]
+    fn a_reason_every_resource_shares_is_the_applications() {
+        let gone = DriftReport::new(vec![
+            unknown("a", "cluster gone"),
+            unknown("b", "cluster gone"),
+        ]);
+        assert_eq!(
+            SyncSummary::of(&gone, "c").message.as_deref(),
+            Some("cluster gone")
+        );
+        let mixed = DriftReport::new(vec![unknown("a", "cluster gone"), unknown("b", "no CRD")]);
+        assert_eq!(SyncSummary::of(&mixed, "c").message, None);
+    }
+
+    #[test]
+    fn an_incomplete_comparison_is_unknown_with_what_was_left_out() {
+        let mut report = DriftReport::new(vec![]);
+        report.incomplete.push("Secrets could not be listed".into());
+        assert_eq!(report.status(), SyncStatus::Unknown);
+        let summary = SyncSummary::of(&report, "c");
+        assert_eq!(
+            summary.message.as_deref(),
+            Some("Secrets could not be listed")
+        );
     }
 }

@@ -84,7 +84,13 @@ fn Resources(
     let mut resources = report.resources;
     // What needs a look first, then by kind and name.
     resources.sort_by_key(|r| (r.status == SyncStatus::Synced, r.kind.clone(), r.id()));
+    let incomplete = report.incomplete;
     view! {
+        {(!incomplete.is_empty()).then(|| view! {
+            <ul class="notice drift-incomplete" role="alert">
+                {incomplete.into_iter().map(|i| view! { <li>{i}</li> }).collect_view()}
+            </ul>
+        })}
         <ul class="drift-resources">
             {resources.into_iter().map(|resource| view! {
                 <ResourceRow resource expanded collapsed/>

@@ -55,6 +55,15 @@ pub async fn plan(
     let mut scopes: BTreeMap<(String, String, String, Option<String>), Kind> = BTreeMap::new();
     let limit = Arc::new(Semaphore::new(CONCURRENCY));
     let mut tasks = tokio::task::JoinSet::new();
+    // Which resource each task compares, so a task that panics still reports its resource.
+    let mut task_ids = std::collections::HashMap::new();
+    // Set by the first call the cluster did not answer in time: the other tasks then give up
+    // at once instead of each waiting out its own timeout.
+    let silent: Arc<std::sync::OnceLock<String>> = Arc::default();
+    let mut incomplete = Vec::new();
+    if objects.is_empty() {
+        incomplete.push("the manifests rendered to no objects: nothing was compared".to_string());
+    }
     // Once the cluster cannot be asked, nothing more is asked: every resource is Unknown with
     // that reason, at once, instead of one timeout per object.
     let mut unreachable: Option<String> = None;
@@ -97,14 +106,29 @@ pub async fn plan(
         );
         let (client, limit, policy) = (client.clone(), limit.clone(), policy.clone());
         let version = object.version.clone();
-        tasks.spawn(async move {
+        let silent = silent.clone();
+        let (task_id, task_version) = (id.clone(), version.clone());
+        let handle = tasks.spawn(async move {
             let _permit = limit.acquire_owned().await;
+            if let Some(reason) = silent.get() {
+                return unknown(&id, &version, reason.clone());
+            }
             let ns = id.namespace.as_deref();
             let live = match predict::live(&client, &kind, ns, &id.name).await {
                 Ok(live) => live,
-                Err(message) => return unknown(&id, &version, message),
+                Err(message) => {
+                    if predict::is_timeout(&message) {
+                        let _ = silent.set(message.clone());
+                    }
+                    return unknown(&id, &version, message);
+                }
             };
             let predicted = predict::predict(&client, &kind, ns, &id.name, &desired).await;
+            if let Err(message) = &predicted
+                && predict::is_timeout(message)
+            {
+                let _ = silent.set(message.clone());
+            }
             compare(
                 Sides {
                     id: &id,
@@ -116,6 +140,7 @@ pub async fn plan(
                 &policy,
             )
         });
+        task_ids.insert(handle.id(), (task_id, task_version));
     }
     let namespaces: BTreeSet<Option<String>> = scopes.keys().map(|k| k.3.clone()).collect();
     let namespaces = namespaces
@@ -136,17 +161,30 @@ pub async fn plan(
             }
         }
     }
-    while let Some(done) = tasks.join_next().await {
+    while let Some(done) = tasks.join_next_with_id().await {
         match done {
-            Ok(resource) => resources.push(resource),
-            Err(e) => tracing::warn!("comparing a resource stopped: {e}"),
+            Ok((_, resource)) => resources.push(resource),
+            Err(e) => {
+                tracing::error!("comparing a resource stopped: {e}");
+                if let Some((id, version)) = task_ids.get(&e.id()) {
+                    let reason = "Internal error while comparing; details are in the log".into();
+                    resources.push(unknown(id, version, reason));
+                }
+            }
         }
+    }
+    if let Some(reason) = silent.get().or(unreachable.as_ref()) {
+        incomplete.push(format!("extra objects were not looked for: {reason}"));
+        scopes.clear();
     }
     for ((group, version, kind_name, namespace), kind) in scopes {
         let listed = match predict::list(client, &kind, namespace.as_deref()).await {
             Ok(listed) => listed,
             Err(e) => {
-                tracing::warn!("listing {kind_name} to find extra objects failed: {e}");
+                let place = namespace.as_deref().unwrap_or("the cluster");
+                incomplete.push(format!(
+                    "extra {kind_name} objects in {place} could not be listed: {e}"
+                ));
                 continue;
             }
         };
@@ -181,7 +219,9 @@ pub async fn plan(
         }
     }
     resources.sort_by_key(ResourceDrift::id);
-    DriftReport::new(resources)
+    let mut report = DriftReport::new(resources);
+    report.incomplete = incomplete;
+    report
 }
 
 fn unknown(id: &ObjectId, version: &str, message: String) -> ResourceDrift {

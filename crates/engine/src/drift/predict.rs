@@ -166,6 +166,13 @@ pub async fn list(
         .collect()
 }
 
+/// Whether an error from this module says the API server did not answer in time.
+pub fn is_timeout(message: &str) -> bool {
+    message.contains(NO_ANSWER)
+}
+
+const NO_ANSWER: &str = "the API server did not answer within";
+
 /// `call` within [`CALL_TIMEOUT`].
 async fn bounded<T>(
     call: impl std::future::Future<Output = kube::Result<T>>,
@@ -173,7 +180,7 @@ async fn bounded<T>(
     match tokio::time::timeout(CALL_TIMEOUT, call).await {
         Ok(result) => result,
         Err(_) => Err(kube::Error::Service(
-            format!("the API server did not answer within {CALL_TIMEOUT:?}").into(),
+            format!("{NO_ANSWER} {CALL_TIMEOUT:?}").into(),
         )),
     }
 }

@@ -4,14 +4,14 @@
 //! [`DRIFT_RECHECK`] in case a watch missed something. Reported to the fold as
 //! [`Event::Drifted`].
 
-use super::fold::{Event, Scope};
+use super::fold::Event;
 use super::{Inner, cluster_target, live_watch};
 use crate::drift::plan::plan;
 use crate::drift::policy::Policy;
-use crate::drift::predict::Catalog;
+use crate::drift::predict::{Catalog, Kind};
 use crate::live::LiveState;
 use crate::supervise::supervise;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;
@@ -31,7 +31,7 @@ pub(super) fn start(inner: &Arc<Inner>, app: &str) -> JoinHandle<()> {
         format!("drift {app}"),
         move |message| {
             let _ = events.send(Event::Crashed {
-                scope: Scope::Application(id.clone()),
+                scope: super::fold::Scope::Application(id.clone()),
                 message: format!("Internal error: {message}."),
             });
         },
@@ -75,12 +75,18 @@ async fn compare_forever(inner: Arc<Inner>, app: String) {
 /// How long a change in the cluster may be followed by more before comparing.
 const SETTLE: Duration = Duration::from_millis(150);
 
+/// Group, version, kind and namespace of a watch.
+type Scope = (String, String, String, Option<String>);
+
 /// The watches of one application: per kind and namespace it renders to, on its cluster.
 #[derive(Default)]
 struct Watches {
     catalog: Catalog,
-    cluster: Option<String>,
-    scopes: BTreeSet<(String, String, String, Option<String>)>,
+    /// The cluster entry the watches were started for: an edited entry (another context or
+    /// credential) starts them again with the new client.
+    cluster: Option<crate::settings::model::Cluster>,
+    /// Each watched kind and namespace with the names the application declares there.
+    scopes: BTreeSet<(Scope, BTreeSet<String>)>,
     tasks: Vec<AbortOnDrop>,
 }
 
@@ -99,11 +105,13 @@ impl Watches {
         else {
             return;
         };
-        let same_cluster = self.cluster.as_deref() == Some(entry.cluster.as_str());
+        let cluster = state.settings.cluster(&entry.cluster).cloned();
+        let same_cluster = self.cluster == cluster;
         if !same_cluster {
             self.catalog = Catalog::default();
         }
-        let mut wanted = Vec::new();
+        // Per kind and namespace: what the application declares there.
+        let mut wanted: BTreeMap<Scope, (Kind, BTreeSet<String>)> = BTreeMap::new();
         for object in &rendered.objects {
             let Ok(kind) = self.catalog.kind(&client, object).await else {
                 continue;
@@ -123,26 +131,35 @@ impl Watches {
                 object.id.kind.clone(),
                 namespace,
             );
-            wanted.push((scope, kind));
+            wanted
+                .entry(scope)
+                .or_insert_with(|| (kind, BTreeSet::new()))
+                .1
+                .insert(object.id.name.clone());
         }
-        let scopes: BTreeSet<_> = wanted.iter().map(|(s, _)| s.clone()).collect();
+        let scopes: BTreeSet<_> = wanted
+            .iter()
+            .map(|(scope, (_, names))| (scope.clone(), names.clone()))
+            .collect();
         if same_cluster && scopes == self.scopes {
             return;
         }
         self.tasks.clear();
-        let mut started = BTreeSet::new();
-        for (scope, kind) in wanted {
-            if started.insert(scope.clone()) {
-                let task = inner.runtime.spawn(live_watch::watch(
-                    client.clone(),
-                    kind,
-                    scope.3.clone(),
-                    wake.clone(),
-                ));
-                self.tasks.push(AbortOnDrop(task));
-            }
+        for ((_, _, _, namespace), (kind, names)) in wanted {
+            let interest = live_watch::Interest {
+                app: app.to_string(),
+                names,
+            };
+            let task = inner.runtime.spawn(live_watch::watch(
+                client.clone(),
+                kind,
+                namespace,
+                interest,
+                wake.clone(),
+            ));
+            self.tasks.push(AbortOnDrop(task));
         }
-        self.cluster = Some(entry.cluster.clone());
+        self.cluster = cluster;
         self.scopes = scopes;
     }
 }
@@ -179,13 +196,22 @@ async fn compare_once(inner: &Arc<Inner>, state: &LiveState, app: &str) -> Optio
         .get(&cluster_target(cluster), inner.secrets.as_ref())
         .await;
     let outcome = match &client {
-        Ok(client) => Ok(Arc::new(
-            plan(client, app, &rendered.objects, &Policy::default()).await,
-        )),
+        Ok(client) => {
+            let mut report = plan(client, app, &rendered.objects, &Policy::default()).await;
+            if !rendered.errors.is_empty() {
+                // Objects of files that did not render were not compared.
+                report.incomplete.push(format!(
+                    "{} file(s) did not render, so their objects were not compared",
+                    rendered.errors.len()
+                ));
+            }
+            Ok(Arc::new(report))
+        }
         Err(e) => Err(format!("cluster {}: {e}", cluster.id)),
     };
     let _ = inner.events.send(Event::Drifted {
-        app: app.to_string(),
+        app: entry.clone(),
+        cluster: cluster.clone(),
         commit: rendered.commit.sha.clone(),
         outcome,
     });

@@ -53,8 +53,11 @@ pub enum Event {
     },
     /// An application's rendered objects (from `commit`) were compared with its cluster, or
     /// could not be (the error says why).
+    /// Carries the entries it was made with: a comparison that finishes after the application
+    /// or its cluster changed is of something else and is dropped.
     Drifted {
-        app: String,
+        app: crate::settings::model::Application,
+        cluster: crate::settings::model::Cluster,
         commit: String,
         outcome: Result<Arc<DriftReport>, String>,
     },
@@ -218,9 +221,18 @@ impl State {
             }
             Event::Drifted {
                 app,
+                cluster,
                 commit,
                 outcome,
-            } => self.drifted(&app, &commit, outcome),
+            } => {
+                let current = self.settings.application(&app.id) == Some(&app)
+                    && self.settings.cluster(&cluster.id) == Some(&cluster);
+                if current {
+                    self.drifted(&app.id, &commit, outcome)
+                } else {
+                    Vec::new()
+                }
+            }
             Event::Crashed { scope, message } => self.crashed(scope, message),
         }
     }
@@ -499,10 +511,11 @@ impl State {
         let Some(slot) = self.apps.get_mut(app) else {
             return Vec::new();
         };
-        let next = match &outcome {
+        let mut next = match &outcome {
             Ok(report) => SyncSummary::of(report, commit),
             Err(reason) => SyncSummary::unknown(reason.clone(), commit),
         };
+        next.compared = slot.sync.as_ref().map_or(1, |s| s.compared + 1);
         let before = slot.sync.as_ref().map(|s| (s.status, s.message.clone()));
         let log = (before != Some((next.status, next.message.clone()))).then(|| {
             let line = match &next.message {
@@ -567,6 +580,7 @@ mod tests {
     use crate::git::Error as GitError;
     use crate::settings::model::{Application, Cluster, Repository, Revision};
     use shipdeck_ipc::clusters::{ClusterProbe, ConnectionFailure};
+    use shipdeck_ipc::drift::DriftReport;
     use std::time::Duration;
 
     fn settings(apps: &[(&str, &str)]) -> Arc<Settings> {
@@ -859,6 +873,44 @@ mod tests {
             web.render.as_ref().unwrap().failed.as_deref(),
             Some("helm timed out")
         );
+    }
+
+    fn drifted(settings: &Settings, app: &str, report: DriftReport) -> Event {
+        let entry = settings.application(app).unwrap().clone();
+        Event::Drifted {
+            cluster: settings.cluster(&entry.cluster).unwrap().clone(),
+            app: entry,
+            commit: "c1".into(),
+            outcome: Ok(Arc::new(report)),
+        }
+    }
+
+    #[test]
+    fn a_comparison_made_for_an_older_entry_is_dropped_and_each_new_one_counts() {
+        let mut state = State::default();
+        let before = settings(&[("web", "main")]);
+        state.apply(Event::Reconfigured(before.clone()));
+        state.apply(drifted(&before, "web", DriftReport::default()));
+        let sync = |s: &State| s.overview(1).applications[0].sync.clone().unwrap();
+        assert_eq!(
+            (sync(&state).status, sync(&state).compared),
+            (shipdeck_ipc::SyncStatus::Synced, 1)
+        );
+        state.apply(drifted(&before, "web", DriftReport::default()));
+        assert_eq!(
+            sync(&state).compared,
+            2,
+            "a new report is told apart from the last"
+        );
+
+        // The application moves to another namespace; a comparison of the old one lands late.
+        let mut moved = (*before).clone();
+        moved.applications[0].namespace = "shop-v2".into();
+        state.apply(Event::Reconfigured(Arc::new(moved)));
+        let mut late = DriftReport::default();
+        late.incomplete.push("from the old namespace".into());
+        state.apply(drifted(&before, "web", late));
+        assert_eq!(sync(&state).compared, 2, "the late result was dropped");
     }
 
     #[test]

@@ -2,16 +2,19 @@
 //! cluster: a watch per kind and namespace the application renders to (kube-runtime's
 //! watcher, which lists, watches and re-lists after a gap with backoff).
 //!
-//! Only a change that can matter wakes it: for objects with a `metadata.generation` (most
-//! workloads) a new generation or new labels or annotations, so status updates during a
-//! rollout do not trigger comparisons; for the rest any new resourceVersion.
+//! Only a change that can matter wakes it: to an object the application declares or tracks as
+//! its own (not a leader-election ConfigMap next to it), and for objects with a
+//! `metadata.generation` (most workloads) a new generation or new labels or annotations, so
+//! status updates during a rollout do not trigger comparisons; for the rest any new
+//! resourceVersion.
 
 use crate::drift::predict::Kind;
+use crate::drift::tracking;
 use futures::StreamExt;
 use kube::api::{Api, DynamicObject};
 use kube::runtime::WatchStreamExt;
 use kube::runtime::watcher::{self, Event};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 use tokio::sync::Notify;
@@ -22,6 +25,7 @@ pub(super) async fn watch(
     client: kube::Client,
     kind: Kind,
     namespace: Option<String>,
+    interest: Interest,
     wake: Arc<Notify>,
 ) {
     let api: Api<DynamicObject> = match (&namespace, kind.namespaced) {
@@ -31,38 +35,70 @@ pub(super) async fn watch(
     let stream = watcher::watcher(api, watcher::Config::default()).default_backoff();
     futures::pin_mut!(stream);
     let mut seen: HashMap<String, u64> = HashMap::new();
+    let mut first_list = true;
     let mut listing: Option<HashMap<String, u64>> = None;
     while let Some(event) = stream.next().await {
         match event {
             Ok(Event::Init) => listing = Some(HashMap::new()),
             Ok(Event::InitApply(object)) => {
-                if let Some(listed) = listing.as_mut() {
+                if let Some(listed) = listing.as_mut()
+                    && interest.covers(&object)
+                {
                     listed.insert(key(&object), fingerprint(&object));
                 }
             }
             Ok(Event::InitDone) => {
-                // After a gap (a restarted watch), what changed meanwhile counts too.
+                // The first list closes the gap between the comparison that started this watch
+                // and the watch itself; a later one (a restarted watch) shows what changed
+                // while it was down.
                 if let Some(listed) = listing.take() {
-                    let first = seen.is_empty();
-                    if !first && listed != seen {
+                    if first_list || listed != seen {
                         wake.notify_one();
                     }
+                    first_list = false;
                     seen = listed;
                 }
             }
             Ok(Event::Apply(object)) => {
                 let print = fingerprint(&object);
-                if seen.insert(key(&object), print) != Some(print) {
+                if interest.covers(&object) && seen.insert(key(&object), print) != Some(print) {
                     wake.notify_one();
                 }
             }
             Ok(Event::Delete(object)) => {
-                seen.remove(&key(&object));
-                wake.notify_one();
+                if seen.remove(&key(&object)).is_some() || interest.covers(&object) {
+                    wake.notify_one();
+                }
             }
             // The watcher retries with backoff; the periodic comparison covers the gap.
             Err(e) => tracing::debug!("watching {}: {e}", kind.resource.kind),
         }
+    }
+}
+
+/// The objects of one kind and namespace an application cares about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Interest {
+    pub app: String,
+    /// Names it declares.
+    pub names: BTreeSet<String>,
+}
+
+impl Interest {
+    /// Declared by the application, or tracked as its own (an extra it no longer declares).
+    fn covers(&self, object: &DynamicObject) -> bool {
+        let declared = object
+            .metadata
+            .name
+            .as_ref()
+            .is_some_and(|n| self.names.contains(n));
+        let tracked = object
+            .metadata
+            .annotations
+            .as_ref()
+            .and_then(|a| a.get(tracking::ANNOTATION))
+            .is_some_and(|v| v.split_once(':').is_some_and(|(app, _)| app == self.app));
+        declared || tracked
     }
 }
 
