@@ -173,6 +173,15 @@ async fn a_token_from_the_environment_replaces_the_contexts_own() {
         let report = run.report();
         assert_eq!(report.summary.unknown, 4, "{report:#?}");
         assert!(run.stderr.contains("could not be compared"), "{run:#?}");
+        // Nor could it look for extra objects: each kind and namespace left out is said.
+        assert!(!report.incomplete.is_empty(), "{report:#?}");
+        for left_out in &report.incomplete {
+            assert!(
+                run.stderr
+                    .contains(&format!("shipdeck: incomplete: {left_out}\n")),
+                "{left_out}: {run:#?}"
+            );
+        }
 
         let run = Home::new()
             .with("SHIPDECK_TOKEN", admin_token.trim())
@@ -238,7 +247,21 @@ async fn files_that_did_not_render_exit_2_after_the_report() {
         assert_eq!(report.summary.out_of_sync, 1, "{report:#?}");
         let missing = find(&report, &format!("ConfigMap/{ns}/good"));
         assert_eq!(missing.reason, Some(DriftReason::Missing));
-        assert!(run.stderr.contains("broken.yaml"), "{run:#?}");
+        // What was left out is in the report, and on stderr.
+        assert_eq!(report.incomplete.len(), 1, "{report:#?}");
+        assert!(report.incomplete[0].contains("broken.yaml"), "{report:#?}");
+        assert_eq!(run.stderr.lines().count(), 1, "{run:#?}");
+        assert!(
+            run.stderr.starts_with("shipdeck: incomplete: ") && run.stderr.contains("broken.yaml"),
+            "{run:#?}"
+        );
+        args[12] = "text";
+        let text = Home::new().run(&args).expect(2);
+        assert!(
+            text.stdout
+                .contains("Incomplete: not everything was compared\n    did not render"),
+            "{text:#?}"
+        );
     })
     .await;
 }

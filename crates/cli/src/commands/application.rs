@@ -3,7 +3,7 @@
 //! namespace and Helm options, compared under its cluster's credentials.
 
 use crate::cluster;
-use crate::render::{Rendered, render};
+use crate::render::render;
 use crate::source::{Remote, Tree};
 use anyhow::{Context, Result, anyhow};
 use shipdeck_engine::Dirs;
@@ -19,8 +19,8 @@ use shipdeck_ipc::drift::DriftReport;
 use std::time::Duration;
 
 pub struct Compared {
+    /// With the files that did not render among what it left out.
     pub report: DriftReport,
-    pub problems: Vec<String>,
     pub tree: Tree,
 }
 
@@ -67,16 +67,12 @@ pub async fn compare(
         "the path {} of application '{}'",
         app.path, app.id
     ))?;
-    let Rendered { objects, problems } = rendered;
     let client = cluster::connect(&cluster_target(cluster))
         .await
         .with_context(|| format!("cluster '{}'", cluster.id))?;
-    let report = plan(&client, &app.id, &objects, &Policy::default()).await;
-    Ok(Compared {
-        report,
-        problems,
-        tree,
-    })
+    let mut report = plan(&client, &app.id, &rendered.objects, &Policy::default()).await;
+    rendered.mark_incomplete(&mut report);
+    Ok(Compared { report, tree })
 }
 
 /// The application, or an error that names the configured ones.

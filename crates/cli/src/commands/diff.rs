@@ -31,5 +31,5 @@ pub async fn run(args: DiffArgs, dirs: &Dirs, git_timeout: Duration) -> Result<C
         app.cluster,
         app.namespace
     );
-    super::finish(&compared.report, &compared.problems, &heading, &args.output)
+    super::finish(&compared.report, &heading, &args.output)
 }

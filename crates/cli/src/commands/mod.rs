@@ -55,17 +55,12 @@ fn settings_if_usable(dirs: &Dirs) -> Settings {
     }
 }
 
-/// Prints the report, then the render's problems and the first resource that could not be
-/// compared on stderr (one line each), and returns the exit code.
-fn finish(
-    report: &DriftReport,
-    problems: &[String],
-    heading: &str,
-    output: &OutputArgs,
-) -> Result<Code> {
+/// Prints the report, then on stderr (one line each) what the comparison left out and the
+/// first resource that could not be compared, and returns the exit code.
+fn finish(report: &DriftReport, heading: &str, output: &OutputArgs) -> Result<Code> {
     output::print(report, heading, output)?;
-    for problem in problems {
-        eprintln!("shipdeck: {}", crate::one_line(problem));
+    for left_out in &report.incomplete {
+        eprintln!("shipdeck: incomplete: {}", crate::one_line(left_out));
     }
     if let Some(first) = report
         .resources
@@ -79,10 +74,5 @@ fn finish(
             crate::one_line(first.message.as_deref().unwrap_or("no reason given"))
         );
     }
-    let code = Code::of(report);
-    Ok(if problems.is_empty() {
-        code
-    } else {
-        code.worst(Code::ERROR)
-    })
+    Ok(Code::of(report))
 }

@@ -51,7 +51,8 @@ pub async fn run(args: PlanArgs, dirs: &Dirs, git_timeout: Duration) -> Result<C
     .await?;
     rendered.require_objects(&format!("--path {}", args.path))?;
     let client = cluster::connect(&target).await?;
-    let report = plan(&client, &name, &rendered.objects, &Policy::default()).await;
+    let mut report = plan(&client, &name, &rendered.objects, &Policy::default()).await;
+    rendered.mark_incomplete(&mut report);
     let at = tree
         .describe()
         .map(|d| format!(" ({d})"))
@@ -60,7 +61,7 @@ pub async fn run(args: PlanArgs, dirs: &Dirs, git_timeout: Duration) -> Result<C
         "plan {}{at} → context {}, namespace {namespace}",
         args.path, args.context
     );
-    super::finish(&report, &rendered.problems, &heading, &args.output)
+    super::finish(&report, &heading, &args.output)
 }
 
 /// The Git repository `--repo` names (a URL, or a local repository when `--revision` is

@@ -88,11 +88,15 @@ impl Run {
             .collect()
     }
 
-    /// Fails unless the exit code is `code` and, for an error, stderr is one line.
+    /// Fails unless the exit code is `code` and, for an error before any report, stderr is one
+    /// line (after a report, one line for each thing left out and for the first Unknown).
     pub fn expect(self, code: i32) -> Self {
         assert_eq!(self.code, code, "{self:#?}");
-        if code >= 2 {
+        if code >= 2 && self.stdout.is_empty() {
             assert_eq!(self.stderr.trim().lines().count(), 1, "one line: {self:#?}");
+        }
+        for line in self.stderr.lines() {
+            assert!(line.starts_with("shipdeck: "), "{line:?} in {self:#?}");
         }
         self
     }
