@@ -3,6 +3,7 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
+use std::time::Duration;
 
 const AFTER_HELP: &str = "\
 Exit codes: 0 every resource is Synced; 1 something is OutOfSync; 2 or more an error, \
@@ -20,6 +21,53 @@ context's own. Never pass a secret on the command line.";
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+
+    /// The most time a Git clone or fetch may take, waiting included (`90s`, `5m`, `1h`; a
+    /// bare number is seconds). Past it the clone is stopped and the command fails (exit 2).
+    /// It is also what bounds how much a clone downloads.
+    #[arg(
+        long,
+        global = true,
+        value_name = "DURATION",
+        default_value = "5m",
+        value_parser = parse_duration
+    )]
+    pub git_timeout: Duration,
+}
+
+/// `90`, `90s`, `5m` or `1h`: a whole number of seconds, minutes or hours, at least one second.
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let (number, unit) = match text.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((at, _)) => text.split_at(at),
+        None => (text, "s"),
+    };
+    let seconds = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        _ => {
+            return Err(format!(
+                "`{text}` is not a duration; write e.g. 90s, 5m or 1h"
+            ));
+        }
+    };
+    match number.parse::<u64>() {
+        Ok(n) if n > 0 => Ok(Duration::from_secs(n.saturating_mul(seconds))),
+        _ => Err(format!(
+            "`{text}` is not a duration of at least one second; write e.g. 90s, 5m or 1h"
+        )),
+    }
+}
+
+/// A duration as `--git-timeout` takes it: `5m`, `90s`.
+pub fn show_duration(duration: Duration) -> String {
+    let seconds = duration.as_secs();
+    if seconds >= 60 && seconds.is_multiple_of(60) {
+        format!("{}m", seconds / 60)
+    } else {
+        format!("{seconds}s")
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -142,5 +190,36 @@ mod tests {
         assert!(parse(&["--no-diff"]).no_diff);
         assert!(!parse(&["--no-diff", "--diff"]).no_diff);
         assert_eq!(parse(&["-o", "json"]).output, Format::Json);
+    }
+
+    #[test]
+    fn the_git_timeout_is_five_minutes_unless_given_in_seconds_minutes_or_hours() {
+        let timeout = |extra: &[&str]| {
+            let mut argv = vec!["shipdeck"];
+            argv.extend_from_slice(extra);
+            argv.push("apps");
+            Cli::try_parse_from(argv).map(|cli| cli.git_timeout)
+        };
+        assert_eq!(timeout(&[]).unwrap(), Duration::from_secs(300));
+        assert_eq!(
+            timeout(&["--git-timeout", "90"]).unwrap(),
+            Duration::from_secs(90)
+        );
+        assert_eq!(
+            timeout(&["--git-timeout", "2m"]).unwrap(),
+            Duration::from_secs(120)
+        );
+        assert_eq!(
+            timeout(&["--git-timeout", "1h"]).unwrap(),
+            Duration::from_secs(3600)
+        );
+        for bad in ["0", "0s", "5 m", "m", "-1", "1.5m", "1d"] {
+            assert!(timeout(&["--git-timeout", bad]).is_err(), "{bad}");
+        }
+        // Also after the command.
+        let cli = Cli::try_parse_from(["shipdeck", "diff", "web", "--git-timeout", "7s"]).unwrap();
+        assert_eq!(cli.git_timeout, Duration::from_secs(7));
+        assert_eq!(show_duration(Duration::from_secs(300)), "5m");
+        assert_eq!(show_duration(Duration::from_secs(90)), "90s");
     }
 }

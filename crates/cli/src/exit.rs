@@ -19,8 +19,12 @@ impl Code {
     /// A bug in Shipdeck (a caught panic).
     pub const PANIC: Code = Code(3);
 
-    /// A report's code: Unknown anywhere is an error, else OutOfSync anywhere is 1.
+    /// A report's code: an empty report (nothing compared), an incomplete one (something
+    /// left out) or Unknown anywhere is an error, else OutOfSync anywhere is 1.
     pub fn of(report: &DriftReport) -> Code {
+        if report.resources.is_empty() || !report.incomplete.is_empty() {
+            return Code::ERROR;
+        }
         match report.status() {
             SyncStatus::Synced => Code::SYNCED,
             SyncStatus::OutOfSync => Code::OUT_OF_SYNC,
@@ -67,10 +71,17 @@ mod tests {
             DriftReport::new(statuses.iter().map(|s| resource(*s)).collect())
         };
         use SyncStatus::*;
-        assert_eq!(Code::of(&report(&[])), Code::SYNCED);
+        // Nothing compared is not "no drift".
+        assert_eq!(Code::of(&report(&[])), Code::ERROR);
         assert_eq!(Code::of(&report(&[Synced, Synced])), Code::SYNCED);
         assert_eq!(Code::of(&report(&[Synced, OutOfSync])), Code::OUT_OF_SYNC);
         assert_eq!(Code::of(&report(&[OutOfSync, Unknown])), Code::ERROR);
+        // Something left out of the comparison: not "no drift", nor only "drift".
+        let mut incomplete = report(&[Synced, OutOfSync]);
+        incomplete
+            .incomplete
+            .push("extra Secret objects in shop could not be listed".into());
+        assert_eq!(Code::of(&incomplete), Code::ERROR);
         assert_eq!(Code::OUT_OF_SYNC.worst(Code::SYNCED), Code::OUT_OF_SYNC);
         assert_eq!(Code::OUT_OF_SYNC.worst(Code::ERROR), Code::ERROR);
     }

@@ -76,7 +76,8 @@ fn init_logging() {
         .try_init();
 }
 
-/// Messages from nested errors may span lines; the cause is one line on stderr.
+/// Messages from nested errors may span lines; the cause is one line on stderr. Control
+/// characters left (a message from the cluster may hold terminal escapes) are shown escaped.
 pub fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    output::printable(&text.split_whitespace().collect::<Vec<_>>().join(" "))
 }

@@ -3,8 +3,14 @@
 //! does (so a kustomize overlay reaches `../../base` and a chart its `file://` dependencies).
 //!
 //! The command line keeps its own mirrors (`<cache>/mirrors/cli/`), so it never races the
-//! window's poller on one repository; a lock file per mirror keeps two command lines apart.
-//! Clones and fetches have the engine's Git timeouts (connect 10 s, read 30 s).
+//! window's poller on one repository; a lock file per mirror, held from before the clone or
+//! fetch until the export is written, keeps two command lines apart.
+//!
+//! Clones and fetches have the engine's Git timeouts (connect 10 s, and 30 s of silence in a
+//! read) and, over them, an overall deadline (`--git-timeout`, default 5 minutes): a server that
+//! trickles data never holds a pipeline for ever, and the deadline is what bounds how much a
+//! clone can download. The export that follows is bounded by the engine's [`ExportLimits`]
+//! (256 MiB in all, 8 MiB per file, 50,000 entries).
 
 use crate::revision;
 use anyhow::{Context, Result, anyhow, bail};
@@ -13,7 +19,9 @@ use shipdeck_engine::git::{
 };
 use shipdeck_engine::monitor::SourceKey;
 use shipdeck_ipc::workspace::CommitSummary;
+use std::fs::File;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// A repository tree ready to render.
 pub struct Tree {
@@ -30,9 +38,9 @@ impl Tree {
     pub fn local(dir: &Path, path: &str) -> Result<Tree> {
         let root = dir
             .canonicalize()
-            .with_context(|| format!("--repo {}: no such directory", dir.display()))?;
+            .with_context(|| format!("--repo {}: no such directory", shown(dir)))?;
         if !root.is_dir() {
-            bail!("--repo {} is not a directory", dir.display());
+            bail!("--repo {} is not a directory", shown(dir));
         }
         if !root.join(path).is_dir() {
             bail!(
@@ -68,30 +76,70 @@ pub struct Remote {
 }
 
 impl Remote {
-    /// Clones or updates the mirror and exports the commit's whole tree into `scratch`.
-    pub async fn checkout(self, scratch: &Path) -> Result<Tree> {
+    /// Clones or updates the mirror and exports the commit's whole tree into `scratch`. The
+    /// clone or fetch (with the wait for another command line's lock on the mirror) must be
+    /// done within `deadline`; past it the engine's Git call is cancelled and this fails at
+    /// once.
+    pub async fn checkout(self, scratch: &Path, deadline: Duration) -> Result<Tree> {
         let scratch = scratch.to_path_buf();
-        tokio::task::spawn_blocking(move || self.checkout_blocking(&scratch))
-            .await
+        let url = without_userinfo(&self.url);
+        let cancel = CancelToken::new();
+        let (fetched, was_fetched) = tokio::sync::oneshot::channel::<()>();
+        let job = {
+            let cancel = cancel.clone();
+            tokio::task::spawn_blocking(move || {
+                let mut fetched = Some(fetched);
+                self.checkout_blocking(&scratch, &cancel, &mut || {
+                    if let Some(fetched) = fetched.take() {
+                        let _ = fetched.send(());
+                    }
+                })
+            })
+        };
+        // Resolves when the fetch is done, or when the job ended without one (its error is the
+        // job's result).
+        if tokio::time::timeout(deadline, was_fetched).await.is_err() {
+            // The Git call stops at its next callback; the process does not wait for it.
+            cancel.cancel();
+            bail!(
+                "cloning or fetching {url} did not finish within {} (--git-timeout); the server \
+                 is slow or not answering, or another shipdeck run holds this repository's \
+                 cache. Try again, or give more time with --git-timeout",
+                crate::args::show_duration(deadline)
+            );
+        }
+        job.await
             .map_err(|e| anyhow!("the Git checkout stopped: {e}"))?
     }
 
-    fn checkout_blocking(self, scratch: &Path) -> Result<Tree> {
+    /// Fetches the first revision the repository has, calls `fetched`, and exports it. The
+    /// mirror's lock is held from before the fetch until the export is written.
+    fn checkout_blocking(
+        self,
+        scratch: &Path,
+        cancel: &CancelToken,
+        fetched: &mut dyn FnMut(),
+    ) -> Result<Tree> {
         let mut tried = Vec::new();
         for (i, revision) in self.revisions.iter().enumerate() {
             let source =
                 git::Source::parse(&self.url, revision.clone(), &self.path, self.auth.clone())
-                    .with_context(|| format!("--repo {}", self.url))?;
+                    .with_context(|| format!("--repo {}", without_userinfo(&self.url)))?;
             let last = i + 1 == self.revisions.len();
-            match self.fetch(&source) {
-                Ok((mirror, snapshot)) => return export(&mirror, snapshot, scratch),
+            match self.fetch(&source, cancel) {
+                Ok((mirror, snapshot, lock)) => {
+                    fetched();
+                    let tree = export(&mirror, snapshot, scratch);
+                    drop(lock);
+                    return tree;
+                }
                 Err(e) if e.kind() == ErrorKind::NotFound && !last => tried.push(revision),
                 Err(e) if e.kind() == ErrorKind::NotFound && !tried.is_empty() => {
                     let all: Vec<String> = self.revisions.iter().map(|r| r.to_string()).collect();
                     return Err(anyhow!(e).context(format!(
                         "{} not found in {}",
                         all.join(" or "),
-                        self.url
+                        without_userinfo(&self.url)
                     )));
                 }
                 Err(e) => return Err(e.into()),
@@ -100,7 +148,14 @@ impl Remote {
         bail!("no revision to check out")
     }
 
-    fn fetch(&self, source: &git::Source) -> Result<(Mirror, Snapshot), git::Error> {
+    /// The mirror updated to `source`'s revision, and the mirror's lock, which the caller
+    /// holds until it has exported the snapshot: another command line would otherwise re-clone
+    /// (remove) the mirror under the export.
+    fn fetch(
+        &self,
+        source: &git::Source,
+        cancel: &CancelToken,
+    ) -> Result<(Mirror, Snapshot, File), git::Error> {
         let key = SourceKey {
             repository: String::new(),
             revision: revision::to_settings(source.revision()),
@@ -112,25 +167,24 @@ impl Remote {
             detail: e.to_string(),
         };
         std::fs::create_dir_all(&self.mirrors).map_err(cache_error)?;
-        // Held until the export is written; released when the process exits, however it exits.
-        let lock = std::fs::File::create(self.mirrors.join(format!("{name}.lock")))
-            .map_err(cache_error)?;
+        // Held until the export is written (returned to the caller); released when the process
+        // exits, however it exits.
+        let lock = File::create(self.mirrors.join(format!("{name}.lock"))).map_err(cache_error)?;
         // Best effort: a file system without locks still works for one command line at a time.
         let _ = lock.lock();
-        let cancel = CancelToken::new();
         let mut quiet = |_: &Progress| {};
-        let mirror = match Mirror::open_or_clone(&dir, source, &cancel, &mut quiet) {
+        let mirror = match Mirror::open_or_clone(&dir, source, cancel, &mut quiet) {
             Ok(mirror) => mirror,
             // A cache that no longer opens (interrupted by hand, disk trouble) is only a cache.
             Err(e) if e.kind() != ErrorKind::NotFound && dir.exists() => {
                 tracing::warn!("recloning {}: {e}", dir.display());
                 std::fs::remove_dir_all(&dir).map_err(cache_error)?;
-                Mirror::clone(&dir, source, &cancel, &mut quiet)?
+                Mirror::clone(&dir, source, cancel, &mut quiet)?
             }
             Err(e) => return Err(e),
         };
-        let update = mirror.update(source, &cancel, &mut quiet)?;
-        Ok((mirror, update.snapshot))
+        let update = mirror.update(source, cancel, &mut quiet)?;
+        Ok((mirror, update.snapshot, lock))
     }
 }
 
@@ -150,6 +204,33 @@ fn export(mirror: &Mirror, snapshot: Snapshot, scratch: &Path) -> Result<Tree> {
     })
 }
 
+/// `--repo` as it may be printed: a user part pasted into a URL may be a token.
+fn shown(dir: &Path) -> String {
+    without_userinfo(&dir.display().to_string())
+}
+
+/// `repo` without the user part of a URL, which is where people paste tokens
+/// (`https://user:TOKEN@host/…` → `https://host/…`, `user:TOKEN@host:path` → `host:path`). Every
+/// message that repeats `--repo` goes through here: the engine refuses such URLs without
+/// echoing them, and so must the command line.
+pub fn without_userinfo(repo: &str) -> String {
+    if let Some((scheme, rest)) = repo.split_once("://") {
+        let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        let (authority, tail) = rest.split_at(end);
+        return match authority.rfind('@') {
+            Some(at) => format!("{scheme}://{}{tail}", &authority[at + 1..]),
+            None => repo.to_string(),
+        };
+    }
+    // scp-like `[user[:secret]@]host:path`: an `@` before the first `/`, with a colon.
+    let end = repo.find('/').unwrap_or(repo.len());
+    let head = &repo[..end];
+    match head.rfind('@') {
+        Some(at) if head.contains(':') => repo[at + 1..].to_string(),
+        _ => repo.to_string(),
+    }
+}
+
 /// Whether `--repo` names a Git URL rather than a directory on disk.
 pub fn is_url(repo: &str) -> bool {
     if Path::new(repo).exists() {
@@ -160,4 +241,107 @@ pub fn is_url(repo: &str) -> bool {
         || repo
             .find(':')
             .is_some_and(|colon| !repo[..colon].contains('/') && colon > 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A Git repository in `dir` with `apps/web/cm.yaml` on `main`.
+    fn repository(dir: &Path) {
+        let repo = git2::Repository::init(dir).unwrap();
+        std::fs::create_dir_all(dir.join("apps/web")).unwrap();
+        std::fs::write(
+            dir.join("apps/web/cm.yaml"),
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n",
+        )
+        .unwrap();
+        let mut index = repo.index().unwrap();
+        index
+            .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+            .unwrap();
+        let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+        let me = git2::Signature::now("Shipdeck tests", "tests@shipdeck.example").unwrap();
+        let commit = repo
+            .commit(None, &me, &me, "web", &tree, &[])
+            .map(|id| repo.find_commit(id).unwrap())
+            .unwrap();
+        repo.branch("main", &commit, true).unwrap();
+    }
+
+    #[test]
+    fn the_mirror_stays_locked_from_the_fetch_until_the_export_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let origin = dir.path().join("origin");
+        repository(&origin);
+        let mirrors = dir.path().join("mirrors");
+        let remote = Remote {
+            url: origin.display().to_string(),
+            auth: git::Auth::None,
+            revisions: revision::default_branches(),
+            path: "apps/web".into(),
+            mirrors: mirrors.clone(),
+        };
+        let lock_file = || {
+            let locks: Vec<PathBuf> = std::fs::read_dir(&mirrors)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.extension().is_some_and(|e| e == "lock"))
+                .collect();
+            assert_eq!(locks.len(), 1, "{locks:?}");
+            File::open(&locks[0]).unwrap()
+        };
+        let mut checked = false;
+        // Between the fetch and the export, another command line could not take the lock.
+        let tree = remote
+            .checkout_blocking(
+                &dir.path().join("scratch"),
+                &CancelToken::new(),
+                &mut || {
+                    assert!(
+                        matches!(
+                            lock_file().try_lock(),
+                            Err(std::fs::TryLockError::WouldBlock)
+                        ),
+                        "the mirror's lock was released before the export"
+                    );
+                    checked = true;
+                },
+            )
+            .unwrap();
+        assert!(checked);
+        assert!(tree.root.join("apps/web/cm.yaml").is_file());
+        // Once exported, it is free.
+        lock_file().try_lock().unwrap();
+    }
+
+    #[test]
+    fn the_user_part_of_a_url_is_never_shown() {
+        for (repo, shown) in [
+            (
+                "https://user:s3cret@127.0.0.1:1/x.git",
+                "https://127.0.0.1:1/x.git",
+            ),
+            (
+                "https://s3cret@git.example/org/x.git",
+                "https://git.example/org/x.git",
+            ),
+            ("https://a:b@c@git.example", "https://git.example"),
+            (
+                "ssh://git@git.example/org/x.git",
+                "ssh://git.example/org/x.git",
+            ),
+            ("user:s3cret@git.example:org/x.git", "git.example:org/x.git"),
+            ("git@git.example:org/x.git", "git.example:org/x.git"),
+            // Nothing to take out.
+            (
+                "https://git.example/org/x.git?at=a@b",
+                "https://git.example/org/x.git?at=a@b",
+            ),
+            ("/src/repo@2", "/src/repo@2"),
+            ("./repo", "./repo"),
+        ] {
+            assert_eq!(without_userinfo(repo), shown, "{repo}");
+        }
+    }
 }

@@ -8,7 +8,7 @@ use serde_json::Value;
 use shipdeck_ipc::drift::DriftReason;
 use shipdeck_testkit::{contexts, kubeconfig, kubectl_ok, with_namespace};
 use std::path::Path;
-use support::{Home, changes, find, fixture_repo, sync};
+use support::{Home, SilentServer, changes, find, fixture_repo, sync, unreachable_kubeconfig};
 
 /// The default name: the last component of `--path`.
 const APP: &str = "web";
@@ -74,7 +74,8 @@ async fn plan_is_synced_after_a_sync_and_shows_a_scale_by_hand_as_exactly_that_c
             ["/spec/replicas"]
         );
         let manager = found[0].1.as_deref().unwrap_or("(none)");
-        assert!(manager.starts_with("kubectl"), "owned by {manager}");
+        // kubectl v1.34 records `kubectl scale` as manager `kubectl` (subresource `scale`).
+        assert_eq!(manager, "kubectl");
         let deployment = find(&report, &web);
         assert_eq!(deployment.reason, Some(DriftReason::Modified));
         assert_eq!(deployment.changes[0].live, Some(Value::from(5)));
@@ -85,6 +86,7 @@ async fn plan_is_synced_after_a_sync_and_shows_a_scale_by_hand_as_exactly_that_c
         assert_eq!(json["summary"]["out_of_sync"], 1);
         assert_eq!(json["summary"]["synced"], 3);
         assert_eq!(json["summary"]["unknown"], 0);
+        assert_eq!(json["summary"].as_object().map(|s| s.len()), Some(3));
         let r = json["resources"]
             .as_array()
             .unwrap()
@@ -107,7 +109,7 @@ async fn plan_is_synced_after_a_sync_and_shows_a_scale_by_hand_as_exactly_that_c
         let text = plan("text").expect(1);
         assert!(
             text.stdout.contains(&format!(
-                "~ {web} OutOfSync: modified\n    /spec/replicas: 5 → 3 ("
+                "~ {web} OutOfSync: modified\n    /spec/replicas: 5 → 3 (kubectl)\n"
             )),
             "{text:#?}"
         );
@@ -171,6 +173,15 @@ async fn a_token_from_the_environment_replaces_the_contexts_own() {
         let report = run.report();
         assert_eq!(report.summary.unknown, 4, "{report:#?}");
         assert!(run.stderr.contains("could not be compared"), "{run:#?}");
+        // Nor could it look for extra objects: each kind and namespace left out is said.
+        assert!(!report.incomplete.is_empty(), "{report:#?}");
+        for left_out in &report.incomplete {
+            assert!(
+                run.stderr
+                    .contains(&format!("shipdeck: incomplete: {left_out}\n")),
+                "{left_out}: {run:#?}"
+            );
+        }
 
         let run = Home::new()
             .with("SHIPDECK_TOKEN", admin_token.trim())
@@ -199,26 +210,128 @@ fn an_unknown_context_exits_2_and_names_the_available_ones() {
 #[test]
 fn an_unreachable_cluster_exits_2_with_one_line() {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("kubeconfig");
-    std::fs::write(
-        &file,
-        "apiVersion: v1\nkind: Config\nclusters:\n- name: gone\n  cluster:\n    server: https://127.0.0.1:1\n\
-         contexts:\n- name: gone\n  context:\n    cluster: gone\n    user: gone\n\
-         users:\n- name: gone\n  user:\n    token: not-a-real-token\n",
-    )
-    .unwrap();
+    let file = unreachable_kubeconfig(dir.path()).display().to_string();
     let repo = fixture_repo().display().to_string();
-    let file = file.display().to_string();
     let mut args = plan_args(&repo, &file, "default", "text");
     args[6] = "gone";
-    let started = std::time::Instant::now();
     let run = Home::new().run(&args).expect(2);
-    assert!(started.elapsed().as_secs() < 30, "{:?}", started.elapsed());
     assert!(
         run.stderr.contains("nothing answers at the server address"),
         "{run:#?}"
     );
     assert!(!run.stderr.contains("not-a-real-token"), "{run:#?}");
+}
+
+#[tokio::test]
+async fn files_that_did_not_render_exit_2_after_the_report() {
+    with_namespace(contexts::A, "cli-problems", |_client, ns| async move {
+        let repo = tempfile::tempdir().unwrap();
+        let dir = repo.path().join("apps/half");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("good.yaml"),
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: good\ndata:\n  a: \"1\"\n",
+        )
+        .unwrap();
+        std::fs::write(dir.join("broken.yaml"), "kind: [ConfigMap\n").unwrap();
+        let (repo, kubeconfig) = (
+            repo.path().display().to_string(),
+            kubeconfig().display().to_string(),
+        );
+        let mut args = plan_args(&repo, &kubeconfig, &ns, "json");
+        args[4] = "apps/half";
+        // The ConfigMap alone would be missing from the cluster (exit 1); the file that did
+        // not render makes the comparison incomplete.
+        let run = Home::new().run(&args).expect(2);
+        let report = run.report();
+        assert_eq!(report.summary.out_of_sync, 1, "{report:#?}");
+        let missing = find(&report, &format!("ConfigMap/{ns}/good"));
+        assert_eq!(missing.reason, Some(DriftReason::Missing));
+        // What was left out is in the report, and on stderr.
+        assert_eq!(report.incomplete.len(), 1, "{report:#?}");
+        assert!(report.incomplete[0].contains("broken.yaml"), "{report:#?}");
+        assert_eq!(run.stderr.lines().count(), 1, "{run:#?}");
+        assert!(
+            run.stderr.starts_with("shipdeck: incomplete: ") && run.stderr.contains("broken.yaml"),
+            "{run:#?}"
+        );
+        args[12] = "text";
+        let text = Home::new().run(&args).expect(2);
+        assert!(
+            text.stdout
+                .contains("Incomplete: not everything was compared\n    did not render"),
+            "{text:#?}"
+        );
+    })
+    .await;
+}
+
+#[test]
+fn a_token_in_the_repository_url_is_never_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = unreachable_kubeconfig(dir.path()).display().to_string();
+    for repo in [
+        "https://user:s3cret-token@127.0.0.1:1/x.git",
+        "https://s3cret-token@127.0.0.1:1/x.git",
+        "user:s3cret-token@127.0.0.1:x.git",
+    ] {
+        for revision in [None, Some("main")] {
+            let mut args = plan_args(repo, &kubeconfig, "default", "text");
+            args[6] = "gone";
+            if let Some(revision) = revision {
+                args.extend(["--revision", revision]);
+            }
+            let run = Home::new().run(&args);
+            assert!(run.code >= 2, "{run:#?}");
+            assert!(
+                run.stderr.contains("--repo "),
+                "the URL was refused: {run:#?}"
+            );
+            assert!(
+                !run.stdout.contains("s3cret-token") && !run.stderr.contains("s3cret-token"),
+                "the token was printed: {run:#?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_git_server_that_never_answers_fails_at_the_git_timeout() {
+    let server = SilentServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = unreachable_kubeconfig(dir.path()).display().to_string();
+    let url = format!("https://127.0.0.1:{}/org/shop.git", server.port);
+    let mut args = plan_args(&url, &kubeconfig, "default", "text");
+    args[6] = "gone";
+    args.extend(["--git-timeout", "1s"]);
+    let run = Home::new().run(&args).expect(2);
+    assert!(
+        run.stderr.contains(&format!(
+            "cloning or fetching {url} did not finish within 1s (--git-timeout)"
+        )),
+        "{run:#?}"
+    );
+    assert!(run.stdout.is_empty(), "{run:#?}");
+}
+
+#[test]
+fn a_path_without_manifests_exits_2_before_the_cluster() {
+    let repo = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(repo.path().join("apps/empty")).unwrap();
+    std::fs::write(repo.path().join("apps/empty/README.md"), "# Nothing yet\n").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = unreachable_kubeconfig(dir.path()).display().to_string();
+    let repo = repo.path().display().to_string();
+    let mut args = plan_args(&repo, &kubeconfig, "default", "json");
+    args[4] = "apps/empty";
+    args[6] = "gone";
+    let run = Home::new().run(&args).expect(2);
+    assert!(
+        run.stderr
+            .contains("--path apps/empty rendered no objects: nothing was compared"),
+        "{run:#?}"
+    );
+    assert!(run.stdout.is_empty(), "no report: {run:#?}");
 }
 
 #[test]

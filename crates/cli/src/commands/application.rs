@@ -3,7 +3,7 @@
 //! namespace and Helm options, compared under its cluster's credentials.
 
 use crate::cluster;
-use crate::render::{Rendered, render};
+use crate::render::render;
 use crate::source::{Remote, Tree};
 use anyhow::{Context, Result, anyhow};
 use shipdeck_engine::Dirs;
@@ -11,16 +11,16 @@ use shipdeck_engine::credentials::Keyring;
 use shipdeck_engine::drift::plan::plan;
 use shipdeck_engine::drift::policy::Policy;
 use shipdeck_engine::git::Revision;
-use shipdeck_engine::manifests::HelmOptions;
 use shipdeck_engine::monitor::cluster_target;
 use shipdeck_engine::settings::Settings;
 use shipdeck_engine::settings::model::Application;
 use shipdeck_engine::sources;
 use shipdeck_ipc::drift::DriftReport;
+use std::time::Duration;
 
 pub struct Compared {
+    /// With the files that did not render among what it left out.
     pub report: DriftReport,
-    pub problems: Vec<String>,
     pub tree: Tree,
 }
 
@@ -30,6 +30,7 @@ pub async fn compare(
     app: &Application,
     revisions: Option<Vec<Revision>>,
     dirs: &Dirs,
+    git_timeout: Duration,
 ) -> Result<Compared> {
     let repo = settings
         .repository(&app.repository)
@@ -50,39 +51,28 @@ pub async fn compare(
         path: app.path.clone(),
         mirrors: dirs.mirrors().join("cli").join(&repo.id),
     }
-    .checkout(&scratch)
+    .checkout(&scratch, git_timeout)
     .await
     .with_context(|| format!("repository '{}'", repo.id))?;
-    let Rendered { objects, problems } = render(
+    let rendered = render(
         &tree,
         &app.path,
         &app.namespace,
         app.release_name(),
-        helm_options(app),
+        app.helm_options(),
         &scratch,
     )
     .await?;
+    rendered.require_objects(&format!(
+        "the path {} of application '{}'",
+        app.path, app.id
+    ))?;
     let client = cluster::connect(&cluster_target(cluster))
         .await
         .with_context(|| format!("cluster '{}'", cluster.id))?;
-    let report = plan(&client, &app.id, &objects, &Policy::default()).await;
-    Ok(Compared {
-        report,
-        problems,
-        tree,
-    })
-}
-
-/// The application's Helm values files and inline values, as the window renders them.
-fn helm_options(app: &Application) -> HelmOptions {
-    let mut helm = HelmOptions::default();
-    for file in &app.helm.values_files {
-        helm = helm.values_file(file);
-    }
-    if !app.helm.values.trim().is_empty() {
-        helm = helm.values(app.helm.values.clone());
-    }
-    helm
+    let mut report = plan(&client, &app.id, &rendered.objects, &Policy::default()).await;
+    rendered.mark_incomplete(&mut report);
+    Ok(Compared { report, tree })
 }
 
 /// The application, or an error that names the configured ones.

@@ -8,6 +8,7 @@ use anyhow::Result;
 use shipdeck_engine::Dirs;
 use shipdeck_engine::settings::model::{Application, Revision};
 use shipdeck_ipc::SyncStatus;
+use std::time::Duration;
 
 const HEADER: [&str; 6] = [
     "APPLICATION",
@@ -18,7 +19,7 @@ const HEADER: [&str; 6] = [
     "STATUS",
 ];
 
-pub async fn run(dirs: &Dirs) -> Result<Code> {
+pub async fn run(dirs: &Dirs, git_timeout: Duration) -> Result<Code> {
     let settings = super::settings(dirs)?;
     if settings.applications.is_empty() {
         write_stdout(&format!(
@@ -55,7 +56,7 @@ pub async fn run(dirs: &Dirs) -> Result<Code> {
     let mut code = Code::SYNCED;
     let mut failed = 0;
     for app in &settings.applications {
-        let (commit, status, this) = match compare(&settings, app, None, dirs).await {
+        let (commit, status, this) = match compare(&settings, app, None, dirs, git_timeout).await {
             Ok(compared) => {
                 let commit = compared
                     .tree
@@ -64,27 +65,24 @@ pub async fn run(dirs: &Dirs) -> Result<Code> {
                     .map(|(_, c)| c.short_sha().to_string())
                     .unwrap_or_default();
                 let report = &compared.report;
-                let mut status = match report.status() {
+                let status = match report.status() {
                     SyncStatus::Synced => format!("Synced ({} resources)", report.resources.len()),
                     SyncStatus::OutOfSync => format!(
                         "OutOfSync ({} of {} resources)",
                         report.summary.out_of_sync,
                         report.resources.len()
                     ),
-                    SyncStatus::Unknown => format!(
+                    SyncStatus::Unknown if report.summary.unknown > 0 => format!(
                         "Unknown ({} of {} resources could not be compared)",
                         report.summary.unknown,
                         report.resources.len()
                     ),
+                    SyncStatus::Unknown => format!(
+                        "Unknown (incomplete: {})",
+                        crate::one_line(&report.incomplete.join("; "))
+                    ),
                 };
-                let mut this = Code::of(report);
-                if !compared.problems.is_empty() {
-                    status.push_str(&format!(
-                        "; {} files did not render",
-                        compared.problems.len()
-                    ));
-                    this = this.worst(Code::ERROR);
-                }
+                let this = Code::of(report);
                 (commit, status, this)
             }
             Err(e) => (

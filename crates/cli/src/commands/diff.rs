@@ -8,8 +8,9 @@ use crate::exit::Code;
 use crate::revision;
 use anyhow::{Context, Result};
 use shipdeck_engine::Dirs;
+use std::time::Duration;
 
-pub async fn run(args: DiffArgs, dirs: &Dirs) -> Result<Code> {
+pub async fn run(args: DiffArgs, dirs: &Dirs, git_timeout: Duration) -> Result<Code> {
     let settings = super::settings(dirs)?;
     let app = find(&settings, &args.app, dirs)?;
     let preview = match &args.revision {
@@ -17,7 +18,7 @@ pub async fn run(args: DiffArgs, dirs: &Dirs) -> Result<Code> {
         None => None,
     };
     let previewing = preview.is_some();
-    let compared = compare(&settings, app, preview, dirs).await?;
+    let compared = compare(&settings, app, preview, dirs, git_timeout).await?;
     let at = compared.tree.describe().unwrap_or_default();
     let heading = format!(
         "diff {}{} → cluster {}, namespace {}",
@@ -30,5 +31,5 @@ pub async fn run(args: DiffArgs, dirs: &Dirs) -> Result<Code> {
         app.cluster,
         app.namespace
     );
-    super::finish(&compared.report, &compared.problems, &heading, &args.output)
+    super::finish(&compared.report, &heading, &args.output)
 }

@@ -21,10 +21,11 @@ pub async fn run(cli: Cli) -> Result<Code> {
         "no home directory to find Shipdeck's settings and cache in; set HOME (or \
          XDG_CONFIG_HOME and XDG_CACHE_HOME)",
     )?;
+    let git_timeout = cli.git_timeout;
     let result = match cli.command {
-        Command::Plan(args) => plan::run(args, &dirs).await,
-        Command::Diff(args) => diff::run(args, &dirs).await,
-        Command::Apps => apps::run(&dirs).await,
+        Command::Plan(args) => plan::run(args, &dirs, git_timeout).await,
+        Command::Diff(args) => diff::run(args, &dirs, git_timeout).await,
+        Command::Apps => apps::run(&dirs, git_timeout).await,
     };
     // This process's scratch space, once everything in it is gone (a kill leaves it to the
     // window's sweep of gone processes).
@@ -54,17 +55,12 @@ fn settings_if_usable(dirs: &Dirs) -> Settings {
     }
 }
 
-/// Prints the report, then the render's problems and the first resource that could not be
-/// compared on stderr (one line each), and returns the exit code.
-fn finish(
-    report: &DriftReport,
-    problems: &[String],
-    heading: &str,
-    output: &OutputArgs,
-) -> Result<Code> {
+/// Prints the report, then on stderr (one line each) what the comparison left out and the
+/// first resource that could not be compared, and returns the exit code.
+fn finish(report: &DriftReport, heading: &str, output: &OutputArgs) -> Result<Code> {
     output::print(report, heading, output)?;
-    for problem in problems {
-        eprintln!("shipdeck: {}", crate::one_line(problem));
+    for left_out in &report.incomplete {
+        eprintln!("shipdeck: incomplete: {}", crate::one_line(left_out));
     }
     if let Some(first) = report
         .resources
@@ -74,14 +70,9 @@ fn finish(
         eprintln!(
             "shipdeck: {} resources could not be compared; {}: {}",
             report.summary.unknown,
-            first.id(),
+            output::printable(&first.id()),
             crate::one_line(first.message.as_deref().unwrap_or("no reason given"))
         );
     }
-    let code = Code::of(report);
-    Ok(if problems.is_empty() {
-        code
-    } else {
-        code.worst(Code::ERROR)
-    })
+    Ok(Code::of(report))
 }

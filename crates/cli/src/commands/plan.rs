@@ -4,7 +4,7 @@
 use crate::args::PlanArgs;
 use crate::exit::Code;
 use crate::render::render;
-use crate::source::{Remote, Tree, is_url};
+use crate::source::{Remote, Tree, is_url, without_userinfo};
 use crate::{cluster, revision};
 use anyhow::{Context, Result};
 use shipdeck_engine::Dirs;
@@ -16,8 +16,9 @@ use shipdeck_engine::manifests::HelmOptions;
 use shipdeck_engine::settings::Settings;
 use shipdeck_engine::sources;
 use std::path::Path;
+use std::time::Duration;
 
-pub async fn run(args: PlanArgs, dirs: &Dirs) -> Result<Code> {
+pub async fn run(args: PlanArgs, dirs: &Dirs, git_timeout: Duration) -> Result<Code> {
     let settings = super::settings_if_usable(dirs);
     // The context first: a typo fails at once, before a clone.
     let (target, context_namespace) =
@@ -33,7 +34,9 @@ pub async fn run(args: PlanArgs, dirs: &Dirs) -> Result<Code> {
         .unwrap_or_else(|| default_name(&args.path, &args.repo));
     let scratch = dirs.scratch();
     let tree = if is_url(&args.repo) || args.revision.is_some() {
-        remote(&args, &settings, dirs)?.checkout(&scratch).await?
+        remote(&args, &settings, dirs)?
+            .checkout(&scratch, git_timeout)
+            .await?
     } else {
         Tree::local(Path::new(&args.repo), &args.path)?
     };
@@ -46,8 +49,10 @@ pub async fn run(args: PlanArgs, dirs: &Dirs) -> Result<Code> {
         &scratch,
     )
     .await?;
+    rendered.require_objects(&format!("--path {}", args.path))?;
     let client = cluster::connect(&target).await?;
-    let report = plan(&client, &name, &rendered.objects, &Policy::default()).await;
+    let mut report = plan(&client, &name, &rendered.objects, &Policy::default()).await;
+    rendered.mark_incomplete(&mut report);
     let at = tree
         .describe()
         .map(|d| format!(" ({d})"))
@@ -56,7 +61,7 @@ pub async fn run(args: PlanArgs, dirs: &Dirs) -> Result<Code> {
         "plan {}{at} → context {}, namespace {namespace}",
         args.path, args.context
     );
-    super::finish(&report, &rendered.problems, &heading, &args.output)
+    super::finish(&report, &heading, &args.output)
 }
 
 /// The Git repository `--repo` names (a URL, or a local repository when `--revision` is
@@ -68,7 +73,7 @@ fn remote(args: &PlanArgs, settings: &Settings, dirs: &Dirs) -> Result<Remote> {
         // A local repository: the engine wants an absolute path.
         Path::new(&args.repo)
             .canonicalize()
-            .with_context(|| format!("--repo {}: no such directory", args.repo))?
+            .with_context(|| format!("--repo {}: no such directory", without_userinfo(&args.repo)))?
             .display()
             .to_string()
     };
@@ -78,7 +83,7 @@ fn remote(args: &PlanArgs, settings: &Settings, dirs: &Dirs) -> Result<Remote> {
             sources::auth(repo, secret)?
         }
         None => match RepoUrl::parse(&url)
-            .with_context(|| format!("--repo {url}"))?
+            .with_context(|| format!("--repo {}", without_userinfo(&url)))?
             .transport()
         {
             Transport::Ssh => git::Auth::SshAgent,

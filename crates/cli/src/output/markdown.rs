@@ -1,9 +1,9 @@
-//! Markdown for a pull-request comment: a summary table, a table of the resources that are not
-//! Synced with their changed fields, then one folded (`<details>`) diff per changed resource.
+//! Markdown for a pull-request comment: a summary table, what the comparison left out if
+//! anything, a table of the resources that are not Synced with their changed fields, then one folded (`<details>`) diff per changed resource.
 //! Forges cap a comment's size (GitHub: 65,536 characters), so diffs stop at a budget and the
 //! comment says how many were left out.
 
-use super::{counts, drifted, how, unified, values};
+use super::{counts, drifted, how, printable, unified, values};
 use shipdeck_ipc::drift::DriftReport;
 use std::fmt::Write as _;
 
@@ -15,7 +15,7 @@ const MAX_FIELDS: usize = 10;
 pub fn render(report: &DriftReport, heading: &str) -> String {
     let s = &report.summary;
     let mut out = String::new();
-    let _ = writeln!(out, "### {}\n", escape_text(heading));
+    let _ = writeln!(out, "### {}\n", escape_text(&printable(heading)));
     let _ = writeln!(out, "| Synced | OutOfSync | Unknown |");
     let _ = writeln!(out, "|---:|---:|---:|");
     let _ = writeln!(
@@ -23,7 +23,13 @@ pub fn render(report: &DriftReport, heading: &str) -> String {
         "| {} | {} | {} |\n",
         s.synced, s.out_of_sync, s.unknown
     );
-    if s.out_of_sync == 0 && s.unknown == 0 {
+    if !report.incomplete.is_empty() {
+        let _ = writeln!(out, "**Incomplete:** not everything was compared.\n");
+        for left_out in &report.incomplete {
+            let _ = writeln!(out, "- {}", escape_text(&crate::one_line(left_out)));
+        }
+        let _ = writeln!(out);
+    } else if s.out_of_sync == 0 && s.unknown == 0 {
         let _ = writeln!(
             out,
             "No drift: every resource is Synced ({}).",
@@ -31,8 +37,10 @@ pub fn render(report: &DriftReport, heading: &str) -> String {
         );
         return out;
     }
-    let _ = writeln!(out, "| Resource | Status | Changes |");
-    let _ = writeln!(out, "|---|---|---|");
+    if drifted(report).next().is_some() {
+        let _ = writeln!(out, "| Resource | Status | Changes |");
+        let _ = writeln!(out, "|---|---|---|");
+    }
     for resource in drifted(report) {
         let (_, words) = how(resource);
         let mut fields: Vec<String> = resource
@@ -50,7 +58,7 @@ pub fn render(report: &DriftReport, heading: &str) -> String {
         let _ = writeln!(
             out,
             "| {} | {} | {} |",
-            cell(&code(&resource.id())),
+            cell(&code(&printable(&resource.id()))),
             cell(&escape_text(&words)),
             cell(&fields.join("<br>"))
         );
@@ -72,7 +80,7 @@ pub fn render(report: &DriftReport, heading: &str) -> String {
         let _ = write!(
             out,
             "\n<details>\n<summary><code>{}</code>: {}</summary>\n\n{fence}diff\n{diff}{}{fence}\n\n</details>\n",
-            escape_html(&resource.id()),
+            escape_html(&printable(&resource.id())),
             escape_html(&words),
             if diff.ends_with('\n') { "" } else { "\n" },
         );
@@ -185,6 +193,24 @@ mod tests {
             md.contains("The diffs of 1 more resources do not fit"),
             "{md}"
         );
+    }
+
+    #[test]
+    fn an_incomplete_comparison_lists_what_was_left_out_and_never_says_no_drift() {
+        let mut report = DriftReport::new(vec![]);
+        report
+            .incomplete
+            .push("extra Secret objects in *shop* could not be listed".into());
+        let md = render(&report, "plan");
+        assert!(
+            md.ends_with(
+                "| 0 | 0 | 0 |\n\n**Incomplete:** not everything was compared.\n\n\
+                 - extra Secret objects in \\*shop\\* could not be listed\n\n"
+            ),
+            "{md}"
+        );
+        assert!(!md.contains("No drift"), "{md}");
+        assert!(!md.contains("| Resource |"), "{md}");
     }
 
     #[test]

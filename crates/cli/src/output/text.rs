@@ -1,8 +1,8 @@
-//! Text for a terminal: a summary line, then one block per resource that is not Synced with
-//! its changed fields (path, live → desired, manager) and, unless asked not to, its unified
+//! Text for a terminal: a summary line, what the comparison left out if anything, then one
+//! block per resource that is not Synced with its changed fields (path, live → desired, manager) and, unless asked not to, its unified
 //! diff.
 
-use super::{counts, drifted, how, unified, values};
+use super::{counts, drifted, how, printable, unified, values};
 use shipdeck_ipc::SyncStatus;
 use shipdeck_ipc::drift::DriftReport;
 use std::fmt::Write as _;
@@ -25,11 +25,20 @@ pub fn render(report: &DriftReport, heading: &str, with_diff: bool, color: bool)
     let _ = writeln!(
         out,
         "{}: {} resources: {}",
-        paint(heading, BOLD),
+        paint(&printable(heading), BOLD),
         report.resources.len(),
         counts(report)
     );
-    if report.summary.out_of_sync == 0 && report.summary.unknown == 0 {
+    if !report.incomplete.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}",
+            paint("Incomplete: not everything was compared", RED)
+        );
+        for left_out in &report.incomplete {
+            let _ = writeln!(out, "    {}", crate::one_line(left_out));
+        }
+    } else if report.summary.out_of_sync == 0 && report.summary.unknown == 0 {
         let _ = writeln!(out, "No drift: every resource is Synced.");
         return out;
     }
@@ -43,7 +52,7 @@ pub fn render(report: &DriftReport, heading: &str, with_diff: bool, color: bool)
         let _ = writeln!(
             out,
             "\n{} {}",
-            paint(&format!("{sign} {}", resource.id()), tone),
+            paint(&format!("{sign} {}", printable(&resource.id())), tone),
             words
         );
         for change in &resource.changes {
@@ -145,6 +154,21 @@ mod tests {
         assert!(
             coloured.contains("\x1b[31m-  replicas: 5\x1b[0m"),
             "{coloured}"
+        );
+    }
+
+    #[test]
+    fn an_incomplete_comparison_says_what_was_left_out_and_never_no_drift() {
+        let mut report = DriftReport::new(vec![]);
+        report
+            .incomplete
+            .push("extra Secret objects in shop could not be listed:\nforbidden".into());
+        let text = render(&report, "plan", true, false);
+        assert_eq!(
+            text,
+            "plan: 0 resources: 0 Synced, 0 OutOfSync, 0 Unknown\n\
+             Incomplete: not everything was compared\n    \
+             extra Secret objects in shop could not be listed: forbidden\n"
         );
     }
 

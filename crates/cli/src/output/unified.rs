@@ -7,14 +7,19 @@ use similar::TextDiff;
 /// Lines of context around each change, as `diff -u`.
 const CONTEXT: usize = 3;
 
-/// The diff, empty when the sides are equal or neither is known.
+/// The diff, empty when the sides are equal or neither is known. Control characters in the
+/// YAML (from the cluster's objects) are shown escaped.
 pub fn diff(resource: &ResourceDrift) -> String {
     let live = resource.live_yaml.as_deref().unwrap_or("");
     let desired = resource.desired_yaml.as_deref().unwrap_or("");
     if live == desired {
         return String::new();
     }
-    TextDiff::from_lines(live, desired)
+    let (live, desired) = (
+        super::printable_lines(live),
+        super::printable_lines(desired),
+    );
+    TextDiff::from_lines(&live, &desired)
         .unified_diff()
         .context_radius(CONTEXT)
         .header("live", "desired")

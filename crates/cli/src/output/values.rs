@@ -17,7 +17,8 @@ pub fn change(change: &FieldChange) -> String {
     if let Some(manager) = &change.manager {
         line.push_str(&format!(" ({manager})"));
     }
-    line
+    // A path or a manager name from the cluster may hold anything; JSON values escape only C0.
+    super::printable(&line)
 }
 
 /// Compact JSON, `(none)` for a side that lacks the field.

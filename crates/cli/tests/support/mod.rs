@@ -10,8 +10,10 @@ use shipdeck_engine::manifests::{self, Options, Tools};
 use shipdeck_ipc::SyncStatus;
 use shipdeck_ipc::drift::{DriftReport, ResourceDrift};
 use std::io::Read;
+use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// A run still going after this long is killed and the test fails.
@@ -20,6 +22,45 @@ const RUN_TIMEOUT: Duration = Duration::from_secs(120);
 /// The fixture repository: an overlay (`apps/web`) over a base outside its directory.
 pub fn fixture_repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/repo")
+}
+
+/// A kubeconfig in `dir` whose one context, `gone`, points at a port where nothing answers
+/// (with a made-up token): for runs that fail before, or at, the cluster.
+pub fn unreachable_kubeconfig(dir: &Path) -> PathBuf {
+    let file = dir.join("kubeconfig");
+    std::fs::write(
+        &file,
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: gone\n  cluster:\n    server: https://127.0.0.1:1\n\
+         contexts:\n- name: gone\n  context:\n    cluster: gone\n    user: gone\n\
+         users:\n- name: gone\n  user:\n    token: not-a-real-token\n",
+    )
+    .expect("writing a kubeconfig");
+    file
+}
+
+/// A TCP server on this machine that accepts connections and never says a word: a Git server
+/// that hangs. Its connections stay open as long as it lives (as the engine's test stub).
+pub struct SilentServer {
+    pub port: u16,
+    _accepted: Arc<Mutex<Vec<TcpStream>>>,
+}
+
+impl SilentServer {
+    pub fn start() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("binding a silent server");
+        let port = listener.local_addr().unwrap().port();
+        let accepted = Arc::new(Mutex::new(Vec::new()));
+        let held = accepted.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                held.lock().unwrap().push(stream);
+            }
+        });
+        Self {
+            port,
+            _accepted: accepted,
+        }
+    }
 }
 
 /// What one run of the binary did.
@@ -47,11 +88,15 @@ impl Run {
             .collect()
     }
 
-    /// Fails unless the exit code is `code` and, for an error, stderr is one line.
+    /// Fails unless the exit code is `code` and, for an error before any report, stderr is one
+    /// line (after a report, one line for each thing left out and for the first Unknown).
     pub fn expect(self, code: i32) -> Self {
         assert_eq!(self.code, code, "{self:#?}");
-        if code >= 2 {
+        if code >= 2 && self.stdout.is_empty() {
             assert_eq!(self.stderr.trim().lines().count(), 1, "one line: {self:#?}");
+        }
+        for line in self.stderr.lines() {
+            assert!(line.starts_with("shipdeck: "), "{line:?} in {self:#?}");
         }
         self
     }

@@ -93,7 +93,7 @@ async fn render(
     };
     let options = manifests::Options::new(&app.namespace, app.release_name())
         .tools(tools)
-        .helm(helm_options(app))
+        .helm(app.helm_options())
         // Tool homes and chart copies (inline values may hold passwords) stay in Shipdeck's
         // scratch space and go with the export.
         .scratch(dir.path().join("tools"));
@@ -162,15 +162,4 @@ fn app_source(root: &Source, path: &str) -> crate::git::spec::Result<Source> {
         ..root.spec().clone()
     };
     Ok(Source::new(spec, root.auth().clone())?.host_verification(root.verification()))
-}
-
-fn helm_options(app: &Application) -> manifests::HelmOptions {
-    let mut helm = manifests::HelmOptions::default();
-    for file in &app.helm.values_files {
-        helm = helm.values_file(file);
-    }
-    if !app.helm.values.trim().is_empty() {
-        helm = helm.values(app.helm.values.clone());
-    }
-    helm
 }

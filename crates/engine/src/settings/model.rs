@@ -131,6 +131,19 @@ impl Application {
             &self.helm.release_name
         }
     }
+
+    /// How its chart is rendered: the values files in order, then the inline values (when not
+    /// blank), as the window and the command line both render it.
+    pub fn helm_options(&self) -> crate::manifests::HelmOptions {
+        let mut helm = crate::manifests::HelmOptions::default();
+        for file in &self.helm.values_files {
+            helm = helm.values_file(file);
+        }
+        if !self.helm.values.trim().is_empty() {
+            helm = helm.values(self.helm.values.clone());
+        }
+        helm
+    }
 }
 
 impl Settings {
@@ -144,5 +157,37 @@ impl Settings {
 
     pub fn application(&self, id: &str) -> Option<&Application> {
         self.applications.iter().find(|a| a.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifests::HelmOptions;
+
+    #[test]
+    fn helm_options_are_the_values_files_in_order_then_inline_values_unless_blank() {
+        let mut app = Application {
+            id: "web".into(),
+            repository: "r".into(),
+            revision: Revision::Branch("main".into()),
+            path: "chart".into(),
+            cluster: "c".into(),
+            namespace: "ns".into(),
+            helm: Helm {
+                values_files: vec!["values.yaml".into(), "prod.yaml".into()],
+                values: "replicas: 2\n".into(),
+                release_name: "shop".into(),
+            },
+        };
+        assert_eq!(
+            app.helm_options(),
+            HelmOptions::default()
+                .values_file("values.yaml")
+                .values_file("prod.yaml")
+                .values("replicas: 2\n")
+        );
+        app.helm.values = " \n".into();
+        assert_eq!(app.helm_options().values, None);
     }
 }
