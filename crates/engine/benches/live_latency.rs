@@ -140,7 +140,10 @@ fn main() {
         runtime
             .block_on(deployments.patch(
                 "web",
-                &PatchParams::default().manager("kubectl-scale"),
+                &PatchParams {
+                    field_manager: Some("kubectl-scale".into()),
+                    ..PatchParams::default()
+                },
                 &Patch::Merge(&patch),
             ))
             .unwrap();
