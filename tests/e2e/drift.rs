@@ -110,15 +110,14 @@ async fn a_scale_made_with_kubectl_shows_on_the_overview_and_in_the_drift_review
     );
     app.click(&format!("{resource} .drift-resource-head"))
         .await?;
-    let change = app
-        .wait_for_text(
-            &format!("{resource} .drift-change[data-path='/spec/replicas']"),
-            "kubectl",
-        )
-        .await?;
+    let row = format!("{resource} .drift-change[data-path='/spec/replicas']");
+    app.wait_for_text(&row, "kubectl").await?;
     // Field, live, after sync, changed by: in that order.
-    let cells = change.split_whitespace().collect::<Vec<_>>().join(" ");
-    assert_eq!(cells, "/spec/replicas 4 2 kubectl");
+    let mut cells = Vec::new();
+    for column in 1..=4 {
+        cells.push(app.text(&format!("{row} td:nth-child({column})")).await?);
+    }
+    assert_eq!(cells, ["/spec/replicas", "4", "2", "kubectl"]);
     app.wait_for(&format!("{resource} .diff-removed")).await?;
     app.screenshot("drift-review").await?;
     app.close().await

@@ -6,7 +6,7 @@
 
 use crate::session::{Display, in_session_with_keyring};
 use crate::step::step;
-use crate::{app, cluster, demo_repo, demo_settings, paths};
+use crate::{app, cluster, demo_cluster, demo_repo, demo_settings, paths};
 use anyhow::{Context, Result, bail};
 use std::time::Duration;
 
@@ -24,6 +24,11 @@ pub fn run(args: &[&str]) -> Result<()> {
     step("Demo settings", || {
         demo_settings::ensure(&home.join("config"), &workspace, &kubeconfig)
     })?;
+    let kubectl = cluster::kubectl()?;
+    step(
+        "Demo applications in the clusters, one edited by hand",
+        || demo_cluster::ensure(&workspace, &kubeconfig, &kubectl),
+    )?;
     let display = step("Display", || {
         let display = if screenshot_and_exit {
             Display::start_virtual()

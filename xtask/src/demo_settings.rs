@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 /// (application, cluster, namespace); the directories come from `demo_repo`.
-const APPLICATIONS: [(&str, &str, &str); 5] = [
+pub const APPLICATIONS: [(&str, &str, &str); 5] = [
     ("storefront", "shipdeck-a", "shop"),
     ("catalog", "shipdeck-a", "shop"),
     ("auth-gateway", "shipdeck-a", "platform"),

@@ -6,6 +6,7 @@
 mod app;
 mod cluster;
 mod demo;
+mod demo_cluster;
 mod demo_repo;
 mod demo_settings;
 mod helm;
