@@ -250,3 +250,79 @@ async fn an_unreachable_cluster_makes_every_resource_unknown_with_the_reason() {
     // Diagnostic only (no timed assertion): how long giving up took.
     eprintln!("gave up after {:?}", started.elapsed());
 }
+
+/// Cluster-scoped kinds and a custom resource: an aggregated ClusterRole (its rules are filled
+/// by a controller), a CRD, and an object of it whose schema defaults fields Git leaves out.
+#[tokio::test]
+async fn a_crd_with_defaults_its_resource_and_an_aggregated_cluster_role_show_no_false_drift() {
+    with_namespace(contexts::A, "drift-crd", |client, ns| async move {
+        // Cluster-scoped names must not clash between runs.
+        let suffix = ns.trim_start_matches("t-").replace(|c: char| !c.is_ascii_alphanumeric(), "");
+        let group = format!("{suffix}.test.shipdeck.dev");
+        let work = tempfile::tempdir().unwrap();
+        let dir = work.path().join("app");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("crd.yaml"),
+            format!(
+                "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.{group}\n\
+                 spec:\n  group: {group}\n  scope: Namespaced\n  names: {{plural: widgets, singular: widget, kind: Widget}}\n\
+                 \x20 versions:\n    - name: v1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema:\n\
+                 \x20         type: object\n          properties:\n            spec:\n              type: object\n\
+                 \x20             properties:\n                size: {{type: integer, default: 3}}\n\
+                 \x20               color: {{type: string, default: blue}}\n                memory: {{type: string}}\n"
+            ),
+        )
+        .unwrap();
+        let label = format!("{group}/aggregate");
+        std::fs::write(
+            dir.join("roles.yaml"),
+            format!(
+                "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: {suffix}-all\n\
+                 aggregationRule:\n  clusterRoleSelectors:\n    - matchLabels: {{{label:?}: \"true\"}}\nrules: []\n---\n\
+                 apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: {suffix}-part\n\
+                 \x20 labels: {{{label:?}: \"true\"}}\nrules:\n  - apiGroups: [\"\"]\n    resources: [configmaps]\n    verbs: [get]\n"
+            ),
+        )
+        .unwrap();
+        let rendered = manifests::render(work.path(), "app", &Options::new(ns.as_str(), APP))
+            .await
+            .unwrap();
+        assert!(rendered.errors.is_empty(), "{:?}", rendered.errors);
+        apply(&client, &rendered.objects).await;
+        let crd = format!("widgets.{group}");
+        kubectl_ok(contexts::A, &["wait", "--for=condition=established", "--timeout=60s", &format!("crd/{crd}")]);
+
+        // The custom resource, with `size` and `color` left to the schema's defaults.
+        std::fs::write(
+            dir.join("widget.yaml"),
+            format!("apiVersion: {group}/v1\nkind: Widget\nmetadata:\n  name: gizmo\nspec:\n  memory: 0.5Gi\n"),
+        )
+        .unwrap();
+        let rendered = manifests::render(work.path(), "app", &Options::new(ns.as_str(), APP))
+            .await
+            .unwrap();
+        apply(&client, &rendered.objects).await;
+        // The aggregation controller fills the aggregated role's rules.
+        shipdeck_testkit::eventually("the aggregated rules are filled", std::time::Duration::from_secs(60), || {
+            let name = format!("{suffix}-all");
+            async move {
+                let out = kubectl_ok(contexts::A, &["get", "clusterrole", &name, "-o", "jsonpath={.rules}"]);
+                if out.contains("configmaps") { Ok(()) } else { Err(out) }
+            }
+        })
+        .await;
+
+        let report = plan(&client, APP, &rendered.objects, &Policy::default()).await;
+        let cleanup = |what: &str, name: &str| {
+            let _ = shipdeck_testkit::kubectl(contexts::A, &["delete", what, name, "--wait=false"]);
+        };
+        cleanup("crd", &crd);
+        cleanup("clusterrole", &format!("{suffix}-all"));
+        cleanup("clusterrole", &format!("{suffix}-part"));
+        assert_eq!(report.resources.len(), 4, "{:?}", ids(&report));
+        assert!(drifted(&report).is_empty(), "false drift: {:#?}", drifted(&report));
+        assert!(report.incomplete.is_empty(), "{:?}", report.incomplete);
+    })
+    .await;
+}
