@@ -530,15 +530,8 @@ fn a_stored_secret_is_never_sent_to_a_new_url_and_the_old_entry_goes() {
 #[test]
 fn cancel_returns_at_once_while_a_silent_server_holds_a_repository_test() {
     // Accepts connections and never answers, like a stuck proxy.
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let held = std::thread::spawn(move || {
-        let mut open = Vec::new();
-        for stream in listener.incoming().take(4) {
-            open.push(stream);
-        }
-        std::thread::sleep(Duration::from_secs(40));
-    });
+    let server = shipdeck_testkit::SilentServer::start();
+    let port = server.port;
     let world = World::new(|repo| write(repo, "apps/web/deployment.yaml", DEPLOYMENT));
     let engine = world.open("cancel");
     let entry = RepositoryEntry {
@@ -572,7 +565,7 @@ fn cancel_returns_at_once_while_a_silent_server_holds_a_repository_test() {
         waited < Duration::from_secs(10),
         "returned after {waited:?}"
     );
-    drop(held);
+    drop(server);
 }
 
 #[test]

@@ -27,6 +27,7 @@ mod kubectl;
 pub mod manifests;
 mod namespace;
 pub mod ports;
+mod silent;
 mod wait;
 
 pub use apply::server_side_apply;
@@ -34,6 +35,7 @@ pub use cluster::{client, kubeconfig};
 pub use kubectl::{KUBECTL_TIMEOUT, kubectl, kubectl_ok, kubectl_path};
 pub use namespace::{TEST_LABEL, with_namespace};
 pub use ports::free_port;
+pub use silent::SilentServer;
 pub use wait::eventually;
 
 /// Context names written by `cargo xtask cluster up`.

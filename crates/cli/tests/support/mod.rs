@@ -10,10 +10,9 @@ use shipdeck_engine::manifests::{self, Options, Tools};
 use shipdeck_ipc::SyncStatus;
 use shipdeck_ipc::drift::{DriftReport, ResourceDrift};
 use std::io::Read;
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::{Arc, Mutex};
+
 use std::time::{Duration, Instant};
 
 /// A run still going after this long is killed and the test fails.
@@ -38,30 +37,9 @@ pub fn unreachable_kubeconfig(dir: &Path) -> PathBuf {
     file
 }
 
-/// A TCP server on this machine that accepts connections and never says a word: a Git server
-/// that hangs. Its connections stay open as long as it lives (as the engine's test stub).
-pub struct SilentServer {
-    pub port: u16,
-    _accepted: Arc<Mutex<Vec<TcpStream>>>,
-}
-
-impl SilentServer {
-    pub fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("binding a silent server");
-        let port = listener.local_addr().unwrap().port();
-        let accepted = Arc::new(Mutex::new(Vec::new()));
-        let held = accepted.clone();
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                held.lock().unwrap().push(stream);
-            }
-        });
-        Self {
-            port,
-            _accepted: accepted,
-        }
-    }
-}
+// Each test binary uses part of this module.
+#[allow(unused_imports)]
+pub use shipdeck_testkit::SilentServer;
 
 /// What one run of the binary did.
 #[derive(Debug)]

@@ -1,37 +1,14 @@
 //! Hand-written TCP servers for behaviour no real Git server shows on demand: one that never
-//! answers, and an HTTP server that answers every request with a fixed response while
+//! answers (from shipdeck-testkit), and an HTTP server that answers every request with a fixed response while
 //! recording the request headers.
 
 use std::io::{BufRead, BufReader, Write};
-use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
+use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::sync::{Arc, Mutex};
 use std::thread;
 
-/// Accepts connections and never answers, holding them open until dropped (with the process:
-/// the accept thread is detached and parks on `accept`).
-pub struct SilentServer {
-    pub port: u16,
-    accepted: Arc<Mutex<Vec<TcpStream>>>,
-}
-
-impl SilentServer {
-    pub fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("binding a silent server");
-        let port = listener.local_addr().unwrap().port();
-        let accepted = Arc::new(Mutex::new(Vec::new()));
-        let held = accepted.clone();
-        thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                held.lock().unwrap().push(stream);
-            }
-        });
-        Self { port, accepted }
-    }
-
-    pub fn connections(&self) -> usize {
-        self.accepted.lock().unwrap().len()
-    }
-}
+#[allow(unused_imports)] // only the timeout tests use it
+pub use shipdeck_testkit::SilentServer;
 
 /// One recorded request: the request line and headers, as received.
 #[derive(Debug, Clone)]
