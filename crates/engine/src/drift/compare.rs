@@ -104,13 +104,19 @@ pub fn compare(sides: Sides<'_>, policy: &Policy) -> ResourceDrift {
     }
     let declared = with_string_data_as_data(declared);
     let added = added_by_hand(&declared, &clean_live, live, &owners, policy, &out);
+    let mut removed = Vec::new();
     for (change, manager) in added {
         let why = policy.ignored_by(&sides.id.kind, &change.pointer, Some(&manager));
         if why.is_none() {
             // A sync removes what was added by hand: the desired side shows it gone.
-            remove(&mut clean_desired, &change.pointer);
+            removed.push(change.pointer.clone());
         }
         push(&mut out, change, Some(manager), why);
+    }
+    // Later list items first, so removing one does not shift the index of the next.
+    removed.sort_by_key(|p| std::cmp::Reverse(segments(p)));
+    for pointer in removed {
+        remove(&mut clean_desired, &pointer);
     }
     out.changes.sort_by(|a, b| a.path.cmp(&b.path));
     out.ignored
@@ -218,6 +224,14 @@ fn with_string_data_as_data(declared: &Value) -> std::borrow::Cow<'_, Value> {
         }
     }
     std::borrow::Cow::Owned(declared)
+}
+
+/// A pointer's segments, list indices as numbers, so `/env/10` sorts after `/env/9`.
+fn segments(pointer: &str) -> Vec<(u64, String)> {
+    pointer
+        .split('/')
+        .map(|s| (s.parse().unwrap_or(u64::MAX), s.to_string()))
+        .collect()
 }
 
 /// Removes the field at `pointer` (an object key or a list item).

@@ -48,7 +48,18 @@ pub async fn plan(
     objects: &[RenderedObject],
     policy: &Policy,
 ) -> DriftReport {
-    let mut catalog = Catalog::default();
+    plan_with(client, &mut Catalog::default(), app, objects, policy).await
+}
+
+/// [`plan`] with kinds already looked up in `catalog` (and new ones added to it): a caller
+/// that compares again and again (the monitor, on every change) asks discovery once.
+pub async fn plan_with(
+    client: &kube::Client,
+    catalog: &mut Catalog,
+    app: &str,
+    objects: &[RenderedObject],
+    policy: &Policy,
+) -> DriftReport {
     let mut resources = Vec::new();
     let mut declared_ids = BTreeSet::new();
     // (kind, namespace) pairs to look for extra objects in.

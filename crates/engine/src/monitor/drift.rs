@@ -6,10 +6,11 @@
 
 use super::fold::Event;
 use super::{Inner, cluster_target, live_watch};
-use crate::drift::plan::plan;
+use crate::drift::plan::plan_with;
 use crate::drift::policy::Policy;
 use crate::drift::predict::{Catalog, Kind};
 use crate::live::LiveState;
+use crate::settings::model::Cluster;
 use crate::supervise::supervise;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -44,6 +45,7 @@ async fn compare_forever(inner: Arc<Inner>, app: String) {
     let mut compared: Option<Arc<LiveState>> = None;
     let wake = Arc::new(Notify::new());
     let mut watches = Watches::default();
+    let mut kinds = KnownKinds::default();
     // A deadline, not a sleep restarted on every new state: states come often (every
     // application's results), and the periodic comparison must still happen.
     let mut due = Instant::now();
@@ -53,8 +55,15 @@ async fn compare_forever(inner: Arc<Inner>, app: String) {
             .as_ref()
             .is_none_or(|before| inputs_changed(before, &state, &app));
         if changed || Instant::now() >= due {
-            if let Some(client) = compare_once(&inner, &state, &app).await {
-                watches.follow(&inner, client, &state, &app, &wake).await;
+            let cluster = state
+                .settings
+                .application(&app)
+                .and_then(|a| state.settings.cluster(&a.cluster));
+            let catalog = kinds.of(cluster);
+            if let Some(client) = compare_once(&inner, &state, &app, catalog).await {
+                watches
+                    .follow(&inner, client, &state, &app, &wake, catalog)
+                    .await;
             }
             compared = Some(state);
             due = Instant::now() + inner.config.drift_recheck;
@@ -75,16 +84,34 @@ async fn compare_forever(inner: Arc<Inner>, app: String) {
 /// How long a change in the cluster may be followed by more before comparing.
 const SETTLE: Duration = Duration::from_millis(150);
 
+/// Where each kind lives on the application's cluster, looked up once for every comparison
+/// and watch; looked up afresh when the cluster entry changes (another cluster may serve other
+/// kinds).
+#[derive(Default)]
+struct KnownKinds {
+    cluster: Option<Cluster>,
+    catalog: Catalog,
+}
+
+impl KnownKinds {
+    fn of(&mut self, cluster: Option<&Cluster>) -> &mut Catalog {
+        if self.cluster.as_ref() != cluster {
+            self.cluster = cluster.cloned();
+            self.catalog = Catalog::default();
+        }
+        &mut self.catalog
+    }
+}
+
 /// Group, version, kind and namespace of a watch.
 type Scope = (String, String, String, Option<String>);
 
 /// The watches of one application: per kind and namespace it renders to, on its cluster.
 #[derive(Default)]
 struct Watches {
-    catalog: Catalog,
     /// The cluster entry the watches were started for: an edited entry (another context or
     /// credential) starts them again with the new client.
-    cluster: Option<crate::settings::model::Cluster>,
+    cluster: Option<Cluster>,
     /// Each watched kind and namespace with the names the application declares there.
     scopes: BTreeSet<(Scope, BTreeSet<String>)>,
     tasks: Vec<AbortOnDrop>,
@@ -99,6 +126,7 @@ impl Watches {
         state: &LiveState,
         app: &str,
         wake: &Arc<Notify>,
+        catalog: &mut Catalog,
     ) {
         let (Some(entry), Some(rendered)) =
             (state.settings.application(app), state.rendered.get(app))
@@ -107,13 +135,10 @@ impl Watches {
         };
         let cluster = state.settings.cluster(&entry.cluster).cloned();
         let same_cluster = self.cluster == cluster;
-        if !same_cluster {
-            self.catalog = Catalog::default();
-        }
         // Per kind and namespace: what the application declares there.
         let mut wanted: BTreeMap<Scope, (Kind, BTreeSet<String>)> = BTreeMap::new();
         for object in &rendered.objects {
-            let Ok(kind) = self.catalog.kind(&client, object).await else {
+            let Ok(kind) = catalog.kind(&client, object).await else {
                 continue;
             };
             let namespace = if kind.namespaced {
@@ -185,7 +210,12 @@ fn inputs_changed(before: &LiveState, now: &LiveState, app: &str) -> bool {
 }
 
 /// Compares `app` once and reports it; returns the client it used.
-async fn compare_once(inner: &Arc<Inner>, state: &LiveState, app: &str) -> Option<kube::Client> {
+async fn compare_once(
+    inner: &Arc<Inner>,
+    state: &LiveState,
+    app: &str,
+    catalog: &mut Catalog,
+) -> Option<kube::Client> {
     let (Some(entry), Some(rendered)) = (state.settings.application(app), state.rendered.get(app))
     else {
         return None;
@@ -197,7 +227,8 @@ async fn compare_once(inner: &Arc<Inner>, state: &LiveState, app: &str) -> Optio
         .await;
     let outcome = match &client {
         Ok(client) => {
-            let mut report = plan(client, app, &rendered.objects, &Policy::default()).await;
+            let mut report =
+                plan_with(client, catalog, app, &rendered.objects, &Policy::default()).await;
             if !rendered.errors.is_empty() {
                 // Objects of files that did not render were not compared.
                 report.incomplete.push(format!(

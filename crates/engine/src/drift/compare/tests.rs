@@ -179,6 +179,36 @@ fn a_label_and_an_env_var_added_by_hand_are_drift_that_a_sync_removes() {
 }
 
 #[test]
+fn two_env_vars_added_by_hand_both_leave_the_desired_side() {
+    let mut live = stored(3, "api:1.4");
+    live["spec"]["template"]["spec"]["containers"][0]["env"] =
+        json!([{"name": "A", "value": "1"}, {"name": "B", "value": "2"}]);
+    let live = owned_by(
+        live,
+        json!([shipdeck_owns_all(), {"manager": "kubectl-set", "operation": "Update",
+            "fieldsV1": {"f:spec": {"f:template": {"f:spec": {"f:containers": {
+                "k:{\"name\":\"api\"}": {"f:env": {
+                    "k:{\"name\":\"A\"}": {".": {}, "f:name": {}, "f:value": {}},
+                    "k:{\"name\":\"B\"}": {".": {}, "f:name": {}, "f:value": {}}}}}}}}}}]),
+    );
+    let predicted = {
+        let mut p = live.clone();
+        p["metadata"]
+            .as_object_mut()
+            .unwrap()
+            .remove("managedFields");
+        p
+    };
+    let drift = run(&declared(), &predicted, &live);
+    assert_eq!(drift.changes.len(), 2, "{:?}", drift.changes);
+    let desired = drift.desired_yaml.unwrap();
+    assert!(
+        !desired.contains("name: A") && !desired.contains("name: B"),
+        "{desired}"
+    );
+}
+
+#[test]
 fn a_changed_secret_shows_which_key_changed_and_never_a_value() {
     let secret = |value: &str, by: &str| {
         json!({"apiVersion": "v1", "kind": "Secret",
