@@ -26,21 +26,26 @@ pub struct Sides<'a> {
     pub live: Option<&'a Value>,
 }
 
-pub fn compare(sides: Sides<'_>, policy: &Policy) -> ResourceDrift {
-    let mut out = ResourceDrift {
-        group: sides.id.group.clone(),
-        version: sides.version.to_string(),
-        kind: sides.id.kind.clone(),
-        namespace: sides.id.namespace.clone(),
-        name: sides.id.name.clone(),
-        status: SyncStatus::Synced,
+/// Resource `id` at `version` with `status` and nothing found yet.
+pub(super) fn resource(id: &ObjectId, version: &str, status: SyncStatus) -> ResourceDrift {
+    ResourceDrift {
+        group: id.group.clone(),
+        version: version.to_string(),
+        kind: id.kind.clone(),
+        namespace: id.namespace.clone(),
+        name: id.name.clone(),
+        status,
         reason: None,
         changes: Vec::new(),
         ignored: Vec::new(),
         message: None,
         live_yaml: None,
         desired_yaml: None,
-    };
+    }
+}
+
+pub fn compare(sides: Sides<'_>, policy: &Policy) -> ResourceDrift {
+    let mut out = resource(sides.id, sides.version, SyncStatus::Synced);
     let mut masker = Masker::default();
     let mut clean = |value: &Value| {
         let mut value = value.clone();

@@ -237,17 +237,7 @@ pub async fn plan_with(
 
 fn unknown(id: &ObjectId, version: &str, message: String) -> ResourceDrift {
     ResourceDrift {
-        group: id.group.clone(),
-        version: version.to_string(),
-        kind: id.kind.clone(),
-        namespace: id.namespace.clone(),
-        name: id.name.clone(),
-        status: SyncStatus::Unknown,
-        reason: None,
-        changes: Vec::new(),
-        ignored: Vec::new(),
         message: Some(message),
-        live_yaml: None,
-        desired_yaml: None,
+        ..super::compare::resource(id, version, SyncStatus::Unknown)
     }
 }
