@@ -21,10 +21,10 @@ pub use scan::{file_count, files_containing};
 use anyhow::{Context, Result, bail};
 use fantoccini::{Client, ClientBuilder, Locator, elements::Element};
 use hyper_util::client::legacy::connect::HttpConnector;
-use session::Session;
+use session::{Process, Session};
 use shipdeck_testkit::free_port;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// Long enough for one more cluster check (every 30 s) when the first timed out on a loaded
@@ -168,7 +168,7 @@ impl App {
             None => cmd.env_remove("KUBECONFIG"),
         };
         // Guarded from here on: if connecting fails, the driver (and its WebKitWebDriver) stop.
-        let mut driver = Driver(cmd.spawn().context("starting tauri-driver")?);
+        let mut driver = Process(cmd.spawn().context("starting tauri-driver")?);
 
         let capabilities = serde_json::json!({
             "browserName": "wry",
@@ -383,21 +383,8 @@ fn processes_of(home: &Path) -> Vec<u32> {
         .collect()
 }
 
-/// A running tauri-driver, stopped when dropped on every path (a test that fails, a launch
-/// that never connects). SIGTERM, not SIGKILL: SIGKILL would leave WebKitWebDriver holding
-/// its port.
-struct Driver(Child);
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        if matches!(self.0.try_wait(), Ok(None)) {
-            let _ = Command::new("kill")
-                .args(["-TERM", &self.0.id().to_string()])
-                .status();
-            let _ = self.0.wait();
-        }
-    }
-}
+/// A running tauri-driver (see [`Process`] for how it stops).
+type Driver = Process;
 
 async fn connect(
     port: u16,

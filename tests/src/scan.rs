@@ -6,24 +6,20 @@ use std::path::{Path, PathBuf};
 /// a file removed while walking) are skipped: they hold nothing at rest.
 pub fn files_containing(roots: &[PathBuf], needle: &str) -> Vec<PathBuf> {
     let needle = needle.as_bytes();
-    let mut hits = Vec::new();
-    let mut stack: Vec<PathBuf> = roots.to_vec();
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if contains(&path, needle) {
-                hits.push(path);
-            }
-        }
-    }
-    hits
+    files(roots)
+        .into_iter()
+        .filter(|path| contains(path, needle))
+        .collect()
 }
 
 /// How many files [`files_containing`] looks at: a scan of nothing proves nothing.
 pub fn file_count(roots: &[PathBuf]) -> usize {
-    let mut count = 0;
+    files(roots).len()
+}
+
+/// Every file under `roots`.
+fn files(roots: &[PathBuf]) -> Vec<PathBuf> {
+    let mut found = Vec::new();
     let mut stack: Vec<PathBuf> = roots.to_vec();
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
@@ -31,11 +27,11 @@ pub fn file_count(roots: &[PathBuf]) -> usize {
             if path.is_dir() {
                 stack.push(path);
             } else {
-                count += 1;
+                found.push(path);
             }
         }
     }
-    count
+    found
 }
 
 fn contains(path: &Path, needle: &[u8]) -> bool {

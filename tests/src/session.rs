@@ -208,8 +208,10 @@ fn quoted_strings(reply: &str) -> Vec<String> {
         .collect()
 }
 
-/// A daemon stopped (SIGTERM, then reaped) when dropped.
-struct Process(Child);
+/// A child process stopped (SIGTERM, then reaped) when dropped, on every path (a test that
+/// fails, a launch that never connects). SIGTERM, not SIGKILL: tauri-driver then stops the
+/// WebKitWebDriver it started, which SIGKILL would leave holding its port.
+pub(crate) struct Process(pub(crate) Child);
 
 impl Drop for Process {
     fn drop(&mut self) {

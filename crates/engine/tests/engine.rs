@@ -582,7 +582,8 @@ fn a_source_whose_secret_the_keyring_cannot_give_is_tried_again_until_it_can() {
             "shop.git",
         ],
     );
-    let server = support::http::HttpGit::start(served.path(), &[("deploy", "pw-retry-1")]);
+    let server =
+        shipdeck_testkit::git_http::HttpGit::start(served.path(), &[("deploy", "pw-retry-1")]);
     let keyring = Arc::new(FlakyKeyring {
         keyring: test_keyring("flaky"),
         down: AtomicBool::new(false),

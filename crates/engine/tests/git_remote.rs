@@ -8,12 +8,12 @@ use shipdeck_engine::git::{
     Auth, CancelToken, ErrorKind, HostVerification, Mirror, PollConfig, PollEvent, Poller,
     Progress, RemoteState, Revision, Source,
 };
+use shipdeck_testkit::git_http::HttpGit;
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use support::daemon::GitDaemon;
 use support::fixture::{Origin, REPO};
-use support::http::HttpGit;
 use support::ssh::{ClientKey, KeyType, SshServer, keygen};
 use support::stub::HttpStub;
 use tempfile::TempDir;
@@ -424,7 +424,7 @@ fn missing_repository_branch_or_commit_is_not_found() {
 
 #[test]
 fn closed_port_is_unreachable() {
-    let port = support::process::free_port();
+    let port = shipdeck_testkit::free_port();
     let cache = TempDir::new().unwrap();
     let urls = [
         format!("git://127.0.0.1:{port}/{REPO}"),

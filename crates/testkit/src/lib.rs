@@ -23,10 +23,12 @@
 
 mod apply;
 mod cluster;
+pub mod git_http;
 mod kubectl;
 pub mod manifests;
 mod namespace;
 pub mod ports;
+pub mod server;
 mod silent;
 mod wait;
 

@@ -1,6 +1,7 @@
 //! `git daemon` serving a directory of repositories over git://.
 
-use super::process::{Server, free_port, require};
+use shipdeck_testkit::free_port;
+use shipdeck_testkit::server::{Server, require};
 use std::path::Path;
 use std::process::Command;
 use tempfile::TempDir;

@@ -19,7 +19,7 @@ pub struct Origin {
 
 impl Origin {
     pub fn new() -> Self {
-        super::process::require("git", "git");
+        shipdeck_testkit::server::require("git", "git");
         let dir = TempDir::new().unwrap();
         std::fs::create_dir(dir.path().join("repos")).unwrap();
         let origin = Self {

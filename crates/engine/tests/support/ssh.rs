@@ -1,6 +1,7 @@
 //! `sshd` on loopback accepting generated client keys, for git over ssh://.
 
-use super::process::{Server, free_port, require};
+use shipdeck_testkit::free_port;
+use shipdeck_testkit::server::{Server, require};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use tempfile::TempDir;

@@ -1,4 +1,5 @@
-//! Starting a server process and waiting, bounded, until it accepts connections.
+//! Starting a server process (a Git daemon, lighttpd, sshd) and waiting, bounded, until it
+//! accepts connections; finding the system binaries they need.
 
 use std::fs::File;
 use std::net::{Ipv4Addr, SocketAddr, TcpStream};
@@ -28,8 +29,6 @@ pub fn require(binary: &str, apt_package: &str) -> PathBuf {
         )
     })
 }
-
-pub use shipdeck_testkit::free_port;
 
 /// A running server, killed when dropped.
 pub struct Server {

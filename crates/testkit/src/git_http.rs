@@ -4,7 +4,8 @@
 //! documents, it handles chunked request bodies and CGI headers the way production servers do,
 //! and it adds no Rust dependency.
 
-use super::process::{Server, free_port, require};
+use crate::free_port;
+use crate::server::{Server, require};
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
