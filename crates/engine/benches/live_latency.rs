@@ -131,6 +131,7 @@ fn main() {
             cluster: "local".into(),
             namespace: ns.clone(),
             helm: HelmSettings::default(),
+            ignore: Vec::new(),
         })
         .unwrap();
     until(&engine, SyncStatus::Synced);

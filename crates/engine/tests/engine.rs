@@ -163,6 +163,7 @@ fn app(id: &str, path: &str) -> ApplicationEntry {
         cluster: "gone".into(),
         namespace: "shop".into(),
         helm: HelmSettings::default(),
+        ignore: Vec::new(),
     }
 }
 

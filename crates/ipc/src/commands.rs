@@ -2,7 +2,7 @@
 //!
 //! The Tauri capability file allows exactly these; a test in `src-tauri` checks the two agree.
 
-use crate::config::{ApplicationEntry, RepositoryEntry, Revision};
+use crate::config::{ApplicationEntry, IgnoreRule, RepositoryEntry, Revision};
 use serde::{Deserialize, Serialize};
 
 pub const APP_INFO: &str = "app_info";
@@ -21,6 +21,9 @@ pub const APPLICATION_SAVE: &str = "application_save";
 pub const APPLICATION_REMOVE: &str = "application_remove";
 pub const CONNECTIONS_OVERVIEW: &str = "connections_overview";
 pub const APPLICATION_DRIFT: &str = "application_drift";
+pub const APPLICATION_PREVIEW: &str = "application_preview";
+pub const APPLICATION_IGNORE: &str = "application_ignore";
+pub const DRIFT_EVENTS: &str = "drift_events";
 
 /// Every command the backend registers.
 pub const ALL: &[&str] = &[
@@ -40,6 +43,9 @@ pub const ALL: &[&str] = &[
     APPLICATION_REMOVE,
     CONNECTIONS_OVERVIEW,
     APPLICATION_DRIFT,
+    APPLICATION_PREVIEW,
+    APPLICATION_IGNORE,
+    DRIFT_EVENTS,
 ];
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -100,6 +106,25 @@ pub struct OperationArgs {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct ApplicationSaveArgs {
     pub entry: ApplicationEntry,
+}
+
+/// Compare application `id` at another `revision` (a branch, tag or commit of its
+/// repository) with its cluster, without changing the application.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct PreviewArgs {
+    pub id: String,
+    pub revision: String,
+    /// Chosen by the UI so it can cancel the preview with [`OPERATION_CANCEL`].
+    pub operation: String,
+}
+
+/// Add (or, with `remove`, take away) an ignore rule of application `id`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct IgnoreArgs {
+    pub id: String,
+    pub rule: IgnoreRule,
+    #[serde(default)]
+    pub remove: bool,
 }
 
 /// Facts about the running app, shown in Settings and used to locate logs.

@@ -78,6 +78,24 @@ pub struct ApplicationEntry {
     /// How a Helm chart at `path` is rendered; ignored for other kinds of manifests.
     #[serde(default)]
     pub helm: HelmSettings,
+    /// Differences not to count as drift for this application.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ignore: Vec<IgnoreRule>,
+}
+
+/// A difference not to count as drift, the way Argo CD's `ignoreDifferences` says it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[serde(tag = "match", rename_all = "snake_case")]
+pub enum IgnoreRule {
+    /// The field at this RFC 6901 pointer (`/spec/replicas`) and everything under it, in every
+    /// resource or only in resources of `kind`.
+    Pointer {
+        pointer: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        kind: Option<String>,
+    },
+    /// Fields this field manager owns in the live object (`vpa-recommender`).
+    Manager { manager: String },
 }
 
 /// Helm options of an application. No network access is used while rendering: dependencies
@@ -104,4 +122,16 @@ pub struct Settings {
     pub repositories: Vec<RepositoryEntry>,
     #[serde(default)]
     pub applications: Vec<ApplicationEntry>,
+    #[serde(default)]
+    pub drift: DriftSettings,
+}
+
+/// How drift is judged, for every application.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct DriftSettings {
+    /// Field managers that edit by hand, whose additions to fields Git does not declare are
+    /// drift; `*` at the end matches any suffix. Empty means the defaults (kubectl and its
+    /// per-command managers, k9s, Lens, OpenLens, Headlamp, the dashboard, browsers).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub manual_managers: Vec<String>,
 }

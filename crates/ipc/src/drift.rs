@@ -153,6 +153,10 @@ pub struct SyncSummary {
     /// Counts comparisons: a new value means a new report, even when the counts are the same.
     #[serde(default)]
     pub compared: u64,
+    /// When the status or the set of drifted resources last changed (RFC 3339); `None` until
+    /// the first comparison.
+    #[serde(default)]
+    pub changed_at: Option<String>,
 }
 
 impl SyncSummary {
@@ -178,6 +182,7 @@ impl SyncSummary {
             message: shared
                 .or_else(|| (!report.incomplete.is_empty()).then(|| report.incomplete.join("; "))),
             compared: 0,
+            changed_at: None,
         }
     }
 
@@ -191,8 +196,71 @@ impl SyncSummary {
             commit: commit.to_string(),
             message: Some(reason),
             compared: 0,
+            changed_at: None,
         }
     }
+}
+
+/// A live change that made an application drift: recorded, and raised as a desktop
+/// notification. Emitted as [`crate::events::DRIFT_DETECTED`]; the recent ones are listed by
+/// the `drift_events` command.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DriftEvent {
+    pub app: String,
+    pub cluster: String,
+    /// When the drift was seen (RFC 3339).
+    pub at: String,
+    /// The commit the cluster was compared with.
+    pub commit: String,
+    /// The resources that newly drifted, with their changes (Secret values masked).
+    pub resources: Vec<DriftedResource>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DriftedResource {
+    /// As [`ResourceDrift::id`].
+    pub id: String,
+    pub reason: Option<DriftReason>,
+    pub changes: Vec<FieldChange>,
+}
+
+impl DriftEvent {
+    /// The field managers that made the changes, each once, in order of appearance.
+    pub fn managers(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for change in self.resources.iter().flat_map(|r| &r.changes) {
+            if let Some(m) = change.manager.as_deref()
+                && !out.contains(&m)
+            {
+                out.push(m);
+            }
+        }
+        out
+    }
+
+    /// One line for a notification: "storefront drifted: Deployment/shop/web (by kubectl-scale)".
+    pub fn headline(&self) -> String {
+        let mut ids: Vec<&str> = self.resources.iter().map(|r| r.id.as_str()).take(3).collect();
+        if self.resources.len() > 3 {
+            ids.push("…");
+        }
+        let managers = self.managers();
+        let by = if managers.is_empty() {
+            String::new()
+        } else {
+            format!(" (by {})", managers.join(", "))
+        };
+        format!("{} drifted on {}: {}{by}", self.app, self.cluster, ids.join(", "))
+    }
+}
+
+/// The result of comparing another revision of an application with its cluster, without
+/// changing the application.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Preview {
+    /// What the revision resolved to.
+    pub commit: String,
+    pub report: DriftReport,
 }
 
 #[cfg(test)]

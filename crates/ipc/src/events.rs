@@ -23,3 +23,6 @@ pub const GIT_PROGRESS: &str = "git-progress";
 /// Emitted with the [`crate::config::Settings`] in force whenever they change, including by an
 /// edit of `settings.toml` made outside Shipdeck.
 pub const SETTINGS_CHANGED: &str = "settings-changed";
+
+/// Emitted with a [`crate::drift::DriftEvent`] when a live change makes an application drift.
+pub const DRIFT_DETECTED: &str = "drift-detected";

@@ -54,9 +54,9 @@ impl Default for Policy {
     }
 }
 
-/// A difference not to count as drift.
+/// A difference not to count as drift; stored per application in `settings.toml`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(tag = "match", rename_all = "snake_case")]
 pub enum IgnoreRule {
     /// The field at this RFC 6901 pointer and everything under it, optionally only for one
     /// kind (`Deployment`).

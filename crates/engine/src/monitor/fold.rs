@@ -607,8 +607,10 @@ mod tests {
                     cluster: "a".into(),
                     namespace: "shop".into(),
                     helm: Default::default(),
+                    ignore: Vec::new(),
                 })
                 .collect(),
+            drift: Default::default(),
         })
     }
 

@@ -13,6 +13,23 @@ pub struct Settings {
     pub repositories: Vec<Repository>,
     #[serde(default)]
     pub applications: Vec<Application>,
+    #[serde(default, skip_serializing_if = "Drift::is_default")]
+    pub drift: Drift,
+}
+
+/// How drift is judged, for every application.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct Drift {
+    /// Field managers that edit by hand; empty means
+    /// [`crate::drift::policy::DEFAULT_MANUAL_MANAGERS`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub manual_managers: Vec<String>,
+}
+
+impl Drift {
+    fn is_default(&self) -> bool {
+        self == &Drift::default()
+    }
 }
 
 /// A kubeconfig context, remembered by id.
@@ -102,7 +119,11 @@ pub struct Application {
     pub namespace: String,
     #[serde(default, skip_serializing_if = "Helm::is_default")]
     pub helm: Helm,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ignore: Vec<IgnoreRule>,
 }
+
+pub use crate::drift::policy::IgnoreRule;
 
 /// Helm options; used when the application's path holds a chart.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
@@ -124,6 +145,18 @@ impl Helm {
 }
 
 impl Application {
+    /// What counts as drift for this application, under `drift`.
+    pub fn policy(&self, drift: &Drift) -> crate::drift::policy::Policy {
+        let mut policy = crate::drift::policy::Policy {
+            ignore: self.ignore.clone(),
+            ..Default::default()
+        };
+        if !drift.manual_managers.is_empty() {
+            policy.manual_managers = drift.manual_managers.clone();
+        }
+        policy
+    }
+
     pub fn release_name(&self) -> &str {
         if self.helm.release_name.is_empty() {
             &self.id
@@ -179,6 +212,7 @@ mod tests {
                 values: "replicas: 2\n".into(),
                 release_name: "shop".into(),
             },
+            ignore: Vec::new(),
         };
         assert_eq!(
             app.helm_options(),

@@ -30,7 +30,19 @@ fn sample() -> Settings {
                 values: "replicas: 3\n".into(),
                 release_name: "shop".into(),
             },
+            ignore: vec![
+                IgnoreRule::Pointer {
+                    pointer: "/spec/replicas".into(),
+                    kind: Some("Deployment".into()),
+                },
+                IgnoreRule::Manager {
+                    manager: "vpa-recommender".into(),
+                },
+            ],
         }],
+        drift: Drift {
+            manual_managers: vec!["kubectl-*".into(), "argocd-ui".into()],
+        },
     }
 }
 
@@ -339,6 +351,27 @@ fn validation_uses_the_pollers_parsers() {
         let err = with_revision(Revision::Branch(bad.into()), "apps");
         assert!(matches!(err, Err(Error::Invalid(_))), "{bad}: {err:?}");
     }
+    let with_rule = |rule: IgnoreRule| {
+        let mut s = sample();
+        s.applications[0].ignore = vec![rule];
+        validate(&s)
+    };
+    for bad in ["spec/replicas", "/a~2b", "/a~"] {
+        let err = with_rule(IgnoreRule::Pointer {
+            pointer: bad.into(),
+            kind: None,
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("JSON pointer"), "{bad}: {err}");
+    }
+    assert!(
+        with_rule(IgnoreRule::Pointer {
+            pointer: "/metadata/annotations/a~1b".into(),
+            kind: None,
+        })
+        .is_ok()
+    );
+    assert!(with_rule(IgnoreRule::Manager { manager: " ".into() }).is_err());
     let err = with_revision(Revision::Branch("main".into()), ".git/hooks").unwrap_err();
     assert!(err.to_string().contains(".git"), "{err}");
     assert!(with_revision(Revision::Branch("main".into()), "../up").is_err());
@@ -389,6 +422,21 @@ values = """
 replicas: 3
 """
 release_name = "shop"
+
+[[applications.ignore]]
+match = "pointer"
+pointer = "/spec/replicas"
+kind = "Deployment"
+
+[[applications.ignore]]
+match = "manager"
+manager = "vpa-recommender"
+
+[drift]
+manual_managers = [
+    "kubectl-*",
+    "argocd-ui",
+]
 "#;
 
 #[test]

@@ -120,7 +120,9 @@ pub fn migrate(old: Settings) -> model::Settings {
                 cluster: a.cluster,
                 namespace: a.namespace,
                 helm: model::Helm::default(),
+                ignore: Vec::new(),
             })
             .collect(),
+        drift: model::Drift::default(),
     }
 }

@@ -2,7 +2,7 @@
 //! file is loaded. Messages name the entry and the field and say what to fix. Git URLs, ref
 //! names and paths are checked by the same parsers the poller uses ([`crate::sources`]).
 
-use super::model::Settings;
+use super::model::{IgnoreRule, Settings};
 use super::{Error, Result};
 use crate::sources;
 use std::collections::HashSet;
@@ -60,12 +60,59 @@ pub fn validate(s: &Settings) -> Result<()> {
                 a.id
             ))
         })?;
+        for rule in &a.ignore {
+            ignore_rule(&a.id, rule)?;
+        }
         let release = a.release_name();
         if !is_dns_label(release) || release.len() > 53 {
             return invalid(format!(
                 "application '{}': `helm.release_name` '{release}' is not a valid Helm release name (lower-case letters, digits and '-', at most 53)",
                 a.id
             ));
+        }
+    }
+    for m in &s.drift.manual_managers {
+        if m.trim().is_empty() || m.len() > 128 || m.chars().any(char::is_control) {
+            return invalid(format!(
+                "`drift.manual_managers`: '{}' is not a field manager name; use names such as `kubectl-*` or `k9s`",
+                m.escape_debug()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A pointer as RFC 6901 writes it (`/spec/replicas`, `~1` for a `/` inside a key) and a
+/// manager name, so that a rule that can never match is refused rather than kept silently.
+fn ignore_rule(app: &str, rule: &IgnoreRule) -> Result<()> {
+    match rule {
+        IgnoreRule::Pointer { pointer, kind } => {
+            let escapes_ok = pointer
+                .split('~')
+                .skip(1)
+                .all(|rest| rest.starts_with('0') || rest.starts_with('1'));
+            if !pointer.starts_with('/') || pointer.len() > 1024 || !escapes_ok {
+                return invalid(format!(
+                    "application '{app}': ignore rule `pointer` '{}' is not a JSON pointer; write it like `/spec/replicas` (`~1` for a '/' inside a key)",
+                    pointer.escape_debug()
+                ));
+            }
+            if let Some(kind) = kind
+                && !kind.chars().all(|c| c.is_ascii_alphanumeric())
+            {
+                return invalid(format!(
+                    "application '{app}': ignore rule `kind` '{}' is not a kind; write it like `Deployment`, or leave it out for every kind",
+                    kind.escape_debug()
+                ));
+            }
+        }
+        IgnoreRule::Manager { manager } => {
+            if manager.trim().is_empty() || manager.len() > 128 || manager.chars().any(char::is_control) {
+                return invalid(format!(
+                    "application '{app}': ignore rule `manager` '{}' is not a field manager name",
+                    manager.escape_debug()
+                ));
+            }
         }
     }
     Ok(())

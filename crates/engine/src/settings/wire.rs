@@ -10,6 +10,9 @@ pub fn to_ipc(s: &model::Settings) -> ipc::Settings {
         clusters: s.clusters.iter().map(cluster_to_ipc).collect(),
         repositories: s.repositories.iter().map(repository_to_ipc).collect(),
         applications: s.applications.iter().map(application_to_ipc).collect(),
+        drift: ipc::DriftSettings {
+            manual_managers: s.drift.manual_managers.clone(),
+        },
     }
 }
 
@@ -109,6 +112,34 @@ pub fn application_to_ipc(a: &model::Application) -> ipc::ApplicationEntry {
             values: a.helm.values.clone(),
             release_name: a.helm.release_name.clone(),
         },
+        ignore: a.ignore.iter().map(ignore_rule_to_ipc).collect(),
+    }
+}
+
+pub fn ignore_rule_to_ipc(r: &model::IgnoreRule) -> ipc::IgnoreRule {
+    match r {
+        model::IgnoreRule::Pointer { pointer, kind } => ipc::IgnoreRule::Pointer {
+            pointer: pointer.clone(),
+            kind: kind.clone(),
+        },
+        model::IgnoreRule::Manager { manager } => ipc::IgnoreRule::Manager {
+            manager: manager.clone(),
+        },
+    }
+}
+
+/// Trimmed; a blank kind means every kind.
+pub fn ignore_rule_from_ipc(r: ipc::IgnoreRule) -> model::IgnoreRule {
+    match r {
+        ipc::IgnoreRule::Pointer { pointer, kind } => model::IgnoreRule::Pointer {
+            pointer: pointer.trim().to_string(),
+            kind: kind
+                .map(|k| k.trim().to_string())
+                .filter(|k| !k.is_empty()),
+        },
+        ipc::IgnoreRule::Manager { manager } => model::IgnoreRule::Manager {
+            manager: manager.trim().to_string(),
+        },
     }
 }
 
@@ -131,5 +162,6 @@ pub fn application_from_ipc(a: ipc::ApplicationEntry) -> model::Application {
             values: a.helm.values,
             release_name: a.helm.release_name.trim().to_string(),
         },
+        ignore: a.ignore.into_iter().map(ignore_rule_from_ipc).collect(),
     }
 }

@@ -56,8 +56,19 @@ pub fn Applications(config: ConfigSignal) -> impl IntoView {
 
     let save = move |_| {
         let name = revision.get_untracked().trim().to_string();
+        let app_id = id.get_untracked().trim().to_string();
+        // Ignore rules are edited from the drift review; the form keeps them as they are.
+        let ignore = config
+            .get_untracked()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+            .applications
+            .into_iter()
+            .find(|a| a.id == app_id)
+            .map(|a| a.ignore)
+            .unwrap_or_default();
         let entry = ApplicationEntry {
-            id: id.get_untracked().trim().to_string(),
+            id: app_id,
             repository: repository.get_untracked(),
             revision: match revision_kind.get_untracked().as_str() {
                 "tag" => Revision::Tag(name),
@@ -77,6 +88,7 @@ pub fn Applications(config: ConfigSignal) -> impl IntoView {
                 values: values.get_untracked(),
                 release_name: release_name.get_untracked().trim().to_string(),
             },
+            ignore,
         };
         apply_change(store, config, error, api::application_save(entry));
     };
