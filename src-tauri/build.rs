@@ -20,6 +20,9 @@ fn main() {
             "application_remove",
             "connections_overview",
             "application_drift",
+            "application_preview",
+            "application_ignore",
+            "drift_events",
         ]));
     tauri_build::try_build(attributes).expect("tauri-build failed");
 }

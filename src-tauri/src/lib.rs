@@ -5,6 +5,7 @@ mod commands;
 mod guard;
 mod live;
 mod logging;
+mod notify;
 mod state;
 mod watch;
 
@@ -19,6 +20,7 @@ pub use state::AppState;
 pub fn run() {
     let workspace = state::workspace_from_env_and_args(std::env::args().skip(1));
     tauri::Builder::default()
+        .plugin(tauri_plugin_notification::init())
         .setup(move |app| {
             let paths = app.path();
             let dirs = Dirs::new(
@@ -48,6 +50,7 @@ pub fn run() {
                 Options::default(),
             );
             live::forward(app.handle().clone(), &engine);
+            notify::forward(app.handle().clone(), &engine);
             app.manage(AppState {
                 engine,
                 workspace: workspace.clone(),
@@ -76,6 +79,9 @@ pub fn run() {
             commands::applications::application_remove,
             commands::applications::connections_overview,
             commands::applications::application_drift,
+            commands::applications::application_preview,
+            commands::applications::application_ignore,
+            commands::applications::drift_events,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("Shipdeck failed to start its window");

@@ -13,7 +13,6 @@ mod commands;
 mod exit;
 mod output;
 mod render;
-mod revision;
 mod source;
 
 use clap::Parser;

@@ -12,8 +12,8 @@
 //! clone can download. The export that follows is bounded by the engine's [`ExportLimits`]
 //! (256 MiB in all, 8 MiB per file, 50,000 entries).
 
-use crate::revision;
 use anyhow::{Context, Result, anyhow, bail};
+use shipdeck_engine::git::spelled;
 use shipdeck_engine::git::{
     self, CancelToken, ErrorKind, ExportLimits, Mirror, Progress, Revision, Snapshot,
 };
@@ -158,7 +158,7 @@ impl Remote {
     ) -> Result<(Mirror, Snapshot, File), git::Error> {
         let key = SourceKey {
             repository: String::new(),
-            revision: revision::to_settings(source.revision()),
+            revision: spelled::to_settings(source.revision()),
         };
         let name = key.dir_name(&self.url);
         let dir = self.mirrors.join(&name);
@@ -278,7 +278,7 @@ mod tests {
         let remote = Remote {
             url: origin.display().to_string(),
             auth: git::Auth::None,
-            revisions: revision::default_branches(),
+            revisions: spelled::default_branches(),
             path: "apps/web".into(),
             mirrors: mirrors.clone(),
         };

@@ -8,6 +8,7 @@ pub mod clusters;
 pub mod commit;
 pub mod credentials;
 pub mod drift;
+pub mod drift_log;
 pub mod engine;
 pub mod git;
 pub mod instance;

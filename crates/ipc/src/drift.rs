@@ -240,7 +240,12 @@ impl DriftEvent {
 
     /// One line for a notification: "storefront drifted: Deployment/shop/web (by kubectl-scale)".
     pub fn headline(&self) -> String {
-        let mut ids: Vec<&str> = self.resources.iter().map(|r| r.id.as_str()).take(3).collect();
+        let mut ids: Vec<&str> = self
+            .resources
+            .iter()
+            .map(|r| r.id.as_str())
+            .take(3)
+            .collect();
         if self.resources.len() > 3 {
             ids.push("…");
         }
@@ -250,7 +255,12 @@ impl DriftEvent {
         } else {
             format!(" (by {})", managers.join(", "))
         };
-        format!("{} drifted on {}: {}{by}", self.app, self.cluster, ids.join(", "))
+        format!(
+            "{} drifted on {}: {}{by}",
+            self.app,
+            self.cluster,
+            ids.join(", ")
+        )
     }
 }
 

@@ -1,9 +1,12 @@
-use crate::{AppState, guard::blocking};
+use crate::{
+    AppState,
+    guard::{blocking, task},
+};
 use shipdeck_ipc::IpcError;
-use shipdeck_ipc::commands::{ApplicationSaveArgs, IdArgs};
+use shipdeck_ipc::commands::{ApplicationSaveArgs, IdArgs, IgnoreArgs, PreviewArgs};
 use shipdeck_ipc::config::Settings;
 use shipdeck_ipc::connections::ConnectionsOverview;
-use shipdeck_ipc::drift::DriftReport;
+use shipdeck_ipc::drift::{DriftEvent, DriftReport, Preview};
 use tauri::State;
 
 /// The settings in force; an error while `settings.toml` holds an edit that cannot be used.
@@ -52,4 +55,39 @@ pub async fn connections_overview(
     state: State<'_, AppState>,
 ) -> Result<ConnectionsOverview, IpcError> {
     Ok(state.engine.overview())
+}
+
+/// Adds or removes an ignore rule of an application; the settings as stored after it.
+#[tauri::command]
+pub async fn application_ignore(
+    state: State<'_, AppState>,
+    args: IgnoreArgs,
+) -> Result<Settings, IpcError> {
+    let engine = state.engine.clone();
+    blocking("application_ignore", move || {
+        engine.set_ignore_rule(&args.id, args.rule, args.remove)
+    })
+    .await
+}
+
+/// An application at another revision compared with its cluster; cancellable with
+/// `operation_cancel`.
+#[tauri::command]
+pub async fn application_preview(
+    state: State<'_, AppState>,
+    args: PreviewArgs,
+) -> Result<Preview, IpcError> {
+    let engine = state.engine.clone();
+    task("application_preview", async move {
+        engine
+            .preview(&args.id, &args.revision, &args.operation)
+            .await
+    })
+    .await
+}
+
+/// The newest drift events first.
+#[tauri::command]
+pub async fn drift_events(state: State<'_, AppState>) -> Result<Vec<DriftEvent>, IpcError> {
+    Ok(state.engine.drift_events(shipdeck_engine::drift_log::KEPT))
 }

@@ -5,16 +5,16 @@
 use super::application::{compare, find};
 use crate::args::DiffArgs;
 use crate::exit::Code;
-use crate::revision;
 use anyhow::{Context, Result};
 use shipdeck_engine::Dirs;
+use shipdeck_engine::git::spelled;
 use std::time::Duration;
 
 pub async fn run(args: DiffArgs, dirs: &Dirs, git_timeout: Duration) -> Result<Code> {
     let settings = super::settings(dirs)?;
     let app = find(&settings, &args.app, dirs)?;
     let preview = match &args.revision {
-        Some(rev) => Some(revision::candidates(rev).context("--revision")?),
+        Some(rev) => Some(spelled::candidates(rev).context("--revision")?),
         None => None,
     };
     let previewing = preview.is_some();

@@ -2,15 +2,16 @@
 //! cluster of a kubeconfig context. What a pull-request workflow runs.
 
 use crate::args::PlanArgs;
+use crate::cluster;
 use crate::exit::Code;
 use crate::render::render;
 use crate::source::{Remote, Tree, is_url, without_userinfo};
-use crate::{cluster, revision};
 use anyhow::{Context, Result};
 use shipdeck_engine::Dirs;
 use shipdeck_engine::credentials::Keyring;
 use shipdeck_engine::drift::plan::plan;
 use shipdeck_engine::drift::policy::Policy;
+use shipdeck_engine::git::spelled;
 use shipdeck_engine::git::{self, RepoUrl, Transport};
 use shipdeck_engine::manifests::HelmOptions;
 use shipdeck_engine::settings::Settings;
@@ -91,8 +92,8 @@ fn remote(args: &PlanArgs, settings: &Settings, dirs: &Dirs) -> Result<Remote> {
         },
     };
     let revisions = match &args.revision {
-        Some(rev) => revision::candidates(rev).context("--revision")?,
-        None => revision::default_branches(),
+        Some(rev) => spelled::candidates(rev).context("--revision")?,
+        None => spelled::default_branches(),
     };
     Ok(Remote {
         url,

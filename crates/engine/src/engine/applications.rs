@@ -22,6 +22,35 @@ impl Engine {
         Ok(saved)
     }
 
+    /// Adds an ignore rule to application `id` (or, with `remove`, takes it away) in the
+    /// stored settings; the application is compared again under its new rules. Adding a rule it
+    /// already has, or removing one it does not, changes nothing.
+    pub fn set_ignore_rule(
+        &self,
+        id: &str,
+        rule: ipc::IgnoreRule,
+        remove: bool,
+    ) -> Result<ipc::Settings> {
+        let rule = wire::ignore_rule_from_ipc(rule);
+        let (_, saved) = self.change_settings(
+            |s| {
+                let app = s
+                    .applications
+                    .iter_mut()
+                    .find(|a| a.id == id)
+                    .ok_or_else(|| Error::NotFound(format!("there is no application '{id}'")))?;
+                if remove {
+                    app.ignore.retain(|r| r != &rule);
+                } else if !app.ignore.contains(&rule) {
+                    app.ignore.push(rule);
+                }
+                Ok(())
+            },
+            no_secrets,
+        )?;
+        Ok(saved)
+    }
+
     pub fn remove_application(&self, id: &str) -> Result<ipc::Settings> {
         let (_, saved) = self.change_settings(
             |s| {

@@ -49,6 +49,11 @@ impl Dirs {
         self.config.join("settings.toml")
     }
 
+    /// The record of drift events ([`crate::drift_log`]).
+    pub fn drift_events(&self) -> PathBuf {
+        self.data.join("drift-events.jsonl")
+    }
+
     pub fn mirrors(&self) -> PathBuf {
         self.cache.join("mirrors")
     }

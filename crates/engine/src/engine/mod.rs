@@ -15,6 +15,7 @@ mod clusters;
 mod dirs;
 mod error;
 mod operations;
+mod preview;
 mod repositories;
 mod settings_watch;
 
@@ -84,6 +85,7 @@ impl Engine {
                 scratch: dirs.scratch(),
                 tools: options.tools,
                 drift_recheck: options.drift_recheck,
+                drift_events: Some(dirs.drift_events()),
             },
         );
         monitor.settings_problem(settings.problem());
@@ -142,6 +144,18 @@ impl Engine {
     /// The newest comparison of application `app` with its cluster.
     pub fn drift(&self, app: &str) -> Option<Arc<shipdeck_ipc::drift::DriftReport>> {
         self.monitor.current().drift.get(app).cloned()
+    }
+
+    /// The newest drift events first, at most `limit`.
+    pub fn drift_events(&self, limit: usize) -> Vec<shipdeck_ipc::drift::DriftEvent> {
+        self.monitor.drift_log().recent(limit)
+    }
+
+    /// Drift events from now on: the window raises a desktop notification for each.
+    pub fn subscribe_drift_events(
+        &self,
+    ) -> tokio::sync::broadcast::Receiver<shipdeck_ipc::drift::DriftEvent> {
+        self.monitor.drift_log().subscribe()
     }
 
     pub fn cancel_operation(&self, operation: &str) {

@@ -35,6 +35,7 @@ mod progress;
 mod remote;
 mod snapshot;
 pub mod spec;
+pub mod spelled;
 
 pub use error::{Error, ErrorKind, Operation, Result};
 pub use export::ExportLimits;

@@ -7,7 +7,6 @@
 use super::fold::Event;
 use super::{Inner, cluster_target, live_watch};
 use crate::drift::plan::plan_with;
-use crate::drift::policy::Policy;
 use crate::drift::predict::{Catalog, Kind};
 use crate::live::LiveState;
 use crate::settings::model::Cluster;
@@ -206,7 +205,9 @@ fn inputs_changed(before: &LiveState, now: &LiveState, app: &str) -> bool {
         let a = s.settings.application(app)?;
         Some((a.clone(), s.settings.cluster(&a.cluster).cloned()))
     };
-    rendered(before) != rendered(now) || entry(before) != entry(now)
+    rendered(before) != rendered(now)
+        || entry(before) != entry(now)
+        || before.settings.drift != now.settings.drift
 }
 
 /// Compares `app` once and reports it; returns the client it used.
@@ -227,8 +228,8 @@ async fn compare_once(
         .await;
     let outcome = match &client {
         Ok(client) => {
-            let mut report =
-                plan_with(client, catalog, app, &rendered.objects, &Policy::default()).await;
+            let policy = entry.policy(&state.settings.drift);
+            let mut report = plan_with(client, catalog, app, &rendered.objects, &policy).await;
             if !rendered.errors.is_empty() {
                 // Objects of files that did not render were not compared.
                 report.incomplete.push(format!(
@@ -245,6 +246,7 @@ async fn compare_once(
         cluster: cluster.clone(),
         commit: rendered.commit.sha.clone(),
         outcome,
+        at: jiff::Timestamp::now(),
     });
     client.ok()
 }

@@ -6,6 +6,7 @@
 //! applications on a source all see the same fetch, so its failure is reported, logged and
 //! shown once, on the repository.
 
+use super::drift_seen::Seen;
 use super::key::SourceKey;
 use crate::git::{PollEvent, Snapshot};
 use crate::live::RenderedApp;
@@ -15,7 +16,7 @@ use shipdeck_ipc::connections::{
     ApplicationStatus, ClusterState, ClusterStatus, ConnectionsOverview, GitProgress,
     RenderSummary, RepositoryStatus, RevisionState, SourceStatus,
 };
-use shipdeck_ipc::drift::{DriftReport, SyncSummary};
+use shipdeck_ipc::drift::{DriftEvent, DriftReport, SyncSummary};
 use shipdeck_ipc::workspace::CommitSummary;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -60,6 +61,8 @@ pub enum Event {
         cluster: crate::settings::model::Cluster,
         commit: String,
         outcome: Result<Arc<DriftReport>, String>,
+        /// When the comparison finished.
+        at: jiff::Timestamp,
     },
     /// A background task panicked and was restarted.
     Crashed { scope: Scope, message: String },
@@ -92,6 +95,9 @@ pub enum Effect {
         snapshot: Box<Snapshot>,
     },
     Log(Log),
+    /// A comparison found drift not seen before ([`super::drift_seen`]): record it and tell
+    /// the user.
+    DriftDetected(DriftEvent),
 }
 
 /// A line for the log, emitted once per change of state.
@@ -156,6 +162,8 @@ struct AppSlot {
     path_commit: Option<CommitSummary>,
     render: Option<RenderSummary>,
     sync: Option<SyncSummary>,
+    /// Drift already reported as an event.
+    seen: Seen,
     notice: Option<String>,
     /// The newest render asked for; only its result is taken.
     ticket: u64,
@@ -167,6 +175,7 @@ impl AppSlot {
             path_commit: None,
             render: None,
             sync: None,
+            seen: Seen::default(),
             notice: None,
             ticket: 0,
         }
@@ -224,11 +233,12 @@ impl State {
                 cluster,
                 commit,
                 outcome,
+                at,
             } => {
                 let current = self.settings.application(&app.id) == Some(&app)
                     && self.settings.cluster(&cluster.id) == Some(&cluster);
                 if current {
-                    self.drifted(&app.id, &commit, outcome)
+                    self.drifted(&app, &commit, outcome, at)
                 } else {
                     Vec::new()
                 }
@@ -504,39 +514,63 @@ impl State {
 
     fn drifted(
         &mut self,
-        app: &str,
+        app: &crate::settings::model::Application,
         commit: &str,
         outcome: Result<Arc<DriftReport>, String>,
+        at: jiff::Timestamp,
     ) -> Vec<Effect> {
-        let Some(slot) = self.apps.get_mut(app) else {
+        let Some(slot) = self.apps.get_mut(&app.id) else {
             return Vec::new();
         };
+        let mut effects = Vec::new();
         let mut next = match &outcome {
             Ok(report) => SyncSummary::of(report, commit),
             Err(reason) => SyncSummary::unknown(reason.clone(), commit),
         };
+        let fresh = match &outcome {
+            Ok(report) => slot.seen.observe(commit, report),
+            Err(_) => Vec::new(),
+        };
         next.compared = slot.sync.as_ref().map_or(1, |s| s.compared + 1);
         let before = slot.sync.as_ref().map(|s| (s.status, s.message.clone()));
-        let log = (before != Some((next.status, next.message.clone()))).then(|| {
+        let moved = slot
+            .sync
+            .as_ref()
+            .is_none_or(|s| (s.status, s.out_of_sync) != (next.status, next.out_of_sync));
+        next.changed_at = if moved || !fresh.is_empty() {
+            Some(at.to_string())
+        } else {
+            slot.sync.as_ref().and_then(|s| s.changed_at.clone())
+        };
+        if before != Some((next.status, next.message.clone())) {
             let line = match &next.message {
-                Some(reason) => format!("application {app}: {:?}: {reason}", next.status),
+                Some(reason) => format!("application {}: {:?}: {reason}", app.id, next.status),
                 None => format!(
-                    "application {app}: {:?} ({} of {} resources out of sync, {} unknown)",
-                    next.status, next.out_of_sync, next.resources, next.unknown
+                    "application {}: {:?} ({} of {} resources out of sync, {} unknown)",
+                    app.id, next.status, next.out_of_sync, next.resources, next.unknown
                 ),
             };
-            Effect::Log(Log::Info(line))
-        });
+            effects.push(Effect::Log(Log::Info(line)));
+        }
+        if !fresh.is_empty() {
+            effects.push(Effect::DriftDetected(DriftEvent {
+                app: app.id.clone(),
+                cluster: app.cluster.clone(),
+                at: at.to_string(),
+                commit: commit.to_string(),
+                resources: fresh,
+            }));
+        }
         slot.sync = Some(next);
         match outcome {
             Ok(report) => {
-                self.drift.insert(app.to_string(), report);
+                self.drift.insert(app.id.clone(), report);
             }
             Err(_) => {
-                self.drift.remove(app);
+                self.drift.remove(&app.id);
             }
         }
-        log.into_iter().collect()
+        effects
     }
 
     fn crashed(&mut self, scope: Scope, message: String) -> Vec<Effect> {
@@ -638,7 +672,7 @@ mod tests {
             .iter()
             .filter_map(|e| match e {
                 Effect::Render { app, ticket, .. } => Some((app.clone(), *ticket)),
-                Effect::Log(_) => None,
+                Effect::Log(_) | Effect::DriftDetected(_) => None,
             })
             .collect()
     }
@@ -884,6 +918,7 @@ mod tests {
             app: entry,
             commit: "c1".into(),
             outcome: Ok(Arc::new(report)),
+            at: jiff::Timestamp::UNIX_EPOCH,
         }
     }
 
@@ -913,6 +948,85 @@ mod tests {
         late.incomplete.push("from the old namespace".into());
         state.apply(drifted(&before, "web", late));
         assert_eq!(sync(&state).compared, 2, "the late result was dropped");
+    }
+
+    #[test]
+    fn new_drift_is_an_event_and_the_time_of_the_last_change() {
+        let mut state = State::default();
+        let settings = settings(&[("web", "main")]);
+        state.apply(Event::Reconfigured(settings.clone()));
+        let mut scaled = shipdeck_ipc::drift::ResourceDrift {
+            group: "apps".into(),
+            version: "v1".into(),
+            kind: "Deployment".into(),
+            namespace: Some("shop".into()),
+            name: "web".into(),
+            status: shipdeck_ipc::SyncStatus::Synced,
+            reason: None,
+            changes: vec![],
+            ignored: vec![],
+            message: None,
+            live_yaml: None,
+            desired_yaml: None,
+        };
+        let at = |s: i64| jiff::Timestamp::from_second(s).unwrap();
+        let with_time = |report: DriftReport, t: i64| match drifted(&settings, "web", report) {
+            Event::Drifted {
+                app,
+                cluster,
+                commit,
+                outcome,
+                ..
+            } => Event::Drifted {
+                app,
+                cluster,
+                commit,
+                outcome,
+                at: at(t),
+            },
+            _ => unreachable!(),
+        };
+        let events = |effects: Vec<Effect>| -> Vec<DriftEvent> {
+            effects
+                .into_iter()
+                .filter_map(|e| match e {
+                    Effect::DriftDetected(event) => Some(event),
+                    _ => None,
+                })
+                .collect()
+        };
+        let changed_at = |s: &State| {
+            s.overview(1).applications[0]
+                .sync
+                .clone()
+                .unwrap()
+                .changed_at
+        };
+        let synced = DriftReport::new(vec![scaled.clone()]);
+        assert!(events(state.apply(with_time(synced.clone(), 100))).is_empty());
+        assert_eq!(changed_at(&state), Some(at(100).to_string()));
+        assert!(events(state.apply(with_time(synced, 200))).is_empty());
+        assert_eq!(
+            changed_at(&state),
+            Some(at(100).to_string()),
+            "nothing changed"
+        );
+
+        scaled.status = shipdeck_ipc::SyncStatus::OutOfSync;
+        scaled.changes.push(shipdeck_ipc::drift::FieldChange {
+            path: "/spec/replicas".into(),
+            live: Some(6.into()),
+            desired: Some(3.into()),
+            manager: Some("kubectl-scale".into()),
+        });
+        let raised = events(state.apply(with_time(DriftReport::new(vec![scaled]), 300)));
+        assert_eq!(raised.len(), 1);
+        assert_eq!(
+            (raised[0].app.as_str(), raised[0].cluster.as_str()),
+            ("web", "a")
+        );
+        assert_eq!(raised[0].managers(), ["kubectl-scale"]);
+        assert_eq!(changed_at(&state), Some(at(300).to_string()));
     }
 
     #[test]

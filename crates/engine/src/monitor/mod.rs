@@ -12,6 +12,7 @@
 //! affected cluster or application, and the task restarts.
 
 mod drift;
+mod drift_seen;
 mod fold;
 mod key;
 mod live_watch;
@@ -23,6 +24,7 @@ pub use key::SourceKey;
 
 use crate::clusters::{ClusterClients, ClusterTarget, KubeconfigSource, StoredCredential};
 use crate::credentials::SecretStore;
+use crate::drift_log::DriftLog;
 use crate::git::{PollConfig, PollEvent, Poller};
 use crate::live::{LiveState, Subscription};
 use crate::settings::Settings;
@@ -52,6 +54,8 @@ pub struct MonitorConfig {
     pub tools: crate::manifests::Tools,
     /// See [`DRIFT_RECHECK`].
     pub drift_recheck: Duration,
+    /// The file drift events are kept in ([`DriftLog`]); `None` keeps them in memory only.
+    pub drift_events: Option<PathBuf>,
 }
 
 pub struct Monitor {
@@ -74,6 +78,7 @@ pub(crate) struct Inner {
     /// a replaced poller (old URL, old credentials) find no key and are dropped.
     watch_ids: Mutex<HashMap<String, SourceKey>>,
     live: watch::Sender<Arc<LiveState>>,
+    drift_log: Arc<DriftLog>,
 }
 
 #[derive(Clone)]
@@ -106,6 +111,7 @@ impl Monitor {
             events,
             secrets,
             clients: Arc::new(ClusterClients::new()),
+            drift_log: Arc::new(DriftLog::open(config.drift_events.clone())),
             config,
             tasks: Mutex::new(Tasks {
                 settings: Arc::new(Settings::default()),
@@ -131,6 +137,27 @@ impl Monitor {
     /// The newest state now and every newer one from now on.
     pub fn subscribe(&self) -> Subscription {
         self.inner.live.subscribe()
+    }
+
+    /// The renderers the monitor uses, for renders outside it (a preview).
+    pub fn tools(&self) -> &crate::manifests::Tools {
+        &self.inner.config.tools
+    }
+
+    /// The monitor's long-lived client of `target` (exec plugins are not run again for it).
+    pub async fn client(
+        &self,
+        target: &ClusterTarget,
+    ) -> Result<kube::Client, crate::clusters::Error> {
+        self.inner
+            .clients
+            .get(target, self.inner.secrets.as_ref())
+            .await
+    }
+
+    /// Drift events: what live changes made applications drift ([`DriftLog`]).
+    pub fn drift_log(&self) -> &Arc<DriftLog> {
+        &self.inner.drift_log
     }
 
     /// The newest published state.
@@ -431,6 +458,10 @@ async fn run_fold(inner: Arc<Inner>, mut rx: mpsc::UnboundedReceiver<Event>) {
                     ticket,
                     snapshot,
                 } => render::spawn(&inner, &state.settings, app, ticket, *snapshot),
+                Effect::DriftDetected(event) => {
+                    tracing::info!("{}", event.headline());
+                    inner.drift_log.record(event);
+                }
             }
         }
         let overview = state.overview(seq + 1);

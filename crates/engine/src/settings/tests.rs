@@ -371,7 +371,12 @@ fn validation_uses_the_pollers_parsers() {
         })
         .is_ok()
     );
-    assert!(with_rule(IgnoreRule::Manager { manager: " ".into() }).is_err());
+    assert!(
+        with_rule(IgnoreRule::Manager {
+            manager: " ".into()
+        })
+        .is_err()
+    );
     let err = with_revision(Revision::Branch("main".into()), ".git/hooks").unwrap_err();
     assert!(err.to_string().contains(".git"), "{err}");
     assert!(with_revision(Revision::Branch("main".into()), "../up").is_err());

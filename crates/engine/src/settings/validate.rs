@@ -107,7 +107,10 @@ fn ignore_rule(app: &str, rule: &IgnoreRule) -> Result<()> {
             }
         }
         IgnoreRule::Manager { manager } => {
-            if manager.trim().is_empty() || manager.len() > 128 || manager.chars().any(char::is_control) {
+            if manager.trim().is_empty()
+                || manager.len() > 128
+                || manager.chars().any(char::is_control)
+            {
                 return invalid(format!(
                     "application '{app}': ignore rule `manager` '{}' is not a field manager name",
                     manager.escape_debug()

@@ -133,9 +133,7 @@ pub fn ignore_rule_from_ipc(r: ipc::IgnoreRule) -> model::IgnoreRule {
     match r {
         ipc::IgnoreRule::Pointer { pointer, kind } => model::IgnoreRule::Pointer {
             pointer: pointer.trim().to_string(),
-            kind: kind
-                .map(|k| k.trim().to_string())
-                .filter(|k| !k.is_empty()),
+            kind: kind.map(|k| k.trim().to_string()).filter(|k| !k.is_empty()),
         },
         ipc::IgnoreRule::Manager { manager } => model::IgnoreRule::Manager {
             manager: manager.trim().to_string(),

@@ -1,11 +1,12 @@
-//! `--revision REV`: a branch, a tag or a commit, told apart the way a person would write them.
+//! A revision as a person types it (`shipdeck diff --revision`, the window's preview): a branch,
+//! a tag or a commit, told apart the way a person would write them.
 //!
 //! `refs/heads/…` and `refs/tags/…` say which; 7 to 40 hex digits are a commit first; any other
 //! name is a branch first, then a tag. The candidates are tried in order, and the next one only
 //! when the repository has no such ref.
 
-use anyhow::Result;
-use shipdeck_engine::git::Revision;
+use super::Revision;
+use super::spec::Result;
 
 /// What `REV` may name, most likely first.
 pub fn candidates(rev: &str) -> Result<Vec<Revision>> {
@@ -41,8 +42,8 @@ pub fn default_branches() -> Vec<Revision> {
 }
 
 /// The settings' form of a revision, to name its mirror like the window does.
-pub fn to_settings(revision: &Revision) -> shipdeck_engine::settings::model::Revision {
-    use shipdeck_engine::settings::model::Revision as Model;
+pub fn to_settings(revision: &Revision) -> crate::settings::model::Revision {
+    use crate::settings::model::Revision as Model;
     match revision {
         Revision::Branch(n) => Model::Branch(n.clone()),
         Revision::Tag(n) => Model::Tag(n.clone()),

@@ -1,0 +1,150 @@
+//! Which drift of an application is new: what a desktop notification and a drift event are
+//! raised for. Pure, kept per application by the fold.
+//!
+//! A resource's drift is new when it was not drifted before, or drifted differently (another
+//! field, another value, another manager). Drift that comes with a new revision is not: until
+//! it is synced, Git being ahead of the cluster is expected, not a change someone made. A
+//! comparison that could not look at a resource (Unknown) keeps what was known about it, so a
+//! cluster that goes away and comes back does not raise the same drift again.
+
+use shipdeck_ipc::SyncStatus;
+use shipdeck_ipc::drift::{DriftReport, DriftedResource, FieldChange};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Default)]
+pub struct Seen {
+    /// The commit the drift below was seen against; `None` before the first comparison.
+    commit: Option<String>,
+    /// Drifted resources by id, with how.
+    drifted: BTreeMap<String, Drift>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Drift {
+    reason: Option<shipdeck_ipc::drift::DriftReason>,
+    changes: Vec<FieldChange>,
+}
+
+impl Seen {
+    /// Takes in a comparison of `commit`; returns the drift it shows that was not seen before.
+    /// The first comparison after Shipdeck starts reports all the drift it finds: nobody has
+    /// been told about it yet.
+    pub fn observe(&mut self, commit: &str, report: &DriftReport) -> Vec<DriftedResource> {
+        let new_revision = self.commit.as_deref().is_some_and(|c| c != commit);
+        self.commit = Some(commit.to_string());
+        let mut fresh = Vec::new();
+        for resource in &report.resources {
+            let id = resource.id();
+            match resource.status {
+                SyncStatus::Unknown => {}
+                SyncStatus::Synced => {
+                    self.drifted.remove(&id);
+                }
+                SyncStatus::OutOfSync => {
+                    let now = Drift {
+                        reason: resource.reason,
+                        changes: resource.changes.clone(),
+                    };
+                    if !new_revision && self.drifted.get(&id) != Some(&now) {
+                        fresh.push(DriftedResource {
+                            id: id.clone(),
+                            reason: now.reason,
+                            changes: now.changes.clone(),
+                        });
+                    }
+                    self.drifted.insert(id, now);
+                }
+            }
+        }
+        // Resources no longer in the comparison (removed from Git and not live) are forgotten.
+        if report.incomplete.is_empty() {
+            let present: std::collections::BTreeSet<String> =
+                report.resources.iter().map(|r| r.id()).collect();
+            self.drifted.retain(|id, _| present.contains(id));
+        }
+        fresh
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use shipdeck_ipc::drift::{DriftReason, ResourceDrift};
+
+    fn resource(name: &str, status: SyncStatus, replicas: Option<u64>) -> ResourceDrift {
+        ResourceDrift {
+            group: "apps".into(),
+            version: "v1".into(),
+            kind: "Deployment".into(),
+            namespace: Some("shop".into()),
+            name: name.into(),
+            status,
+            reason: (status == SyncStatus::OutOfSync).then_some(DriftReason::Modified),
+            changes: replicas
+                .map(|r| FieldChange {
+                    path: "/spec/replicas".into(),
+                    live: Some(json!(r)),
+                    desired: Some(json!(2)),
+                    manager: Some("kubectl-scale".into()),
+                })
+                .into_iter()
+                .collect(),
+            ignored: vec![],
+            message: None,
+            live_yaml: None,
+            desired_yaml: None,
+        }
+    }
+
+    fn report(resources: Vec<ResourceDrift>) -> DriftReport {
+        DriftReport::new(resources)
+    }
+
+    fn ids(fresh: &[DriftedResource]) -> Vec<&str> {
+        fresh.iter().map(|d| d.id.as_str()).collect()
+    }
+
+    #[test]
+    fn drift_is_new_once_and_again_when_it_changes() {
+        let mut seen = Seen::default();
+        let synced = report(vec![resource("web", SyncStatus::Synced, None)]);
+        assert!(seen.observe("c1", &synced).is_empty());
+        let scaled = report(vec![resource("web", SyncStatus::OutOfSync, Some(6))]);
+        let fresh = seen.observe("c1", &scaled);
+        assert_eq!(ids(&fresh), ["apps/Deployment/shop/web"]);
+        assert_eq!(
+            fresh[0].changes[0].manager.as_deref(),
+            Some("kubectl-scale")
+        );
+        assert!(
+            seen.observe("c1", &scaled).is_empty(),
+            "the same drift again"
+        );
+        let rescaled = report(vec![resource("web", SyncStatus::OutOfSync, Some(9))]);
+        assert_eq!(seen.observe("c1", &rescaled).len(), 1, "another value");
+        assert!(seen.observe("c1", &synced).is_empty());
+        assert_eq!(seen.observe("c1", &rescaled).len(), 1, "drifted again");
+    }
+
+    #[test]
+    fn a_new_revision_and_a_cluster_blip_raise_nothing() {
+        let mut seen = Seen::default();
+        let scaled = report(vec![resource("web", SyncStatus::OutOfSync, Some(6))]);
+        assert_eq!(seen.observe("c1", &scaled).len(), 1, "first seen");
+        let unknown = report(vec![resource("web", SyncStatus::Unknown, None)]);
+        assert!(seen.observe("c1", &unknown).is_empty());
+        assert!(seen.observe("c1", &scaled).is_empty(), "back, same drift");
+        let ahead = report(vec![resource("web", SyncStatus::OutOfSync, Some(3))]);
+        assert!(
+            seen.observe("c2", &ahead).is_empty(),
+            "Git moved, not the cluster"
+        );
+        let edited = report(vec![resource("web", SyncStatus::OutOfSync, Some(4))]);
+        assert_eq!(
+            seen.observe("c2", &edited).len(),
+            1,
+            "then a live edit is new"
+        );
+    }
+}
