@@ -4,12 +4,12 @@
 
 use serde_json::Value;
 use shipdeck_engine::drift::plan::plan;
-use shipdeck_engine::drift::policy::{FIELD_MANAGER, Policy};
+use shipdeck_engine::drift::policy::{FIELD_MANAGER, IgnoreRule, Policy};
 use shipdeck_engine::drift::tracking;
 use shipdeck_engine::manifests::{self, Options, RenderedObject};
 use shipdeck_ipc::SyncStatus;
 use shipdeck_ipc::drift::{DriftReason, DriftReport, ResourceDrift};
-use shipdeck_testkit::{contexts, kubectl_ok, server_side_apply, with_namespace};
+use shipdeck_testkit::{contexts, kubectl_ok, kubectl_with_env, server_side_apply, with_namespace};
 use std::path::Path;
 
 const APP: &str = "shop";
@@ -98,10 +98,21 @@ async fn right_after_apply_every_kind_is_synced_and_each_change_by_hand_is_exact
             "deployment/web",
             "api=registry.example/web:1.5",
         ]);
+        // `kubectl edit` adding a field Git does not declare.
+        let edit = kubectl_with_env(
+            contexts::A,
+            &[(
+                "KUBE_EDITOR",
+                "sed -i 's/^spec:$/spec:\\n  minReadySeconds: 7/'",
+            )],
+            &["-n", ns.as_str(), "edit", "deployment/web"],
+        );
+        assert!(edit.status.success(), "{edit:?}");
         let report = plan(&client, APP, &objects, &policy).await;
         let found = changes(&report, &web);
         let expected = [
             ("/metadata/labels/team", "kubectl-label"),
+            ("/spec/minReadySeconds", "kubectl-edit"),
             ("/spec/replicas", "kubectl"),
             ("/spec/template/spec/containers/0/env/1", "kubectl-set"),
             ("/spec/template/spec/containers/0/image", "kubectl-set"),
@@ -113,6 +124,41 @@ async fn right_after_apply_every_kind_is_synced_and_each_change_by_hand_is_exact
         assert_eq!(found, expected);
         assert_eq!(find(&report, &web).reason, Some(DriftReason::Modified));
         assert_eq!(drifted(&report).len(), 1, "{:#?}", drifted(&report));
+        let edited = &find(&report, &web).changes[1];
+        assert_eq!(
+            (&edited.live, &edited.desired),
+            (&Some(serde_json::json!(7)), &None)
+        );
+
+        // Ignore rules: a pointer for one kind, and every field one manager owns.
+        let ignoring = Policy {
+            ignore: vec![
+                IgnoreRule::Pointer {
+                    pointer: "/spec/replicas".into(),
+                    kind: Some("Deployment".into()),
+                },
+                IgnoreRule::Manager {
+                    manager: "kubectl-set".into(),
+                },
+            ],
+            ..Policy::default()
+        };
+        let report = plan(&client, APP, &objects, &ignoring).await;
+        let left: Vec<String> = changes(&report, &web).into_iter().map(|c| c.0).collect();
+        assert_eq!(left, ["/metadata/labels/team", "/spec/minReadySeconds"]);
+        let hidden: Vec<(&str, &str)> = find(&report, &web)
+            .ignored
+            .iter()
+            .map(|i| (i.change.path.as_str(), i.why.as_str()))
+            .collect();
+        assert!(
+            hidden.contains(&("/spec/replicas", "ignore rule /spec/replicas"))
+                && hidden.contains(&(
+                    "/spec/template/spec/containers/0/image",
+                    "ignore rule: fields owned by kubectl-set"
+                )),
+            "{hidden:?}"
+        );
 
         // A restart by hand adds an annotation to the pod template (the whole map when the
         // template had none).

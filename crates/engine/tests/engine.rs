@@ -642,55 +642,88 @@ fn a_source_whose_secret_the_keyring_cannot_give_is_tried_again_until_it_can() {
     engine.remove_repository("private").unwrap();
 }
 
-#[test]
-fn a_change_made_in_the_cluster_turns_the_application_out_of_sync() {
-    use shipdeck_ipc::SyncStatus;
-    use shipdeck_testkit::{contexts, kubectl_ok};
-    let world = World::new(|repo| {
+/// A namespace of the local cluster A holding the `web` Deployment as Shipdeck applies it,
+/// deleted however the test ends.
+struct AppliedWeb {
+    ns: String,
+}
+
+impl AppliedWeb {
+    fn new(world: &World, label: &str) -> Self {
+        use shipdeck_testkit::{contexts, kubectl_ok};
+        let ns = format!("t-engine-{label}-{}", std::process::id());
+        kubectl_ok(contexts::A, &["create", "namespace", &ns]);
+        let applied = Self { ns };
+        let ns = &applied.ns;
+        kubectl_ok(
+            contexts::A,
+            &["label", "namespace", ns, "shipdeck.dev/test=engine-drift"],
+        );
+        let file = world._work.path().join(format!("applied-{label}.yaml"));
+        let tracking = format!("web:apps/Deployment:{ns}/web");
+        std::fs::write(
+            &file,
+            shipdeck_testkit::manifests::web_deployment(Some(&tracking)),
+        )
+        .unwrap();
+        let file = file.display().to_string();
+        kubectl_ok(
+            contexts::A,
+            &[
+                "apply",
+                "-n",
+                ns,
+                "--server-side",
+                "--field-manager=shipdeck",
+                "-f",
+                &file,
+            ],
+        );
+        applied
+    }
+}
+
+impl Drop for AppliedWeb {
+    fn drop(&mut self) {
+        let _ = shipdeck_testkit::kubectl(
+            shipdeck_testkit::contexts::A,
+            &["delete", "namespace", &self.ns, "--wait=false"],
+        );
+    }
+}
+
+fn web_world() -> World {
+    World::new(|repo| {
         write(
             repo,
             "apps/web/deployment.yaml",
             &shipdeck_testkit::manifests::web_deployment(None),
         )
     })
-    .with_local_cluster();
-    let ns = format!("t-engine-drift-{}", std::process::id());
-    kubectl_ok(contexts::A, &["create", "namespace", &ns]);
-    // Deleted however the test ends.
-    struct Cleanup(String);
-    impl Drop for Cleanup {
-        fn drop(&mut self) {
-            let _ = shipdeck_testkit::kubectl(
-                shipdeck_testkit::contexts::A,
-                &["delete", "namespace", &self.0, "--wait=false"],
-            );
-        }
-    }
-    let _cleanup = Cleanup(ns.clone());
-    kubectl_ok(
-        contexts::A,
-        &["label", "namespace", &ns, "shipdeck.dev/test=engine-drift"],
+}
+
+fn sync_of(s: &LiveState) -> Option<shipdeck_ipc::drift::SyncSummary> {
+    s.overview.applications.first().and_then(|a| a.sync.clone())
+}
+
+#[test]
+fn a_change_made_in_the_cluster_is_drift_an_event_and_can_be_ignored() {
+    use shipdeck_ipc::SyncStatus;
+    use shipdeck_ipc::config::IgnoreRule;
+    use shipdeck_testkit::{contexts, kubectl_ok};
+    let world = web_world();
+    // Another branch of the repository, to preview: five replicas in Git.
+    git(&world.repo, &["checkout", "-q", "-b", "release"]);
+    write(
+        &world.repo,
+        "apps/web/deployment.yaml",
+        &shipdeck_testkit::manifests::web_deployment(None).replace("replicas: 2", "replicas: 5"),
     );
-    let applied = world._work.path().join("applied.yaml");
-    let tracking = format!("web:apps/Deployment:{ns}/web");
-    std::fs::write(
-        &applied,
-        shipdeck_testkit::manifests::web_deployment(Some(&tracking)),
-    )
-    .unwrap();
-    let file = applied.display().to_string();
-    kubectl_ok(
-        contexts::A,
-        &[
-            "apply",
-            "-n",
-            &ns,
-            "--server-side",
-            "--field-manager=shipdeck",
-            "-f",
-            &file,
-        ],
-    );
+    git(&world.repo, &["commit", "-q", "-am", "Five replicas"]);
+    git(&world.repo, &["checkout", "-q", "main"]);
+    let world = world.with_local_cluster();
+    let web = AppliedWeb::new(&world, "drift");
+    let ns = web.ns.clone();
 
     let engine = world.open("drift");
     engine
@@ -700,17 +733,17 @@ fn a_change_made_in_the_cluster_turns_the_application_out_of_sync() {
             ..app("web", "apps/web")
         })
         .unwrap();
-    let sync = |s: &LiveState| s.overview.applications.first().and_then(|a| a.sync.clone());
     wait(&engine, "the application is compared and Synced", |s| {
-        sync(s).is_some_and(|x| x.status == SyncStatus::Synced && x.resources == 1)
+        sync_of(s).is_some_and(|x| x.status == SyncStatus::Synced && x.resources == 1)
     });
+    assert!(engine.drift_events(10).is_empty(), "nothing drifted yet");
 
     kubectl_ok(
         contexts::A,
         &["-n", &ns, "scale", "deployment/web", "--replicas=4"],
     );
     let state = wait(&engine, "the scale by hand shows as drift", |s| {
-        sync(s).is_some_and(|x| x.status == SyncStatus::OutOfSync && x.out_of_sync == 1)
+        sync_of(s).is_some_and(|x| x.status == SyncStatus::OutOfSync && x.out_of_sync == 1)
     });
     let report = &state.drift["web"];
     let paths: Vec<&str> = report.resources[0]
@@ -719,4 +752,137 @@ fn a_change_made_in_the_cluster_turns_the_application_out_of_sync() {
         .map(|c| c.path.as_str())
         .collect();
     assert_eq!(paths, ["/spec/replicas"]);
+    assert!(sync_of(&state).unwrap().changed_at.is_some());
+
+    // Recorded, with who changed what, and kept on disk.
+    let events = engine.drift_events(10);
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert_eq!(
+        (events[0].app.as_str(), events[0].cluster.as_str()),
+        ("web", "local")
+    );
+    assert_eq!(
+        events[0].resources[0].id,
+        format!("apps/Deployment/{ns}/web")
+    );
+    assert_eq!(events[0].managers(), ["kubectl"]);
+    let on_disk = std::fs::read_to_string(world.dirs.drift_events()).unwrap();
+    assert_eq!(on_disk.lines().count(), 1, "{on_disk}");
+
+    // Another revision, previewed without changing the application.
+    let runtime = &world.runtime;
+    let preview = runtime
+        .block_on(engine.preview("web", "release", "preview-1"))
+        .unwrap();
+    let change = &preview.report.resources[0].changes[0];
+    assert_eq!(
+        (change.path.as_str(), &change.live, &change.desired),
+        ("/spec/replicas", &Some(4.into()), &Some(5.into()))
+    );
+    assert_eq!(preview.commit.len(), 40);
+    let missing = runtime
+        .block_on(engine.preview("web", "no-such-branch", "preview-2"))
+        .unwrap_err();
+    assert!(missing.to_string().contains("not found"), "{missing}");
+    assert_eq!(
+        engine.settings().applications[0].revision,
+        Revision::Branch("main".into()),
+        "the application was not changed"
+    );
+
+    // Ignored from the diff view: stored with the application, and Synced again.
+    let rule = IgnoreRule::Pointer {
+        pointer: "/spec/replicas".into(),
+        kind: Some("Deployment".into()),
+    };
+    engine.set_ignore_rule("web", rule.clone(), false).unwrap();
+    let state = wait(&engine, "the ignored field is not drift", |s| {
+        sync_of(s).is_some_and(|x| x.status == SyncStatus::Synced)
+    });
+    assert_eq!(state.drift["web"].resources[0].ignored.len(), 1);
+    let text = std::fs::read_to_string(world.dirs.settings_file()).unwrap();
+    assert!(text.contains("pointer = \"/spec/replicas\""), "{text}");
+    let err = engine
+        .set_ignore_rule(
+            "web",
+            IgnoreRule::Pointer {
+                pointer: "spec.replicas".into(),
+                kind: None,
+            },
+            false,
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("JSON pointer"), "{err}");
+    engine.set_ignore_rule("web", rule, true).unwrap();
+    wait(&engine, "without the rule it is drift again", |s| {
+        sync_of(s).is_some_and(|x| x.status == SyncStatus::OutOfSync)
+    });
+    assert_eq!(
+        engine.drift_events(10).len(),
+        1,
+        "the same drift is not news"
+    );
+}
+
+#[test]
+fn a_cluster_that_goes_away_turns_its_applications_unknown_until_it_returns() {
+    use shipdeck_ipc::SyncStatus;
+    use shipdeck_testkit::{CuttableLink, contexts};
+    let world = web_world().with_local_cluster();
+    let web = AppliedWeb::new(&world, "cut");
+    // Cluster `local` reached through a link the test can cut.
+    let kubeconfig = shipdeck_testkit::kubeconfig();
+    let text = std::fs::read_to_string(&kubeconfig).unwrap();
+    let config = kube::config::Kubeconfig::read_from(&kubeconfig).unwrap();
+    let context = config
+        .contexts
+        .iter()
+        .find(|c| c.name == contexts::A)
+        .unwrap();
+    let cluster_name = &context.context.as_ref().unwrap().cluster;
+    let server = config
+        .clusters
+        .iter()
+        .find(|c| &c.name == cluster_name)
+        .and_then(|c| c.cluster.as_ref()?.server.clone())
+        .unwrap();
+    let address = server.trim_start_matches("https://").to_string();
+    let link = CuttableLink::start(address.parse().unwrap());
+    let linked = world._work.path().join("linked-kubeconfig");
+    std::fs::write(
+        &linked,
+        text.replace(&server, &format!("https://127.0.0.1:{}", link.port)),
+    )
+    .unwrap();
+    let settings = world.dirs.settings_file();
+    let with_link = std::fs::read_to_string(&settings).unwrap().replace(
+        &format!("{:?}", kubeconfig.display().to_string()),
+        &format!("{:?}", linked.display().to_string()),
+    );
+    std::fs::write(&settings, with_link).unwrap();
+
+    let engine = world.open("cut");
+    engine
+        .save_application(ApplicationEntry {
+            cluster: "local".into(),
+            namespace: web.ns.clone(),
+            ..app("web", "apps/web")
+        })
+        .unwrap();
+    wait(&engine, "compared through the link", |s| {
+        sync_of(s).is_some_and(|x| x.status == SyncStatus::Synced)
+    });
+
+    link.cut();
+    // The watch ends with the connection; the comparison it starts cannot reach the cluster.
+    let state = wait(&engine, "the application is Unknown, saying why", |s| {
+        sync_of(s).is_some_and(|x| x.status == SyncStatus::Unknown && x.message.is_some())
+    });
+    let reason = sync_of(&state).unwrap().message.unwrap();
+    assert!(!reason.is_empty());
+
+    link.restore();
+    wait(&engine, "it recovers by itself", |s| {
+        sync_of(s).is_some_and(|x| x.status == SyncStatus::Synced)
+    });
 }

@@ -36,9 +36,15 @@ pub fn kubectl_path() -> PathBuf {
 /// calling thread; a call still running after [`KUBECTL_TIMEOUT`] is killed and the test panics
 /// with what it printed so far. Panics if `SHIPDECK_KUBECTL` is not set (see [`kubectl_path`]).
 pub fn kubectl(context: &str, args: &[&str]) -> Output {
+    kubectl_with_env(context, &[], args)
+}
+
+/// [`kubectl`] with extra environment variables (`KUBE_EDITOR` for `kubectl edit`).
+pub fn kubectl_with_env(context: &str, env: &[(&str, &str)], args: &[&str]) -> Output {
     let program = kubectl_path();
     let kubeconfig = kubeconfig();
     let mut cmd = Command::new(&program);
+    cmd.envs(env.iter().copied());
     cmd.arg("--kubeconfig")
         .arg(&kubeconfig)
         .args(["--context", context])

@@ -23,6 +23,7 @@
 
 mod apply;
 mod cluster;
+mod cut;
 pub mod git_http;
 mod kubectl;
 pub mod manifests;
@@ -34,7 +35,8 @@ mod wait;
 
 pub use apply::server_side_apply;
 pub use cluster::{client, kubeconfig};
-pub use kubectl::{KUBECTL_TIMEOUT, kubectl, kubectl_ok, kubectl_path};
+pub use cut::CuttableLink;
+pub use kubectl::{KUBECTL_TIMEOUT, kubectl, kubectl_ok, kubectl_path, kubectl_with_env};
 pub use namespace::{TEST_LABEL, with_namespace};
 pub use ports::free_port;
 pub use silent::SilentServer;

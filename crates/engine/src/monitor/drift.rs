@@ -48,6 +48,10 @@ async fn compare_forever(inner: Arc<Inner>, app: String) {
     // A deadline, not a sleep restarted on every new state: states come often (every
     // application's results), and the periodic comparison must still happen.
     let mut due = Instant::now();
+    // After a comparison that could not see everything (the cluster went away, a kind was not
+    // served), the next one comes sooner, growing to the recheck period: a watch that resumes
+    // after a gap without listing again says nothing when nothing changed.
+    let mut retry = RETRY_FIRST;
     loop {
         let state = states.borrow_and_update().clone();
         let changed = compared
@@ -59,13 +63,23 @@ async fn compare_forever(inner: Arc<Inner>, app: String) {
                 .application(&app)
                 .and_then(|a| state.settings.cluster(&a.cluster));
             let catalog = kinds.of(cluster);
-            if let Some(client) = compare_once(&inner, &state, &app, catalog).await {
+            let (client, complete) = compare_once(&inner, &state, &app, catalog).await;
+            if let Some(client) = client {
                 watches
                     .follow(&inner, client, &state, &app, &wake, catalog)
                     .await;
             }
             compared = Some(state);
-            due = Instant::now() + inner.config.drift_recheck;
+            let recheck = inner.config.drift_recheck;
+            due = Instant::now()
+                + if complete {
+                    retry = RETRY_FIRST;
+                    recheck
+                } else {
+                    let wait = retry.min(recheck);
+                    retry = (retry * 2).min(recheck);
+                    wait
+                };
             continue;
         }
         tokio::select! {
@@ -79,6 +93,9 @@ async fn compare_forever(inner: Arc<Inner>, app: String) {
         }
     }
 }
+
+/// The first wait before comparing again after an incomplete comparison.
+const RETRY_FIRST: Duration = Duration::from_secs(2);
 
 /// How long a change in the cluster may be followed by more before comparing.
 const SETTLE: Duration = Duration::from_millis(150);
@@ -210,18 +227,21 @@ fn inputs_changed(before: &LiveState, now: &LiveState, app: &str) -> bool {
         || before.settings.drift != now.settings.drift
 }
 
-/// Compares `app` once and reports it; returns the client it used.
+/// Compares `app` once and reports it; returns the client it used, and whether the
+/// comparison saw everything (nothing Unknown, nothing left out).
 async fn compare_once(
     inner: &Arc<Inner>,
     state: &LiveState,
     app: &str,
     catalog: &mut Catalog,
-) -> Option<kube::Client> {
+) -> (Option<kube::Client>, bool) {
     let (Some(entry), Some(rendered)) = (state.settings.application(app), state.rendered.get(app))
     else {
-        return None;
+        return (None, true);
     };
-    let cluster = state.settings.cluster(&entry.cluster)?;
+    let Some(cluster) = state.settings.cluster(&entry.cluster) else {
+        return (None, true);
+    };
     let client = inner
         .clients
         .get(&cluster_target(cluster), inner.secrets.as_ref())
@@ -241,6 +261,9 @@ async fn compare_once(
         }
         Err(e) => Err(format!("cluster {}: {e}", cluster.id)),
     };
+    let complete = outcome
+        .as_ref()
+        .is_ok_and(|r| r.summary.unknown == 0 && r.incomplete.is_empty());
     let _ = inner.events.send(Event::Drifted {
         app: entry.clone(),
         cluster: cluster.clone(),
@@ -248,5 +271,5 @@ async fn compare_once(
         outcome,
         at: jiff::Timestamp::now(),
     });
-    client.ok()
+    (client.ok(), complete)
 }

@@ -37,6 +37,9 @@ impl Seen {
             let id = resource.id();
             match resource.status {
                 SyncStatus::Unknown => {}
+                // Synced only because an ignore rule hides its drift: the drift is still
+                // there, and is no news when the rule goes.
+                SyncStatus::Synced if !resource.ignored.is_empty() => {}
                 SyncStatus::Synced => {
                     self.drifted.remove(&id);
                 }

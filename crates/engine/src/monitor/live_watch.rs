@@ -35,7 +35,10 @@ pub(super) async fn watch(
     let stream = watcher::watcher(api, watcher::Config::default()).default_backoff();
     futures::pin_mut!(stream);
     let mut seen: HashMap<String, u64> = HashMap::new();
-    let mut first_list = true;
+    // The first list closes the gap between the comparison that started this watch and the
+    // watch itself; a list after an error (the cluster went away and came back) follows a
+    // comparison that may have failed. Either way, compare again.
+    let mut must_wake = true;
     let mut listing: Option<HashMap<String, u64>> = None;
     while let Some(event) = stream.next().await {
         match event {
@@ -48,14 +51,12 @@ pub(super) async fn watch(
                 }
             }
             Ok(Event::InitDone) => {
-                // The first list closes the gap between the comparison that started this watch
-                // and the watch itself; a later one (a restarted watch) shows what changed
-                // while it was down.
+                // A later list (a restarted watch) also shows what changed while it was down.
                 if let Some(listed) = listing.take() {
-                    if first_list || listed != seen {
+                    if must_wake || listed != seen {
                         wake.notify_one();
                     }
-                    first_list = false;
+                    must_wake = false;
                     seen = listed;
                 }
             }
@@ -70,8 +71,11 @@ pub(super) async fn watch(
                     wake.notify_one();
                 }
             }
-            // The watcher retries with backoff; the periodic comparison covers the gap.
-            Err(e) => tracing::debug!("watching {}: {e}", kind.resource.kind),
+            // The watcher retries with backoff and lists again when it gets through.
+            Err(e) => {
+                tracing::debug!("watching {}: {e}", kind.resource.kind);
+                must_wake = true;
+            }
         }
     }
 }
