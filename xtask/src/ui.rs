@@ -8,7 +8,7 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-const STATIC_FILES: [&str; 3] = ["index.html", "main.js", "styles.css"];
+const STATIC_FILES: [&str; 4] = ["index.html", "main.js", "styles.css", "diff.css"];
 
 pub fn build(wasm_bindgen: &Path) -> Result<()> {
     let root = paths::workspace_root();
