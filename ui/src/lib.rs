@@ -4,8 +4,14 @@
 pub mod api;
 mod components;
 mod diff;
+mod filter;
 mod format;
+mod open_rows;
 mod pages;
+mod recent_drift;
+mod resource_groups;
+mod routes;
+mod selection;
 mod store;
 mod theme;
 
