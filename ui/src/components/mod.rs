@@ -1,7 +1,10 @@
 pub mod commit;
 pub mod connection;
 pub mod drift;
+pub mod drift_events;
 pub mod empty_state;
 pub mod error_view;
+pub mod filter_bar;
 pub mod nav;
 pub mod status;
+pub mod time;
