@@ -1,3 +1,4 @@
+pub mod change_list;
 pub mod commit;
 pub mod connection;
 pub mod drift;
@@ -5,6 +6,10 @@ pub mod drift_events;
 pub mod empty_state;
 pub mod error_view;
 pub mod filter_bar;
+pub mod ignore_rules;
 pub mod nav;
+pub mod preview;
+pub mod resource_list;
 pub mod status;
+pub mod sync_review;
 pub mod time;
