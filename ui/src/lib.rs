@@ -37,6 +37,7 @@ fn App() -> impl IntoView {
                     <Routes fallback=|| view! { <pages::not_found::NotFound/> }>
                         <Route path=path!("/") view=pages::overview::Overview/>
                         <Route path=path!("/applications") view=pages::applications::Applications/>
+                        <Route path=path!("/drift") view=pages::drift::AllDrift/>
                         <Route path=path!("/timeline") view=pages::timeline::Timeline/>
                         <Route path=path!("/metrics") view=pages::metrics::Metrics/>
                         <Route path=path!("/settings") view=pages::settings::Settings/>
