@@ -7,11 +7,12 @@ use shipdeck_ipc::{
     clusters::KubeContext,
     commands::{
         self, AppInfo, ApplicationSaveArgs, ClusterAddArgs, ClusterCredential,
-        ClusterCredentialArgs, IdArgs, OperationArgs, RecentCommitsArgs, RepositorySaveArgs,
-        RepositoryTestArgs,
+        ClusterCredentialArgs, IdArgs, IgnoreArgs, OperationArgs, PreviewArgs, RecentCommitsArgs,
+        RepositorySaveArgs, RepositoryTestArgs,
     },
-    config::{ApplicationEntry, RepositoryEntry, Revision, Settings},
+    config::{ApplicationEntry, IgnoreRule, RepositoryEntry, Revision, Settings},
     connections::{ConnectionsOverview, GitProgress, RepositoryCheck},
+    drift::{DriftEvent, DriftReport, Preview},
     events::{self, WorkspaceLoaded},
     workspace::{CommitSummary, WorkspaceOverview},
 };
@@ -209,6 +210,42 @@ pub async fn on_git_progress(
 }
 
 /// The newest comparison of application `id` with its cluster; `None` until compared.
-pub async fn application_drift(id: String) -> ApiResult<Option<shipdeck_ipc::drift::DriftReport>> {
+pub async fn application_drift(id: String) -> ApiResult<Option<DriftReport>> {
     call(commands::APPLICATION_DRIFT, IdArgs { id }).await
+}
+
+/// Compares application `id` at another `revision` with its cluster, leaving the application
+/// as it is; cancel with [`operation_cancel`] and the same `operation`.
+pub async fn application_preview(
+    id: String,
+    revision: String,
+    operation: String,
+) -> ApiResult<Preview> {
+    let args = PreviewArgs {
+        id,
+        revision,
+        operation,
+    };
+    call(commands::APPLICATION_PREVIEW, args).await
+}
+
+/// Adds (or with `remove`, takes away) an ignore rule of application `id`; the backend then
+/// compares the application again and pushes the new state.
+pub async fn application_ignore(id: String, rule: IgnoreRule, remove: bool) -> ApiResult<()> {
+    call(
+        commands::APPLICATION_IGNORE,
+        IgnoreArgs { id, rule, remove },
+    )
+    .await
+}
+
+/// The recent drift events, newest first.
+pub async fn drift_events() -> ApiResult<Vec<DriftEvent>> {
+    invoke(commands::DRIFT_EVENTS, &NoArgs {}).await
+}
+
+pub async fn on_drift_detected(
+    on_event: impl FnMut(ApiResult<DriftEvent>) + 'static,
+) -> ApiResult<()> {
+    listen_forever(events::DRIFT_DETECTED, on_event).await
 }

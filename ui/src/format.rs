@@ -83,3 +83,211 @@ mod slug_tests {
         assert_eq!(super::slug("--x--"), "x");
     }
 }
+
+/// Seconds since the epoch of an RFC 3339 timestamp (`2024-05-01T12:34:56.5+02:00`), as the
+/// backend sends them; `None` for anything else. Fractions of a second are dropped.
+pub fn parse_rfc3339(text: &str) -> Option<i64> {
+    let b = text.as_bytes();
+    let number = |from: usize, to: usize| -> Option<i64> {
+        let digits = text.get(from..to)?;
+        digits
+            .bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| digits.parse().ok())?
+    };
+    let separators = [(4, b'-'), (7, b'-'), (13, b':'), (16, b':')];
+    if b.len() < 20
+        || separators.iter().any(|&(at, c)| b[at] != c)
+        || !matches!(b[10], b'T' | b't' | b' ')
+    {
+        return None;
+    }
+    let (year, month, day) = (number(0, 4)?, number(5, 7)?, number(8, 10)?);
+    let (hour, minute, second) = (number(11, 13)?, number(14, 16)?, number(17, 19)?);
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 {
+        return None;
+    }
+    let mut rest = text.get(19..)?;
+    if let Some(fraction) = rest.strip_prefix('.') {
+        let digits = fraction.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return None;
+        }
+        rest = &fraction[digits..];
+    }
+    let offset = match rest {
+        "Z" | "z" => 0,
+        _ => {
+            let sign = match rest.as_bytes().first()? {
+                b'+' => 1,
+                b'-' => -1,
+                _ => return None,
+            };
+            if rest.len() != 6 || rest.as_bytes()[3] != b':' {
+                return None;
+            }
+            let (hours, minutes) = (
+                rest[1..3].parse::<i64>().ok()?,
+                rest[4..6].parse::<i64>().ok()?,
+            );
+            sign * (hours * 3600 + minutes * 60)
+        }
+    };
+    let days = days_from_civil(year, month, day);
+    Some(days * 86_400 + hour * 3600 + minute * 60 + second - offset)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let month_from_march = (month + 9) % 12;
+    let day_of_year = (153 * month_from_march + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+/// The inverse of [`days_from_civil`]: (year, month, day).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let days = days + 719_468;
+    let era = days.div_euclid(146_097);
+    let day_of_era = days - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_from_march = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
+    let month = if month_from_march < 10 {
+        month_from_march + 3
+    } else {
+        month_from_march - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// An exact time in UTC, for a tooltip: "2024-05-01 12:34:56 UTC". UTC rather than local
+/// time because the same instant is read by people in different places (and in logs).
+pub fn utc(secs: i64) -> String {
+    let (year, month, day) = civil_from_days(secs.div_euclid(86_400));
+    let of_day = secs.rem_euclid(86_400);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
+        of_day / 3600,
+        of_day % 3600 / 60,
+        of_day % 60
+    )
+}
+
+/// A backend timestamp as shown: relative ("4 min ago") and exact (for a `title`).
+#[derive(Debug, PartialEq, Eq)]
+pub struct Moment {
+    pub relative: String,
+    pub exact: String,
+}
+
+/// `None` when `rfc3339` is not a timestamp, so the caller can show it as it is.
+pub fn moment(now: i64, rfc3339: &str) -> Option<Moment> {
+    let then = parse_rfc3339(rfc3339)?;
+    Some(Moment {
+        relative: age(now, then),
+        exact: utc(then),
+    })
+}
+
+/// An ignore rule in words: "/spec/replicas in Deployment", "fields owned by vpa-recommender".
+pub fn ignore_rule(rule: &shipdeck_ipc::config::IgnoreRule) -> String {
+    use shipdeck_ipc::config::IgnoreRule;
+    match rule {
+        IgnoreRule::Pointer {
+            pointer,
+            kind: Some(kind),
+        } => format!("{pointer} in {kind}"),
+        IgnoreRule::Pointer {
+            pointer,
+            kind: None,
+        } => format!("{pointer} in every kind"),
+        IgnoreRule::Manager { manager } => format!("fields owned by {manager}"),
+    }
+}
+
+#[cfg(test)]
+mod time_tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_timestamps_parse_to_epoch_seconds() {
+        assert_eq!(parse_rfc3339("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(parse_rfc3339("2024-05-01T12:34:56Z"), Some(1_714_566_896));
+        assert_eq!(
+            parse_rfc3339("2024-05-01T12:34:56.123456789Z"),
+            Some(1_714_566_896)
+        );
+        assert_eq!(
+            parse_rfc3339("2024-05-01T14:34:56+02:00"),
+            Some(1_714_566_896)
+        );
+        assert_eq!(
+            parse_rfc3339("2024-05-01T07:04:56-05:30"),
+            Some(1_714_566_896)
+        );
+        assert_eq!(parse_rfc3339("2000-02-29t23:59:59z"), Some(951_868_799));
+    }
+
+    #[test]
+    fn anything_else_is_not_a_timestamp() {
+        for bad in [
+            "",
+            "yesterday",
+            "2024-05-01",
+            "2024-05-01T12:34:56",
+            "2024-13-01T12:34:56Z",
+            "2024-05-01T12:34:56.Z",
+            "2024-05-01T12:34:56+0200",
+            "2024-05-01T12:34:56Zjunk",
+            "2024-05-01T12:3é:56Z",
+        ] {
+            assert_eq!(parse_rfc3339(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn exact_times_are_utc() {
+        assert_eq!(utc(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(utc(1_714_566_896), "2024-05-01 12:34:56 UTC");
+        assert_eq!(utc(951_868_799), "2000-02-29 23:59:59 UTC");
+        assert_eq!(utc(-1), "1969-12-31 23:59:59 UTC");
+    }
+
+    #[test]
+    fn a_moment_is_relative_with_the_exact_time_beside_it() {
+        let now = 1_714_566_896 + 4 * 60 + 10;
+        assert_eq!(
+            moment(now, "2024-05-01T12:34:56Z"),
+            Some(Moment {
+                relative: "4 min ago".into(),
+                exact: "2024-05-01 12:34:56 UTC".into(),
+            })
+        );
+        assert_eq!(moment(now, "soon"), None);
+    }
+
+    #[test]
+    fn ignore_rules_read_as_words() {
+        use shipdeck_ipc::config::IgnoreRule;
+        let pointer = |kind: Option<&str>| IgnoreRule::Pointer {
+            pointer: "/spec/replicas".into(),
+            kind: kind.map(Into::into),
+        };
+        assert_eq!(
+            ignore_rule(&pointer(Some("Deployment"))),
+            "/spec/replicas in Deployment"
+        );
+        assert_eq!(ignore_rule(&pointer(None)), "/spec/replicas in every kind");
+        let manager = IgnoreRule::Manager {
+            manager: "vpa-recommender".into(),
+        };
+        assert_eq!(ignore_rule(&manager), "fields owned by vpa-recommender");
+    }
+}

@@ -4,8 +4,14 @@
 pub mod api;
 mod components;
 mod diff;
+mod filter;
 mod format;
+mod open_rows;
 mod pages;
+mod recent_drift;
+mod resource_groups;
+mod routes;
+mod selection;
 mod store;
 mod theme;
 
@@ -31,6 +37,7 @@ fn App() -> impl IntoView {
                     <Routes fallback=|| view! { <pages::not_found::NotFound/> }>
                         <Route path=path!("/") view=pages::overview::Overview/>
                         <Route path=path!("/applications") view=pages::applications::Applications/>
+                        <Route path=path!("/drift") view=pages::drift::AllDrift/>
                         <Route path=path!("/timeline") view=pages::timeline::Timeline/>
                         <Route path=path!("/metrics") view=pages::metrics::Metrics/>
                         <Route path=path!("/settings") view=pages::settings::Settings/>

@@ -1,10 +1,15 @@
 //! App-wide state pushed by the backend, provided as context so every page reads one copy.
 
 use crate::api::{self, ApiResult};
+use crate::filter::AppFilter;
+use crate::format;
+use crate::recent_drift::RecentDrift;
+use crate::selection::Selection;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shipdeck_ipc::connections::{ConnectionsOverview, GitProgress};
 use shipdeck_ipc::{events::WorkspaceLoaded, workspace::WorkspaceOverview};
+use std::time::Duration;
 
 #[derive(Clone, Copy)]
 pub struct Store {
@@ -17,7 +22,18 @@ pub struct Store {
     /// Bumped whenever the backend reports that the settings in force changed (also by a
     /// hand edit of `settings.toml`), so pages showing them read them again.
     pub settings_version: RwSignal<u64>,
+    /// Which applications the Overview and the All-drift page show.
+    pub filter: RwSignal<AppFilter>,
+    /// The latest drift events, newest first.
+    pub recent_drift: RwSignal<RecentDrift>,
+    /// The resources chosen for the next sync, kept across pages.
+    pub selection: RwSignal<Selection>,
+    /// The clock relative times ("4 min ago") are computed from, ticking so they age on screen.
+    pub now: RwSignal<i64>,
 }
+
+/// How often relative times are recomputed: the coarsest unit shown is a minute.
+const CLOCK_TICK: Duration = Duration::from_secs(20);
 
 pub fn provide() {
     let store = Store {
@@ -25,8 +41,13 @@ pub fn provide() {
         connections: RwSignal::new(None),
         git_progress: RwSignal::new(None),
         settings_version: RwSignal::new(0),
+        filter: RwSignal::new(AppFilter::default()),
+        recent_drift: RwSignal::new(RecentDrift::default()),
+        selection: RwSignal::new(Selection::default()),
+        now: RwSignal::new(format::now_secs()),
     };
     provide_context(store);
+    set_interval(move || store.now.set(format::now_secs()), CLOCK_TICK);
     // Subscribe before each first fetch so a change in between is not missed.
     spawn_local(async move {
         let subscribed = api::on_workspace_loaded(move |event| {
@@ -54,6 +75,17 @@ pub fn provide() {
             .await,
         );
         show_connections(store, api::connections_overview().await);
+    });
+    spawn_local(async move {
+        warn_if_failed(
+            api::on_drift_detected(move |event| match event {
+                Ok(event) => store.recent_drift.update(|r| r.receive(event)),
+                Err(err) => leptos::logging::error!("unreadable drift event: {err}"),
+            })
+            .await,
+        );
+        let listed = api::drift_events().await;
+        store.recent_drift.update(|r| r.load(listed));
     });
 }
 
@@ -88,4 +120,45 @@ pub fn refresh_connections(store: Store) {
     spawn_local(async move {
         show_connections(store, api::connections_overview().await);
     });
+}
+
+/// Where the connections overview stands, without its content: pages branch on this so a
+/// push of new states updates their parts in place instead of rebuilding them (and what the
+/// user typed, opened or scrolled to).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Phase {
+    Loading,
+    Failed(shipdeck_ipc::IpcError),
+    Ready {
+        clusters: usize,
+        applications: usize,
+    },
+}
+
+pub fn connections_phase(store: Store) -> Memo<Phase> {
+    Memo::new(move |_| {
+        store.connections.with(|c| match c {
+            None => Phase::Loading,
+            Some(Err(error)) => Phase::Failed(error.clone()),
+            Some(Ok(o)) => Phase::Ready {
+                clusters: o.clusters.len(),
+                applications: o.applications.len(),
+            },
+        })
+    })
+}
+
+/// The live status of application `id`, changing only when that application's does.
+pub fn application_status(
+    store: Store,
+    id: String,
+) -> Memo<Option<shipdeck_ipc::connections::ApplicationStatus>> {
+    Memo::new(move |_| {
+        store.connections.with(|c| {
+            c.as_ref()
+                .and_then(|c| c.as_ref().ok())
+                .and_then(|o| o.applications.iter().find(|a| a.app.id == id))
+                .cloned()
+        })
+    })
 }

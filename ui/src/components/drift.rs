@@ -1,11 +1,17 @@
 //! The drift review: an application's sync status, and resource by resource what a sync
 //! would change, with folded YAML diffs a reviewer can open one at a time or all at once.
+//! The list, the change table, ignore rules and the sync selection have their own modules.
 
-use crate::api;
+use crate::api::{self, ApiResult};
+use crate::components::change_list::{ChangeList, IgnoreTarget};
 use crate::components::diff_view::DiffView;
 use crate::components::error_view::ErrorView;
+use crate::components::ignore_rules::IgnoreRules;
+use crate::components::resource_list::ResourceList;
 use crate::components::status::{Status, StatusBadge};
-use crate::store::use_store;
+use crate::components::sync_review::ChooseButtons;
+use crate::open_rows::OpenRows;
+use crate::store::{Store, use_store};
 use leptos::prelude::*;
 use shipdeck_ipc::SyncStatus;
 use shipdeck_ipc::drift::{DriftReason, DriftReport, FieldChange, ResourceDrift, SyncSummary};
@@ -40,10 +46,9 @@ pub fn SyncLine(sync: Option<SyncSummary>) -> impl IntoView {
     .into_any()
 }
 
-/// Every resource of application `app` compared, fetched again whenever its status changes.
-#[component]
-pub fn DriftReview(app: String) -> impl IntoView {
-    let store = use_store();
+/// The newest comparison of application `app`, fetched again whenever its sync summary changes
+/// (every comparison bumps `compared`). Resources chosen for the next sync follow it.
+pub fn drift_report(store: Store, app: String) -> LocalResource<ApiResult<Option<DriftReport>>> {
     let id = app.clone();
     let summary = Memo::new(move |_| {
         store.connections.with(|c| {
@@ -53,76 +58,104 @@ pub fn DriftReview(app: String) -> impl IntoView {
                 .and_then(|a| a.sync.clone())
         })
     });
+    let fetched = app.clone();
     let report = LocalResource::new(move || {
         summary.track();
-        api::application_drift(app.clone())
+        api::application_drift(fetched.clone())
     });
-    let expanded = RwSignal::new(0u32);
-    let collapsed = RwSignal::new(0u32);
+    Effect::new(move || {
+        report.with(|r| {
+            if let Some(Ok(Some(report))) = r {
+                store
+                    .selection
+                    .maybe_update(|s| s.refresh(&app, &report.resources));
+            }
+        })
+    });
+    report
+}
+
+/// Every resource of application `app` compared: grouped by kind, each row opening its diff,
+/// with the choice of what to sync and the application's ignore rules.
+#[component]
+pub fn DriftReview(app: String) -> impl IntoView {
+    let store = use_store();
+    let report = drift_report(store, app.clone());
+    let open = RwSignal::new(OpenRows::default());
+    let pages = RwSignal::new(1);
+    let (choose, list_app) = (app.clone(), app.clone());
     view! {
         <div class="drift-review">
             <div class="drift-toolbar">
-                <button class="drift-expand-all" on:click=move |_| expanded.update(|n| *n += 1)>"Expand all"</button>
-                <button class="drift-collapse-all" on:click=move |_| collapsed.update(|n| *n += 1)>"Collapse all"</button>
+                <button class="drift-expand-all" on:click=move |_| open.update(OpenRows::expand_all)>"Expand all"</button>
+                <button class="drift-collapse-all" on:click=move |_| open.update(OpenRows::collapse_all)>"Collapse all"</button>
+                <ChooseButtons app=choose report/>
             </div>
             {move || match report.get() {
                 None => view! { <p class="loading">"Loading the comparison…"</p> }.into_any(),
                 Some(Err(error)) => view! { <ErrorView error/> }.into_any(),
                 Some(Ok(None)) => view! { <p class="muted">"Not compared with the cluster yet."</p> }.into_any(),
-                Some(Ok(Some(report))) => view! { <Resources report expanded collapsed/> }.into_any(),
+                Some(Ok(Some(report))) => view! {
+                    <Incomplete what=report.incomplete/>
+                    <ResourceList app=list_app.clone() resources=report.resources open pages actions=true/>
+                }.into_any(),
             }}
+            <IgnoreRules app/>
         </div>
     }
 }
 
+/// What the comparison could not look at, so it is not the whole truth.
 #[component]
-fn Resources(
-    report: DriftReport,
-    expanded: RwSignal<u32>,
-    collapsed: RwSignal<u32>,
-) -> impl IntoView {
-    let mut resources = report.resources;
-    // What needs a look first, then by kind and name.
-    resources.sort_by_key(|r| (r.status == SyncStatus::Synced, r.kind.clone(), r.id()));
-    let incomplete = report.incomplete;
-    view! {
-        {(!incomplete.is_empty()).then(|| view! {
+pub fn Incomplete(what: Vec<String>) -> impl IntoView {
+    (!what.is_empty()).then(|| {
+        view! {
             <ul class="notice drift-incomplete" role="alert">
-                {incomplete.into_iter().map(|i| view! { <li>{i}</li> }).collect_view()}
+                {what.into_iter().map(|i| view! { <li>{i}</li> }).collect_view()}
             </ul>
-        })}
-        <ul class="drift-resources">
-            {resources.into_iter().map(|resource| view! {
-                <ResourceRow resource expanded collapsed/>
-            }).collect_view()}
-        </ul>
-    }
+        }
+    })
 }
 
+/// One resource: its status and a summary of what differs; click to open its changes and
+/// diff. With `actions`, an OutOfSync resource can be chosen for the next sync and its changes
+/// turned into ignore rules.
 #[component]
-fn ResourceRow(
+pub fn ResourceRow(
+    app: String,
     resource: ResourceDrift,
-    expanded: RwSignal<u32>,
-    collapsed: RwSignal<u32>,
+    open: RwSignal<OpenRows>,
+    actions: bool,
 ) -> impl IntoView {
+    let store = use_store();
     let differs = resource.status != SyncStatus::Synced;
-    let open = RwSignal::new(false);
-    // "Expand all" and "Collapse all" act on every row; each row still toggles on its own.
-    Effect::new(move |seen: Option<u32>| {
-        let n = expanded.get();
-        if seen.is_some_and(|s| s != n) {
-            open.set(true);
-        }
-        n
-    });
-    Effect::new(move |seen: Option<u32>| {
-        let n = collapsed.get();
-        if seen.is_some_and(|s| s != n) {
-            open.set(false);
-        }
-        n
-    });
     let id = resource.id();
+    let is_open = {
+        let (app, id) = (app.clone(), id.clone());
+        Memo::new(move |_| open.with(|o| o.is_open(&app, &id)))
+    };
+    let toggle = {
+        let (app, id) = (app.clone(), id.clone());
+        move |_| open.update(|o| o.toggle(&app, &id))
+    };
+    let choice = actions.then(|| {
+        if resource.status != SyncStatus::OutOfSync {
+            // Keeps the heads of choosable and other rows aligned.
+            return view! { <span class="drift-select-space"></span> }.into_any();
+        }
+        let (app, id, chosen_resource) = (app.clone(), id.clone(), resource.clone());
+        let key = (app.clone(), id.clone());
+        let chosen = Memo::new(move |_| store.selection.with(|s| s.contains(&key.0, &key.1)));
+        view! {
+            <input type="checkbox" class="drift-select" aria-label=format!("Choose {id} for the next sync")
+                prop:checked=move || chosen.get()
+                on:change=move |ev| {
+                    let on = event_target_checked(&ev);
+                    store.selection.update(|s| { s.set(&app, &chosen_resource, on); });
+                }/>
+        }
+        .into_any()
+    });
     let data_id = id.clone();
     let reason = match resource.reason {
         Some(DriftReason::Modified) => "modified",
@@ -132,25 +165,32 @@ fn ResourceRow(
     };
     let summary = change_summary(&resource.changes);
     let message = resource.message.clone();
+    let ignore = actions.then(|| IgnoreTarget {
+        app: app.clone(),
+        kind: resource.kind.clone(),
+    });
     let live = resource.live_yaml.clone().unwrap_or_default();
     let desired = resource.desired_yaml.clone().unwrap_or_default();
     let changes = resource.changes.clone();
     let ignored = resource.ignored.clone();
     view! {
         <li class="drift-resource" data-resource=data_id data-status=resource.status.label()>
-            <button class="drift-resource-head" on:click=move |_| open.update(|o| *o = !*o)
-                aria-expanded=move || open.get().to_string()>
-                <StatusBadge status=Status::Sync(resource.status)/>
-                <code class="drift-id">{id}</code>
-                <span class="muted">{reason}</span>
-                <span class="drift-summary">{summary}</span>
-            </button>
+            <div class="drift-resource-line">
+                {choice}
+                <button class="drift-resource-head" on:click=toggle
+                    aria-expanded=move || is_open.get().to_string()>
+                    <StatusBadge status=Status::Sync(resource.status)/>
+                    <code class="drift-id">{id}</code>
+                    <span class="muted">{reason}</span>
+                    <span class="drift-summary">{summary}</span>
+                </button>
+            </div>
             {message.map(|m| view! { <p class="conn-message">{m}</p> })}
-            {move || open.get().then(|| {
-                let (changes, ignored) = (changes.clone(), ignored.clone());
+            {move || is_open.get().then(|| {
+                let (changes, ignored, ignore) = (changes.clone(), ignored.clone(), ignore.clone());
                 view! {
                     <div class="drift-body">
-                        {differs.then(|| view! { <ChangeList changes/> })}
+                        {differs.then(|| view! { <ChangeList changes ignore/> })}
                         {(!ignored.is_empty()).then(|| view! {
                             <p class="muted drift-ignored">
                                 {format!("{} difference(s) not counted: ", ignored.len())}
@@ -166,7 +206,7 @@ fn ResourceRow(
 }
 
 /// "spec.replicas 5 → 2 (kubectl), …" for the collapsed row.
-fn change_summary(changes: &[FieldChange]) -> String {
+pub fn change_summary(changes: &[FieldChange]) -> String {
     let shown: Vec<String> = changes
         .iter()
         .take(3)
@@ -191,29 +231,4 @@ fn change_summary(changes: &[FieldChange]) -> String {
         text.push_str(&format!(", and {more} more"));
     }
     text
-}
-
-#[component]
-fn ChangeList(changes: Vec<FieldChange>) -> impl IntoView {
-    view! {
-        <table class="drift-changes">
-            <thead><tr><th>"Field"</th><th>"Live"</th><th>"After sync"</th><th>"Changed by"</th></tr></thead>
-            <tbody>
-                {changes.into_iter().map(|c| {
-                    let show = |v: Option<serde_json::Value>| v.map_or("(none)".to_string(), |v| match v {
-                        serde_json::Value::String(s) => s,
-                        other => other.to_string(),
-                    });
-                    view! {
-                        <tr class="drift-change" data-path=c.path.clone()>
-                            <td><code>{c.path.clone()}</code></td>
-                            <td><code>{show(c.live)}</code></td>
-                            <td><code>{show(c.desired)}</code></td>
-                            <td>{c.manager.unwrap_or_default()}</td>
-                        </tr>
-                    }
-                }).collect_view()}
-            </tbody>
-        </table>
-    }
 }

@@ -1,8 +1,16 @@
+pub mod change_list;
 pub mod commit;
 pub mod connection;
 pub mod diff_view;
 pub mod drift;
+pub mod drift_events;
 pub mod empty_state;
 pub mod error_view;
+pub mod filter_bar;
+pub mod ignore_rules;
 pub mod nav;
+pub mod preview;
+pub mod resource_list;
 pub mod status;
+pub mod sync_review;
+pub mod time;

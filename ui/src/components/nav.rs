@@ -13,6 +13,7 @@ pub fn Nav() -> impl IntoView {
             </div>
             <A href="/" exact=true attr:id="nav-overview">"Overview"</A>
             <A href="/applications" attr:id="nav-applications">"Applications"</A>
+            <A href="/drift" attr:id="nav-drift">"All drift"</A>
             <A href="/timeline" attr:id="nav-timeline">"Timeline"</A>
             <A href="/metrics" attr:id="nav-metrics">"Metrics"</A>
             <A href="/settings" attr:id="nav-settings">"Settings"</A>

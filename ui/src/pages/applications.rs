@@ -1,23 +1,43 @@
 use crate::components::connection::{RenderView, RevisionView};
 use crate::components::drift::{DriftReview, SyncLine};
+use crate::components::preview::PreviewPanel;
+use crate::components::sync_review::SelectionBar;
 use crate::components::{empty_state::EmptyState, error_view::ErrorView};
-use crate::store::use_store;
+use crate::store::{Phase, application_status, connections_phase, use_store};
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn Applications() -> impl IntoView {
     let store = use_store();
+    let phase = connections_phase(store);
+    let query = use_query_map();
+    let only = Memo::new(move |_| query.with(|q| q.get("app")));
+    // Keyed by id, so a pushed state updates each application in place: its review keeps
+    // what is open, chosen and being previewed.
+    let ids = Memo::new(move |_| {
+        let only = only.get();
+        store.connections.with(|c| match c {
+            Some(Ok(o)) => o
+                .applications
+                .iter()
+                .map(|a| a.app.id.clone())
+                .filter(|id| only.as_ref().is_none_or(|only| only == id))
+                .collect::<Vec<_>>(),
+            _ => Vec::new(),
+        })
+    });
     view! {
         <section class="page" id="page-applications">
             <header class="page-header">
                 <h1>"Applications"</h1>
                 <p class="lede">"A path in a Git repository, deployed to a cluster and namespace."</p>
             </header>
-            {move || match store.connections.get() {
-                None => view! { <p class="loading">"Loading…"</p> }.into_any(),
-                Some(Err(error)) => view! { <ErrorView error/> }.into_any(),
-                Some(Ok(o)) if o.applications.is_empty() => view! {
+            {move || match phase.get() {
+                Phase::Loading => view! { <p class="loading">"Loading…"</p> }.into_any(),
+                Phase::Failed(error) => view! { <ErrorView error/> }.into_any(),
+                Phase::Ready { applications: 0, .. } => view! {
                     <EmptyState title="No applications yet">
                         <p>
                             "An application pairs a repository, a revision and a path with a cluster \
@@ -29,24 +49,50 @@ pub fn Applications() -> impl IntoView {
                         </p>
                     </EmptyState>
                 }.into_any(),
-                Some(Ok(o)) => view! {
-                    <div class="card" id="application-list">
-                        {o.applications.into_iter().map(|s| view! {
-                            <div class="app-row" data-app=s.app.id.clone()>
-                                <h3>{s.app.id.clone()}</h3>
-                                <p class="muted">
-                                    <code>{s.app.repository.clone()}</code>" / "<code>{s.app.path.clone()}</code>
-                                    " → "<code>{s.app.cluster.clone()}</code>" / "<code>{s.app.namespace.clone()}</code>
-                                </p>
-                                <RevisionView state=s.revision/>
-                                <RenderView summary=s.render/>
-                                <SyncLine sync=s.sync.clone()/>
-                                {s.sync.is_some().then(|| view! { <DriftReview app=s.app.id.clone()/> })}
-                            </div>
-                        }).collect_view()}
-                    </div>
-                }.into_any(),
+                Phase::Ready { .. } => ().into_any(),
             }}
+            <Show when=move || matches!(phase.get(), Phase::Ready { applications: 1.., .. })>
+                {move || only.get().map(|id| view! {
+                    <p class="app-focus">
+                        "Showing "<code>{id.clone()}</code>" only. "
+                        <A href="/applications" attr:id="show-all-applications">"Show all applications"</A>
+                        {move || ids.with(Vec::is_empty).then(|| view! {
+                            <span class="notice">" No application with this id is configured."</span>
+                        })}
+                    </p>
+                })}
+                <SelectionBar/>
+                <div class="card" id="application-list">
+                    <For each=move || ids.get() key=|id| id.clone() children=move |id| view! { <AppRow id/> }/>
+                </div>
+            </Show>
         </section>
+    }
+}
+
+#[component]
+fn AppRow(id: String) -> impl IntoView {
+    let store = use_store();
+    let status = application_status(store, id.clone());
+    let compared =
+        Memo::new(move |_| status.with(|s| s.as_ref().is_some_and(|s| s.sync.is_some())));
+    let review = id.clone();
+    view! {
+        <div class="app-row" data-app=id.clone()>
+            <h3>{id.clone()}</h3>
+            {move || status.get().map(|s| view! {
+                <p class="muted">
+                    <code>{s.app.repository.clone()}</code>" / "<code>{s.app.path.clone()}</code>
+                    " → "<code>{s.app.cluster.clone()}</code>" / "<code>{s.app.namespace.clone()}</code>
+                </p>
+                <RevisionView state=s.revision/>
+                <RenderView summary=s.render/>
+                <SyncLine sync=s.sync/>
+            })}
+            <Show when=move || compared.get()>
+                <DriftReview app=review.clone()/>
+            </Show>
+            <PreviewPanel app=id.clone()/>
+        </div>
     }
 }

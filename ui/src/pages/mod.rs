@@ -1,4 +1,5 @@
 pub mod applications;
+pub mod drift;
 pub mod metrics;
 pub mod not_found;
 pub mod overview;

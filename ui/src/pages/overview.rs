@@ -1,8 +1,13 @@
 use crate::components::connection::{ClusterStateView, RenderView, RevisionView};
 use crate::components::drift::SyncLine;
+use crate::components::drift_events::RecentDriftView;
+use crate::components::filter_bar::FilterBar;
+use crate::components::time::TimeAgo;
 use crate::components::{commit::CommitLine, empty_state::EmptyState, error_view::ErrorView};
+use crate::filter::by_cluster;
 use crate::format;
-use crate::store::use_store;
+use crate::routes;
+use crate::store::{Phase, connections_phase, use_store};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use shipdeck_ipc::connections::{
@@ -13,16 +18,63 @@ use shipdeck_ipc::workspace::{ManifestDir, WorkspaceOverview};
 #[component]
 pub fn Overview() -> impl IntoView {
     let store = use_store();
+    let phase = connections_phase(store);
+    let has_apps = move || {
+        matches!(
+            phase.get(),
+            Phase::Ready {
+                applications: 1..,
+                ..
+            }
+        )
+    };
     view! {
         <section class="page" id="page-overview">
             <header class="page-header">
                 <h1>"Overview"</h1>
                 <p class="lede">"Every application, across clusters, at a glance."</p>
             </header>
+            {move || match phase.get() {
+                Phase::Loading => view! { <p class="loading">"Loading connections…"</p> }.into_any(),
+                Phase::Failed(error) => view! { <ErrorView error/> }.into_any(),
+                Phase::Ready { clusters: 0, applications: 0 } => view! {
+                    <EmptyState title="No clusters or applications yet">
+                        <p>
+                            "Add clusters from your kubeconfig and define applications (a path in a Git \
+                             repository deployed to a cluster and namespace) in "
+                            <A href="/settings">"Settings"</A>
+                            ". Each application then appears here with its tracked revision and its \
+                             cluster's connection state, updated live."
+                        </p>
+                    </EmptyState>
+                }.into_any(),
+                Phase::Ready { .. } => ().into_any(),
+            }}
+            {move || store.connections.with(|c| {
+                c.as_ref().and_then(|c| c.as_ref().ok()).and_then(|o| o.settings_error.clone())
+            }).map(|message| view! {
+                <div class="banner banner-error" id="settings-error" role="alert">
+                    <strong>"settings.toml was changed and cannot be used. "</strong>
+                    "Shipdeck keeps following the last good settings until it is fixed: "{message}
+                </div>
+            })}
+            // The filter and the drift feed stay put while states are pushed: what is typed
+            // in the search keeps its focus.
+            <Show when=move || matches!(phase.get(), Phase::Ready { clusters: 1.., .. } | Phase::Ready { applications: 1.., .. })>
+                <h2 class="section-title">"Applications"</h2>
+                <Show when=has_apps fallback=|| view! {
+                    <p class="muted">"No applications yet: add one in Settings → Applications."</p>
+                }>
+                    <FilterBar/>
+                    <ApplicationCards/>
+                    <RecentDriftView/>
+                </Show>
+            </Show>
             {move || match store.connections.get() {
-                None => view! { <p class="loading">"Loading connections…"</p> }.into_any(),
-                Some(Err(error)) => view! { <ErrorView error/> }.into_any(),
-                Some(Ok(overview)) => view! { <ConnectionsView overview/> }.into_any(),
+                Some(Ok(overview)) if !overview.clusters.is_empty() || !overview.applications.is_empty() => {
+                    Some(view! { <ConnectionsView overview/> })
+                }
+                _ => None,
             }}
             {move || match store.workspace.get() {
                 None => view! { <p class="loading">"Loading the workspace…"</p> }.into_any(),
@@ -33,45 +85,61 @@ pub fn Overview() -> impl IntoView {
     }
 }
 
+/// The applications the filter shows, cluster by cluster.
+#[component]
+fn ApplicationCards() -> impl IntoView {
+    let store = use_store();
+    move || {
+        let filter = store.filter.get();
+        let Some(Ok(overview)) = store.connections.get() else {
+            return ().into_any();
+        };
+        let order: Vec<String> = overview.clusters.iter().map(|c| c.id.clone()).collect();
+        let shown: Vec<ApplicationStatus> = overview
+            .applications
+            .into_iter()
+            .filter(|a| filter.matches(a))
+            .collect();
+        if shown.is_empty() {
+            return view! {
+                <p class="muted" id="filter-empty">"No application matches the filter."</p>
+            }
+            .into_any();
+        }
+        let clusters = overview.clusters;
+        view! {
+            <div id="application-cards">
+                {by_cluster(&order, shown).into_iter().map(|(cluster, apps)| {
+                    let state = clusters.iter().find(|c| c.id == cluster).map(|c| c.state.clone());
+                    let count = match apps.len() {
+                        1 => "1 application".to_string(),
+                        n => format!("{n} applications"),
+                    };
+                    view! {
+                        <section class="cluster-group" data-cluster-group=cluster.clone()>
+                            <h3 class="cluster-group-title">
+                                <code>{cluster.clone()}</code>" "<span class="muted">{count}</span>
+                            </h3>
+                            <div class="grid">
+                                {apps.into_iter().map(|status| {
+                                    let cluster = state.clone();
+                                    view! { <ApplicationCard status cluster/> }
+                                }).collect_view()}
+                            </div>
+                        </section>
+                    }
+                }).collect_view()}
+            </div>
+        }
+        .into_any()
+    }
+}
+
+/// Repositories and clusters, rebuilt with each pushed state (they hold nothing the user
+/// typed or opened).
 #[component]
 fn ConnectionsView(overview: ConnectionsOverview) -> impl IntoView {
-    if overview.clusters.is_empty() && overview.applications.is_empty() {
-        return view! {
-            <EmptyState title="No clusters or applications yet">
-                <p>
-                    "Add clusters from your kubeconfig and define applications (a path in a Git \
-                     repository deployed to a cluster and namespace) in "
-                    <A href="/settings">"Settings"</A>
-                    ". Each application then appears here with its tracked revision and its \
-                     cluster's connection state, updated live."
-                </p>
-            </EmptyState>
-        }
-        .into_any();
-    }
-    let clusters = overview.clusters.clone();
-    let apps = overview.applications.clone();
-    let settings_error = overview.settings_error.clone();
     view! {
-        {settings_error.map(|message| view! {
-            <div class="banner banner-error" id="settings-error" role="alert">
-                <strong>"settings.toml was changed and cannot be used. "</strong>
-                "Shipdeck keeps following the last good settings until it is fixed: "{message}
-            </div>
-        })}
-        <h2 class="section-title">"Applications"</h2>
-        {if apps.is_empty() {
-            view! { <p class="muted">"No applications yet: add one in Settings → Applications."</p> }.into_any()
-        } else {
-            view! {
-                <div class="grid" id="application-cards">
-                    {apps.into_iter().map(|status| {
-                        let cluster = clusters.iter().find(|c| c.id == status.app.cluster).map(|c| c.state.clone());
-                        view! { <ApplicationCard status cluster/> }
-                    }).collect_view()}
-                </div>
-            }.into_any()
-        }}
         <h2 class="section-title">"Repositories"</h2>
         {if overview.repositories.is_empty() {
             view! { <p class="muted">"No repositories yet: add one in Settings → Repositories."</p> }.into_any()
@@ -94,7 +162,6 @@ fn ConnectionsView(overview: ConnectionsOverview) -> impl IntoView {
             }).collect_view()}
         </div>
     }
-    .into_any()
 }
 
 #[component]
@@ -106,9 +173,23 @@ fn ApplicationCard(status: ApplicationStatus, cluster: Option<ClusterState>) -> 
     } else {
         app.path.clone()
     };
+    let drifted = status.sync.as_ref().map(|s| {
+        let text = match s.out_of_sync {
+            0 => "No drifted resources".to_string(),
+            1 => "1 drifted resource".to_string(),
+            n => format!("{n} drifted resources"),
+        };
+        view! { <p class="app-drifted" data-drifted=s.out_of_sync>{text}</p> }
+    });
+    let changed = status
+        .sync
+        .as_ref()
+        .and_then(|s| s.changed_at.clone())
+        .map(|at| view! { <p class="muted app-changed">"Last change "<TimeAgo at/></p> });
+    let (href, data_app, title) = (routes::application(&app.id), app.id.clone(), app.id.clone());
     view! {
-        <article class="card app-card" data-app=app.id.clone()>
-            <h3>{app.id.clone()}</h3>
+        <article class="card app-card" data-app=data_app>
+            <h3><A href=href>{title}</A></h3>
             <p class="muted">
                 <code>{app.repository.clone()}</code>" · "{tracked}" · "<code>{path}</code>
                 <br/>"→ "<code>{app.cluster.clone()}</code>" / "<code>{app.namespace.clone()}</code>
@@ -121,6 +202,9 @@ fn ApplicationCard(status: ApplicationStatus, cluster: Option<ClusterState>) -> 
             })}
             <RenderView summary=status.render/>
             <SyncLine sync=status.sync/>
+            {drifted}
+            {changed}
+            <p class="muted app-health">"Health: not assessed yet"</p>
             {status.notice.map(|n| view! { <p class="notice" role="alert">{n}</p> })}
             {cluster.map(|state| view! { <div class="app-cluster"><ClusterStateView state compact=true/></div> })}
         </article>
