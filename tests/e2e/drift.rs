@@ -101,6 +101,19 @@ async fn a_scale_made_with_kubectl_shows_on_the_overview_and_in_the_drift_review
         "1 of 1 resources out of sync",
     )
     .await?;
+    // Counted on the card, recorded among the recent drift, and raised as a notification.
+    app.wait_for_text(&format!("{card} .app-drifted[data-drifted='1']"), "1")
+        .await?;
+    app.wait_for_text(
+        "#drift-events li.drift-event[data-drift-app='web'] .drift-event-headline",
+        "by kubectl",
+    )
+    .await?;
+    let notifications = app.home().notifications()?;
+    assert!(
+        notifications.contains("web is OutOfSync") && notifications.contains("(by kubectl)"),
+        "no drift notification on the session bus: {notifications}"
+    );
     app.screenshot("overview-drift").await?;
 
     app.click("#nav-applications").await?;
@@ -119,6 +132,30 @@ async fn a_scale_made_with_kubectl_shows_on_the_overview_and_in_the_drift_review
     }
     assert_eq!(cells, ["/spec/replicas", "4", "2", "kubectl"]);
     app.wait_for(&format!("{resource} .diff-removed")).await?;
+    // The same diff side by side, with the changed word highlighted.
+    app.click(&format!("{resource} .diff-mode button[data-mode='split']"))
+        .await?;
+    app.wait_for_text(
+        &format!("{resource} .diff[data-layout='split'] .diff-added mark.diff-word"),
+        "2",
+    )
+    .await?;
     app.screenshot("drift-review").await?;
+
+    // Ignored from the diff view: the application is Synced again and the rule is listed.
+    app.click(&format!("{row} .ignore-field")).await?;
+    app.wait_for_text(
+        "#application-list [data-app='web'] .sync-line[data-sync='Synced']",
+        "all 1 resources match Git",
+    )
+    .await?;
+    app.wait_for_text(
+        "#application-list [data-app='web'] .ignore-rules li",
+        "/spec/replicas",
+    )
+    .await?;
+    let stored = std::fs::read_to_string(app.home().settings_file())?;
+    assert!(stored.contains("pointer = \"/spec/replicas\""), "{stored}");
+    app.screenshot("drift-ignored").await?;
     app.close().await
 }

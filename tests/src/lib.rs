@@ -84,6 +84,11 @@ impl Home {
             .collect()
     }
 
+    /// The desktop notifications the app raised, as `dbus-monitor` printed them.
+    pub fn notifications(&self) -> Result<String> {
+        self.session.notifications()
+    }
+
     /// The account names of the secrets in this home's keyring (`cluster/<id>/token`, …).
     pub fn stored_credentials(&self) -> Result<Vec<String>> {
         self.session.stored_accounts()

@@ -19,7 +19,10 @@ const STARTUP: Duration = Duration::from_secs(15);
 pub struct Session {
     /// `DBUS_SESSION_BUS_ADDRESS` of the private bus.
     pub address: String,
-    // Stopped keyring first, then the bus it is registered on.
+    /// What `dbus-monitor` saw of desktop notifications on the bus ([`Session::notifications`]).
+    notifications: std::path::PathBuf,
+    // Stopped monitor and keyring first, then the bus they are on.
+    _monitor: Option<Process>,
     _keyring: Option<Process>,
     _bus: Process,
 }
@@ -62,8 +65,11 @@ impl Session {
         stdin.write_all(UNLOCK_PASSWORD.as_bytes())?;
         drop(stdin);
 
+        let (monitor, notifications) = monitor_notifications(&address, dir)?;
         let session = Self {
             address,
+            notifications,
+            _monitor: Some(monitor),
             _keyring: Some(keyring),
             _bus: bus,
         };
@@ -84,6 +90,8 @@ impl Session {
         let (bus, address) = start_bus(&[format!("--config-file={}", config.display())])?;
         let session = Self {
             address,
+            notifications: dir.join("no-notifications.log"),
+            _monitor: None,
             _keyring: None,
             _bus: bus,
         };
@@ -96,6 +104,13 @@ impl Session {
             bail!("the bus without services can still start a Secret Service: {owner}");
         }
         Ok(session)
+    }
+
+    /// Every `org.freedesktop.Notifications.Notify` call made on this bus so far, as
+    /// `dbus-monitor` prints it (summary and body among its strings). The call is seen whether
+    /// or not a notification daemon answers it.
+    pub fn notifications(&self) -> Result<String> {
+        Ok(std::fs::read_to_string(&self.notifications).unwrap_or_default())
     }
 
     fn wait_for_secret_service(&self) -> Result<()> {
@@ -174,6 +189,28 @@ fn runtime_dir(dir: &Path) -> Result<std::path::PathBuf> {
     std::fs::create_dir_all(&runtime)?;
     std::fs::set_permissions(&runtime, std::fs::Permissions::from_mode(0o700))?;
     Ok(runtime)
+}
+
+/// Starts `dbus-monitor` on the bus at `address`, writing the notification calls it sees to a
+/// file in `dir`; returns it once it listens.
+fn monitor_notifications(address: &str, dir: &Path) -> Result<(Process, std::path::PathBuf)> {
+    let log = dir.join("notifications.log");
+    let out = std::fs::File::create(&log)?;
+    let monitor = Command::new("dbus-monitor")
+        .arg(format!("--address={address}"))
+        .arg("type='method_call',interface='org.freedesktop.Notifications',member='Notify'")
+        .stdout(out)
+        .stderr(Stdio::null())
+        .spawn()
+        .context("starting dbus-monitor (package dbus-bin)")?;
+    let monitor = Process(monitor);
+    // It prints the name it acquired once it is on the bus; an app raises its first
+    // notification seconds later, so a monitor slower than this still sees it.
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while std::fs::metadata(&log).map(|m| m.len()).unwrap_or(0) == 0 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Ok((monitor, log))
 }
 
 /// Starts `dbus-daemon` with `args`; returns it and the address it listens on.
