@@ -25,6 +25,17 @@ pub fn forward(app: AppHandle, engine: &Engine) {
     });
 }
 
+/// Field manager names are whatever a client sent; notification servers that render body
+/// markup must show them as text.
+fn plain(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_control())
+        .collect::<String>()
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
 fn tell(app: &AppHandle, event: &DriftEvent) {
     if let Err(err) = app.emit(DRIFT_DETECTED, event) {
         tracing::warn!(%err, "could not emit {DRIFT_DETECTED}");
@@ -33,9 +44,9 @@ fn tell(app: &AppHandle, event: &DriftEvent) {
         .notification()
         .builder()
         .title(format!("{} is OutOfSync", event.app))
-        .body(event.headline())
+        .body(plain(&event.headline()))
         .show();
-    // No notification service (a bare session): the window still shows the event.
+    // Sent in the background; an error here is one the plugin could see before sending.
     if let Err(err) = shown {
         tracing::warn!(%err, "could not raise a desktop notification");
     }

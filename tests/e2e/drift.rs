@@ -109,11 +109,19 @@ async fn a_scale_made_with_kubectl_shows_on_the_overview_and_in_the_drift_review
         "by kubectl",
     )
     .await?;
-    let notifications = app.home().notifications()?;
-    assert!(
-        notifications.contains("web is OutOfSync") && notifications.contains("(by kubectl)"),
-        "no drift notification on the session bus: {notifications}"
-    );
+    // Raised just after the window is told: wait for it rather than read once.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let notifications = app.home().notifications()?;
+        if notifications.contains("web is OutOfSync") && notifications.contains("(by kubectl)") {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no drift notification on the session bus: {notifications}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
     app.screenshot("overview-drift").await?;
 
     app.click("#nav-applications").await?;

@@ -196,7 +196,9 @@ fn runtime_dir(dir: &Path) -> Result<std::path::PathBuf> {
 fn monitor_notifications(address: &str, dir: &Path) -> Result<(Process, std::path::PathBuf)> {
     let log = dir.join("notifications.log");
     let out = std::fs::File::create(&log)?;
-    let monitor = Command::new("dbus-monitor")
+    // Line-buffered: into a file, dbus-monitor's output would sit in its stdio buffer.
+    let monitor = Command::new("stdbuf")
+        .args(["-oL", "dbus-monitor"])
         .arg(format!("--address={address}"))
         .arg("type='method_call',interface='org.freedesktop.Notifications',member='Notify'")
         .stdout(out)

@@ -231,7 +231,7 @@ pub async fn application_preview(
 
 /// Adds (or with `remove`, takes away) an ignore rule of application `id`; the backend then
 /// compares the application again and pushes the new state.
-pub async fn application_ignore(id: String, rule: IgnoreRule, remove: bool) -> ApiResult<()> {
+pub async fn application_ignore(id: String, rule: IgnoreRule, remove: bool) -> ApiResult<Settings> {
     call(
         commands::APPLICATION_IGNORE,
         IgnoreArgs { id, rule, remove },

@@ -10,7 +10,7 @@
 
 use shipdeck_ipc::drift::DriftEvent;
 use std::collections::VecDeque;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::sync::Mutex;
 use tokio::sync::broadcast;
@@ -74,12 +74,13 @@ impl DriftLog {
 }
 
 fn read(file: &std::path::Path) -> VecDeque<DriftEvent> {
-    let Ok(text) = std::fs::read_to_string(file) else {
+    // Bytes, not text: a write cut inside a character must cost one line, not the file.
+    let Ok(bytes) = std::fs::read(file) else {
         return VecDeque::new();
     };
-    let mut events: VecDeque<DriftEvent> = text
-        .lines()
-        .filter_map(|line| serde_json::from_str(line).ok())
+    let mut events: VecDeque<DriftEvent> = bytes
+        .split(|b| *b == b'\n')
+        .filter_map(|line| serde_json::from_slice(line).ok())
         .collect();
     while events.len() > KEPT {
         events.pop_front();
@@ -103,8 +104,18 @@ fn append(
         .create(true)
         .append(true)
         .open(file)?;
+    // A torn last line (a crash mid-write) must not swallow this one.
+    let torn = size > 0 && {
+        use std::io::{Seek, SeekFrom};
+        let mut last = [0u8; 1];
+        let mut f = std::fs::File::open(file)?;
+        f.seek(SeekFrom::End(-1))?;
+        f.read_exact(&mut last)?;
+        last[0] != b'\n'
+    };
     // One write per line: a crash tears at most the last line, which reading skips.
-    out.write_all(format!("{}\n", line(event)?).as_bytes())
+    let lead = if torn { "\n" } else { "" };
+    out.write_all(format!("{lead}{}\n", line(event)?).as_bytes())
 }
 
 fn rewrite(file: &std::path::Path, recent: &VecDeque<DriftEvent>) -> std::io::Result<()> {
@@ -176,11 +187,17 @@ mod tests {
             .append(true)
             .open(&file)
             .unwrap();
-        f.write_all(b"{\"app\":\"torn").unwrap();
+        // Cut inside a two-byte character: the file is no longer valid UTF-8.
+        f.write_all(b"{\"app\":\"torn \xc3").unwrap();
         drop(f);
-        let reopened = DriftLog::open(Some(file));
+        let reopened = DriftLog::open(Some(file.clone()));
         let apps: Vec<String> = reopened.recent(10).into_iter().map(|e| e.app).collect();
         assert_eq!(apps, ["app-2", "app-1"]);
+        // The next event is not glued to the torn line.
+        reopened.record(event(3));
+        let again = DriftLog::open(Some(file));
+        let apps: Vec<String> = again.recent(10).into_iter().map(|e| e.app).collect();
+        assert_eq!(apps, ["app-3", "app-2", "app-1"]);
     }
 
     #[test]

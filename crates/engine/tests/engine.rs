@@ -822,6 +822,18 @@ fn a_change_made_in_the_cluster_is_drift_an_event_and_can_be_ignored() {
         1,
         "the same drift is not news"
     );
+
+    // Nor after a restart: what was told is read back from the record.
+    drop(engine);
+    let engine = world.open("drift");
+    wait(&engine, "compared again after the restart", |s| {
+        sync_of(s).is_some_and(|x| x.status == SyncStatus::OutOfSync)
+    });
+    assert_eq!(
+        engine.drift_events(10).len(),
+        1,
+        "told once, not at every start"
+    );
 }
 
 #[test]

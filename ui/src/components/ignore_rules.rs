@@ -34,7 +34,7 @@ impl RuleChange {
             let result = api::application_ignore(app, rule, remove).await;
             self.pending.set(false);
             match result {
-                Ok(()) => {
+                Ok(_) => {
                     self.error.set(None);
                     refresh_connections(store);
                 }

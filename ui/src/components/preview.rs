@@ -40,7 +40,12 @@ pub fn PreviewPanel(app: String) -> impl IntoView {
             return;
         }
         runs.update_value(|n| *n += 1);
-        let operation = format!("preview-{id}-{}", runs.get_value());
+        // Unique across mounts of this panel: another run's id would take over its cancel.
+        let operation = format!(
+            "preview-{id}-{}-{}",
+            runs.get_value(),
+            (js_sys::Math::random() * 1e15) as u64
+        );
         running.set(Some(operation.clone()));
         result.set(None);
         open.update(OpenRows::collapse_all);

@@ -14,7 +14,9 @@ use shipdeck_ipc::drift::{DriftReason, DriftReport, ResourceDrift};
 const NOT_YET: &str = "Applying comes with the reconciliation feature; this is the exact set and \
                        dry-run result it will apply.";
 
-/// The chosen resources' count with "Review & sync selected" and "Clear", and the review.
+/// The chosen resources' count with "Review selected" and "Clear", and the review. Applying
+/// the reviewed set comes with the reconciliation work; until then the button says only what
+/// it does.
 #[component]
 pub fn SelectionBar() -> impl IntoView {
     let store = use_store();
@@ -31,7 +33,7 @@ pub fn SelectionBar() -> impl IntoView {
             <span class="selection-count">{text}</span>
             <button id="review-selected" class="primary" disabled=move || store.selection.with(Selection::is_empty)
                 on:click=move |_| reviewing.set(true)>
-                "Review & sync selected"
+                "Review selected"
             </button>
             <button id="selection-clear" disabled=move || store.selection.with(Selection::is_empty)
                 on:click=move |_| store.selection.update(Selection::clear)>

@@ -9,7 +9,6 @@ use anyhow::{Context, Result, anyhow};
 use shipdeck_engine::Dirs;
 use shipdeck_engine::credentials::Keyring;
 use shipdeck_engine::drift::plan::plan;
-use shipdeck_engine::drift::policy::Policy;
 use shipdeck_engine::git::Revision;
 use shipdeck_engine::monitor::cluster_target;
 use shipdeck_engine::settings::Settings;
@@ -70,7 +69,13 @@ pub async fn compare(
     let client = cluster::connect(&cluster_target(cluster))
         .await
         .with_context(|| format!("cluster '{}'", cluster.id))?;
-    let mut report = plan(&client, &app.id, &rendered.objects, &Policy::default()).await;
+    let mut report = plan(
+        &client,
+        &app.id,
+        &rendered.objects,
+        &app.policy(&settings.drift),
+    )
+    .await;
     rendered.mark_incomplete(&mut report);
     Ok(Compared { report, tree })
 }

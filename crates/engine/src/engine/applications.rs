@@ -6,13 +6,19 @@ use crate::settings::wire;
 use shipdeck_ipc::config as ipc;
 
 impl Engine {
-    /// Adds the application, or replaces the one with the same id.
+    /// Adds the application, or replaces the one with the same id. An existing application
+    /// keeps its stored ignore rules whatever the entry says: they change only through
+    /// [`Engine::set_ignore_rule`], so a form saved from an older copy never drops a rule
+    /// added since.
     pub fn save_application(&self, entry: ipc::ApplicationEntry) -> Result<ipc::Settings> {
-        let app = wire::application_from_ipc(entry);
+        let mut app = wire::application_from_ipc(entry);
         let (_, saved) = self.change_settings(
             |s| {
                 match s.applications.iter_mut().find(|a| a.id == app.id) {
-                    Some(existing) => *existing = app,
+                    Some(existing) => {
+                        app.ignore = std::mem::take(&mut existing.ignore);
+                        *existing = app;
+                    }
                     None => s.applications.push(app),
                 }
                 Ok::<_, Error>(())

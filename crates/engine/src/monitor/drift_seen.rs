@@ -37,9 +37,9 @@ impl Seen {
             let id = resource.id();
             match resource.status {
                 SyncStatus::Unknown => {}
-                // Synced only because an ignore rule hides its drift: the drift is still
-                // there, and is no news when the rule goes.
-                SyncStatus::Synced if !resource.ignored.is_empty() => {}
+                // Synced only because an ignore rule now hides what drifted: the drift is
+                // still there, and is no news when the rule goes.
+                SyncStatus::Synced if self.hidden(&id, resource) => {}
                 SyncStatus::Synced => {
                     self.drifted.remove(&id);
                 }
@@ -67,6 +67,60 @@ impl Seen {
         }
         fresh
     }
+
+    /// Remembers drift told before (by an earlier run), newer calls overriding older.
+    pub fn told(&mut self, resources: &[DriftedResource]) {
+        for r in resources {
+            self.drifted.insert(
+                r.id.clone(),
+                Drift {
+                    reason: r.reason,
+                    changes: r.changes.clone(),
+                },
+            );
+        }
+    }
+
+    /// Whether every change remembered for `id` is among what `resource` lists as ignored.
+    fn hidden(&self, id: &str, resource: &shipdeck_ipc::drift::ResourceDrift) -> bool {
+        self.drifted.get(id).is_some_and(|drift| {
+            drift.changes.iter().all(|c| {
+                resource
+                    .ignored
+                    .iter()
+                    .any(|i| i.change.path == c.path && i.change.live == c.live)
+            })
+        })
+    }
+}
+
+/// The most of an event kept and shown: it goes to a file, a notification and the window,
+/// and a cluster decides how large its objects are.
+pub const MAX_RESOURCES: usize = 50;
+pub const MAX_CHANGES: usize = 20;
+pub const MAX_VALUE_CHARS: usize = 200;
+
+/// `fresh` cut to the limits above; longer values end in "…".
+pub fn capped(mut fresh: Vec<DriftedResource>) -> Vec<DriftedResource> {
+    fresh.truncate(MAX_RESOURCES);
+    for resource in &mut fresh {
+        resource.changes.truncate(MAX_CHANGES);
+        for change in &mut resource.changes {
+            for side in [&mut change.live, &mut change.desired] {
+                if let Some(value) = side.as_mut() {
+                    let text = match &*value {
+                        serde_json::Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    };
+                    if text.chars().count() > MAX_VALUE_CHARS {
+                        let cut: String = text.chars().take(MAX_VALUE_CHARS).collect();
+                        *value = serde_json::Value::String(format!("{cut}…"));
+                    }
+                }
+            }
+        }
+    }
+    fresh
 }
 
 #[cfg(test)]
@@ -128,6 +182,78 @@ mod tests {
         assert_eq!(seen.observe("c1", &rescaled).len(), 1, "another value");
         assert!(seen.observe("c1", &synced).is_empty());
         assert_eq!(seen.observe("c1", &rescaled).len(), 1, "drifted again");
+    }
+
+    #[test]
+    fn drift_hidden_by_a_rule_is_remembered_but_drift_that_went_is_not() {
+        let mut seen = Seen::default();
+        let scaled = report(vec![resource("web", SyncStatus::OutOfSync, Some(6))]);
+        assert_eq!(seen.observe("c1", &scaled).len(), 1);
+        // An ignore rule hides the replicas: Synced, yet the drift is still there.
+        let mut hidden = resource("web", SyncStatus::Synced, None);
+        hidden.ignored.push(shipdeck_ipc::drift::IgnoredChange {
+            change: scaled.resources[0].changes[0].clone(),
+            why: "ignore rule /spec/replicas".into(),
+        });
+        assert!(seen.observe("c1", &report(vec![hidden])).is_empty());
+        assert!(
+            seen.observe("c1", &scaled).is_empty(),
+            "the rule went: no news"
+        );
+        // Reverted by hand while something else (a controller's field) stays ignored.
+        let mut reverted = resource("web", SyncStatus::Synced, None);
+        reverted.ignored.push(shipdeck_ipc::drift::IgnoredChange {
+            change: FieldChange {
+                path: "/spec/template/metadata/annotations".into(),
+                live: Some(json!({"sidecar": "injected"})),
+                desired: None,
+                manager: Some("kube-controller-manager".into()),
+            },
+            why: "owned by kube-controller-manager".into(),
+        });
+        assert!(seen.observe("c1", &report(vec![reverted])).is_empty());
+        assert_eq!(
+            seen.observe("c1", &scaled).len(),
+            1,
+            "the same edit again is news"
+        );
+    }
+
+    #[test]
+    fn an_event_holds_at_most_so_much_of_what_a_cluster_sent() {
+        let huge = resource("web", SyncStatus::OutOfSync, Some(6));
+        let mut many: Vec<DriftedResource> = (0..MAX_RESOURCES + 5)
+            .map(|i| DriftedResource {
+                id: format!("ConfigMap/shop/c{i}"),
+                reason: huge.reason,
+                changes: (0..MAX_CHANGES + 3)
+                    .map(|_| FieldChange {
+                        path: "/data/big".into(),
+                        live: Some(json!("x".repeat(1_000_000))),
+                        desired: Some(json!(1)),
+                        manager: None,
+                    })
+                    .collect(),
+            })
+            .collect();
+        many = capped(many);
+        assert_eq!(many.len(), MAX_RESOURCES);
+        assert_eq!(many[0].changes.len(), MAX_CHANGES);
+        let live = many[0].changes[0].live.as_ref().unwrap().as_str().unwrap();
+        assert_eq!(live.chars().count(), MAX_VALUE_CHARS + 1);
+        assert_eq!(many[0].changes[0].desired, Some(json!(1)));
+    }
+
+    #[test]
+    fn drift_told_by_an_earlier_run_is_not_told_again() {
+        let scaled = report(vec![resource("web", SyncStatus::OutOfSync, Some(6))]);
+        let mut first = Seen::default();
+        let told = first.observe("c1", &scaled);
+        let mut restarted = Seen::default();
+        restarted.told(&told);
+        assert!(restarted.observe("c1", &scaled).is_empty());
+        let rescaled = report(vec![resource("web", SyncStatus::OutOfSync, Some(9))]);
+        assert_eq!(restarted.observe("c1", &rescaled).len(), 1);
     }
 
     #[test]

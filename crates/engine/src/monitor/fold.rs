@@ -117,6 +117,8 @@ pub struct State {
     pub rendered: BTreeMap<String, Arc<RenderedApp>>,
     pub drift: BTreeMap<String, Arc<DriftReport>>,
     next_ticket: u64,
+    /// Drift already told in an earlier run, by application ([`State::remember`]).
+    told: BTreeMap<String, Seen>,
 }
 
 #[derive(Debug)]
@@ -183,6 +185,17 @@ impl AppSlot {
 }
 
 impl State {
+    /// Takes in drift events recorded by an earlier run (newest first), so that drift already
+    /// told is not told again after a restart.
+    pub fn remember(&mut self, events: &[DriftEvent]) {
+        for event in events.iter().rev() {
+            self.told
+                .entry(event.app.clone())
+                .or_default()
+                .told(&event.resources);
+        }
+    }
+
     /// Applies one event. Returns what must be done because of it.
     pub fn apply(&mut self, event: Event) -> Vec<Effect> {
         match event {
@@ -359,7 +372,11 @@ impl State {
             let repo_changed =
                 old.repository(&app.repository) != settings.repository(&app.repository);
             let source_changed = before.is_none_or(|b| SourceKey::of(b) != key) || repo_changed;
-            let slot = self.apps.entry(app.id.clone()).or_insert_with(AppSlot::new);
+            let told = &mut self.told;
+            let slot = self.apps.entry(app.id.clone()).or_insert_with(|| AppSlot {
+                seen: told.remove(&app.id).unwrap_or_default(),
+                ..AppSlot::new()
+            });
             if !source_changed && before == Some(app) {
                 continue;
             }
@@ -367,8 +384,11 @@ impl State {
                 // What the old source said no longer applies, and a render of it still running
                 // must not be taken.
                 self.next_ticket += 1;
+                // What was seen stays: drift the new revision brings is not news.
+                let seen = std::mem::take(&mut slot.seen);
                 *slot = AppSlot {
                     ticket: self.next_ticket,
+                    seen,
                     ..AppSlot::new()
                 };
                 self.rendered.remove(&app.id);
@@ -558,7 +578,7 @@ impl State {
                 cluster: app.cluster.clone(),
                 at: at.to_string(),
                 commit: commit.to_string(),
-                resources: fresh,
+                resources: super::drift_seen::capped(fresh),
             }));
         }
         slot.sync = Some(next);

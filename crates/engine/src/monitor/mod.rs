@@ -446,6 +446,7 @@ async fn forward_polls(inner: Arc<Inner>, mut rx: mpsc::Receiver<PollEvent>) {
 async fn run_fold(inner: Arc<Inner>, mut rx: mpsc::UnboundedReceiver<Event>) {
     let live = &inner.live;
     let mut state = State::default();
+    state.remember(&inner.drift_log.recent(crate::drift_log::KEPT));
     let mut seq = 0u64;
     let mut published = state.overview(0);
     while let Some(event) = rx.recv().await {
@@ -459,7 +460,8 @@ async fn run_fold(inner: Arc<Inner>, mut rx: mpsc::UnboundedReceiver<Event>) {
                     snapshot,
                 } => render::spawn(&inner, &state.settings, app, ticket, *snapshot),
                 Effect::DriftDetected(event) => {
-                    tracing::info!("{}", event.headline());
+                    // Debug-quoted: manager names are whatever a client sent.
+                    tracing::info!(headline = ?event.headline(), "drift");
                     inner.drift_log.record(event);
                 }
             }

@@ -57,16 +57,6 @@ pub fn Applications(config: ConfigSignal) -> impl IntoView {
     let save = move |_| {
         let name = revision.get_untracked().trim().to_string();
         let app_id = id.get_untracked().trim().to_string();
-        // Ignore rules are edited from the drift review; the form keeps them as they are.
-        let ignore = config
-            .get_untracked()
-            .and_then(Result::ok)
-            .unwrap_or_default()
-            .applications
-            .into_iter()
-            .find(|a| a.id == app_id)
-            .map(|a| a.ignore)
-            .unwrap_or_default();
         let entry = ApplicationEntry {
             id: app_id,
             repository: repository.get_untracked(),
@@ -88,7 +78,8 @@ pub fn Applications(config: ConfigSignal) -> impl IntoView {
                 values: values.get_untracked(),
                 release_name: release_name.get_untracked().trim().to_string(),
             },
-            ignore,
+            // Edited from the drift review; the engine keeps the stored ones on a save.
+            ignore: Vec::new(),
         };
         apply_change(store, config, error, api::application_save(entry));
     };
