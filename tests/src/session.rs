@@ -198,8 +198,7 @@ fn monitor_notifications(address: &str, dir: &Path) -> Result<(Process, std::pat
     let out = std::fs::File::create(&log)?;
     // Line-buffered: into a file, dbus-monitor's output would sit in its stdio buffer.
     let monitor = Command::new("stdbuf")
-        .args(["-oL", "dbus-monitor"])
-        .arg(format!("--address={address}"))
+        .args(["-oL", "dbus-monitor", "--address", address])
         .arg("type='method_call',interface='org.freedesktop.Notifications',member='Notify'")
         .stdout(out)
         .stderr(Stdio::null())
