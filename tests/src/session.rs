@@ -205,10 +205,13 @@ fn monitor_notifications(address: &str, dir: &Path) -> Result<(Process, std::pat
         .spawn()
         .context("starting dbus-monitor (package dbus-bin)")?;
     let monitor = Process(monitor);
-    // It prints the name it acquired once it is on the bus; an app raises its first
-    // notification seconds later, so a monitor slower than this still sees it.
-    let deadline = Instant::now() + Duration::from_secs(2);
-    while std::fs::metadata(&log).map(|m| m.len()).unwrap_or(0) == 0 && Instant::now() < deadline {
+    // It prints the name it acquired once it is on the bus: a monitor that never does (bad
+    // arguments, no bus) fails here rather than as a notification that never came.
+    let deadline = Instant::now() + STARTUP;
+    while std::fs::metadata(&log).map(|m| m.len()).unwrap_or(0) == 0 {
+        if Instant::now() > deadline {
+            bail!("dbus-monitor did not start on {address} within {STARTUP:?}");
+        }
         std::thread::sleep(Duration::from_millis(20));
     }
     Ok((monitor, log))
