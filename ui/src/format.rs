@@ -191,7 +191,9 @@ pub struct Moment {
 pub fn moment(now: i64, rfc3339: &str) -> Option<Moment> {
     let then = parse_rfc3339(rfc3339)?;
     Some(Moment {
-        relative: age(now, then),
+        // Stamped by Shipdeck itself, so never ahead of this machine: a time past `now` is
+        // the screen's clock, which ticks coarsely, lagging behind.
+        relative: age(now.max(then), then),
         exact: utc(then),
     })
 }
@@ -271,6 +273,9 @@ mod time_tests {
             })
         );
         assert_eq!(moment(now, "soon"), None);
+        // Stamped after the screen's clock last ticked.
+        let ahead = moment(1_714_566_896 - 3, "2024-05-01T12:34:56.123456789Z").unwrap();
+        assert_eq!(ahead.relative, "just now");
     }
 
     #[test]

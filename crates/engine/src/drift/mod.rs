@@ -7,13 +7,18 @@
 //! application's [`policy`]; [`predict`] asks the cluster (discovery, live objects, a forced
 //! server-side apply dry run with Shipdeck's field manager); [`plan`] does it for every object
 //! an application renders to, and finds the live objects tracked as its own that Git dropped.
+//! In the window, [`live_cache`] (one watch and store per kind and namespace, shared by the
+//! applications on a cluster) answers for live objects, and [`predictions`] keeps dry runs
+//! until what they depend on changes.
 
 pub mod changes;
 pub mod compare;
 pub mod fields;
+pub mod live_cache;
 pub mod mask;
 pub mod normalize;
 pub mod plan;
 pub mod policy;
 pub mod predict;
+pub mod predictions;
 pub mod tracking;

@@ -3,15 +3,18 @@
 //! application's that Git no longer declares.
 
 use super::compare::{Sides, compare};
+use super::live_cache::{LiveCache, Scope};
 use super::policy::Policy;
 use super::predict::{self, Catalog, Kind, KindError};
+use super::predictions::Predictions;
 use super::tracking;
 use crate::manifests::{ObjectId, RenderedObject};
 use serde_json::Value;
 use shipdeck_ipc::SyncStatus;
 use shipdeck_ipc::drift::{DriftReport, ResourceDrift};
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use tokio::sync::Semaphore;
 
 /// Kinds applications commonly declare: looked through for extra objects in every namespace
@@ -41,25 +44,65 @@ const COMMON_KINDS: [(&str, &str, &str); 16] = [
 const CONCURRENCY: usize = 8;
 
 /// Compares `objects` (application `app`'s rendered manifests) with the cluster behind
-/// `client`. Never writes to the cluster.
+/// `client`, asking the API server for everything. Never writes to the cluster.
 pub async fn plan(
     client: &kube::Client,
     app: &str,
     objects: &[RenderedObject],
     policy: &Policy,
 ) -> DriftReport {
-    plan_with(client, &mut Catalog::default(), app, objects, policy).await
+    let lookups = Lookups {
+        catalog: &Catalog::default(),
+        cache: None,
+        predictions: None,
+    };
+    plan_with(client, &lookups, app, objects, policy).await.report
 }
 
-/// [`plan`] with kinds already looked up in `catalog` (and new ones added to it): a caller
-/// that compares again and again (the monitor, on every change) asks discovery once.
+/// What a comparison may reuse: kinds already looked up, a live cache of the cluster, and the
+/// application's earlier predictions.
+pub struct Lookups<'a> {
+    pub catalog: &'a Catalog,
+    pub cache: Option<&'a LiveCache>,
+    pub predictions: Option<Arc<Mutex<Predictions>>>,
+}
+
+/// A comparison, the cache scopes it read (to follow for changes), and the API calls it made.
+pub struct Planned {
+    pub report: DriftReport,
+    pub scopes: Vec<Arc<Scope>>,
+    pub asked: Asked,
+}
+
+/// API calls a comparison made (discovery not counted).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Asked {
+    pub gets: usize,
+    pub dry_runs: usize,
+    pub lists: usize,
+}
+
+#[derive(Default)]
+struct Counters {
+    gets: AtomicUsize,
+    dry_runs: AtomicUsize,
+    lists: AtomicUsize,
+}
+
+/// [`plan`] reusing `lookups`: a caller that compares again and again (the monitor, on every
+/// change) asks discovery once, reads live objects from the cache while it is in sync, and
+/// asks for a dry run only when the desired or the live object changed.
 pub async fn plan_with(
     client: &kube::Client,
-    catalog: &mut Catalog,
+    lookups: &Lookups<'_>,
     app: &str,
     objects: &[RenderedObject],
     policy: &Policy,
-) -> DriftReport {
+) -> Planned {
+    let catalog = lookups.catalog;
+    let counters = Arc::new(Counters::default());
+    let mut used: BTreeMap<(String, String, String, Option<String>), Arc<Scope>> =
+        BTreeMap::new();
     let mut resources = Vec::new();
     let mut declared_ids = BTreeSet::new();
     // (kind, namespace) pairs to look for extra objects in.
@@ -115,9 +158,15 @@ pub async fn plan_with(
             ),
             kind.clone(),
         );
+        let scope = lookups.cache.map(|cache| {
+            used.entry(scope_key(&kind, id.namespace.as_deref()))
+                .or_insert_with(|| cache.scope(&kind, id.namespace.as_deref()))
+                .clone()
+        });
         let (client, limit, policy) = (client.clone(), limit.clone(), policy.clone());
         let version = object.version.clone();
-        let silent = silent.clone();
+        let (silent, counters) = (silent.clone(), counters.clone());
+        let predictions = lookups.predictions.clone();
         let (task_id, task_version) = (id.clone(), version.clone());
         let handle = tasks.spawn(async move {
             let _permit = limit.acquire_owned().await;
@@ -125,16 +174,41 @@ pub async fn plan_with(
                 return unknown(&id, &version, reason.clone());
             }
             let ns = id.namespace.as_deref();
-            let live = match predict::live(&client, &kind, ns, &id.name).await {
-                Ok(live) => live,
-                Err(message) => {
-                    if predict::is_timeout(&message) {
-                        let _ = silent.set(message.clone());
+            let cached = scope.as_ref().and_then(|s| s.get(&id.name));
+            let live = match cached {
+                Some(found) => found.map(|o| serde_json::to_value(&*o).unwrap_or(Value::Null)),
+                None => {
+                    counters.gets.fetch_add(1, Ordering::Relaxed);
+                    match predict::live(&client, &kind, ns, &id.name).await {
+                        Ok(live) => live,
+                        Err(message) => {
+                            if predict::is_timeout(&message) {
+                                let _ = silent.set(message.clone());
+                            }
+                            return unknown(&id, &version, message);
+                        }
                     }
-                    return unknown(&id, &version, message);
                 }
             };
-            let predicted = predict::predict(&client, &kind, ns, &id.name, &desired).await;
+            let live_version = live
+                .as_ref()
+                .and_then(|l| l.pointer("/metadata/resourceVersion"))
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            let known = predictions.as_ref().and_then(|p| {
+                lock(p).get(&id, &desired, live_version.as_deref())
+            });
+            let predicted = match known {
+                Some(predicted) => Ok(predicted),
+                None => {
+                    counters.dry_runs.fetch_add(1, Ordering::Relaxed);
+                    let fresh = predict::predict(&client, &kind, ns, &id.name, &desired).await;
+                    if let (Ok(p), Some(store)) = (&fresh, &predictions) {
+                        lock(store).put(id.clone(), &desired, live_version.as_deref(), p.clone());
+                    }
+                    fresh
+                }
+            };
             if let Err(message) = &predicted
                 && predict::is_timeout(message)
             {
@@ -189,7 +263,25 @@ pub async fn plan_with(
         scopes.clear();
     }
     for ((group, version, kind_name, namespace), kind) in scopes {
-        let listed = match predict::list(client, &kind, namespace.as_deref()).await {
+        let scope = lookups.cache.map(|cache| {
+            used.entry(scope_key(&kind, namespace.as_deref()))
+                .or_insert_with(|| cache.scope(&kind, namespace.as_deref()))
+                .clone()
+        });
+        let cached = scope.as_ref().and_then(|s| s.list()).map(|objects| {
+            objects
+                .iter()
+                .filter_map(|o| serde_json::to_value(&**o).ok())
+                .collect::<Vec<Value>>()
+        });
+        let listed = match cached {
+            Some(listed) => Ok(listed),
+            None => {
+                counters.lists.fetch_add(1, Ordering::Relaxed);
+                predict::list(client, &kind, namespace.as_deref()).await
+            }
+        };
+        let listed = match listed {
             Ok(listed) => listed,
             Err(e) => {
                 let place = namespace.as_deref().unwrap_or("the cluster");
@@ -232,7 +324,32 @@ pub async fn plan_with(
     resources.sort_by_key(ResourceDrift::id);
     let mut report = DriftReport::new(resources);
     report.incomplete = incomplete;
-    report
+    if let Some(store) = &lookups.predictions {
+        lock(store).keep_only(&declared_ids);
+    }
+    Planned {
+        report,
+        scopes: used.into_values().collect(),
+        asked: Asked {
+            gets: counters.gets.load(Ordering::Relaxed),
+            dry_runs: counters.dry_runs.load(Ordering::Relaxed),
+            lists: counters.lists.load(Ordering::Relaxed),
+        },
+    }
+}
+
+fn scope_key(kind: &Kind, namespace: Option<&str>) -> (String, String, String, Option<String>) {
+    (
+        kind.resource.group.clone(),
+        kind.resource.version.clone(),
+        kind.resource.kind.clone(),
+        namespace.filter(|_| kind.namespaced).map(str::to_string),
+    )
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // Entries are inserted and removed whole.
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 fn unknown(id: &ObjectId, version: &str, message: String) -> ResourceDrift {

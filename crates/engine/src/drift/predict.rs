@@ -41,16 +41,16 @@ impl std::fmt::Display for KindError {
     }
 }
 
-/// Kinds found so far, by group, version and kind.
+/// Kinds found so far, by group, version and kind; shared by every comparison on a cluster.
 #[derive(Default)]
 pub struct Catalog {
-    kinds: HashMap<(String, String, String), Result<Kind, KindError>>,
+    kinds: std::sync::Mutex<HashMap<(String, String, String), Kind>>,
 }
 
 impl Catalog {
     /// Where `object`'s kind lives in the cluster.
     pub async fn kind(
-        &mut self,
+        &self,
         client: &kube::Client,
         object: &RenderedObject,
     ) -> Result<Kind, KindError> {
@@ -60,15 +60,15 @@ impl Catalog {
 
     /// Where `group/version` `kind` lives in the cluster.
     pub async fn lookup(
-        &mut self,
+        &self,
         client: &kube::Client,
         group: &str,
         version: &str,
         kind: &str,
     ) -> Result<Kind, KindError> {
         let key = (group.to_string(), version.to_string(), kind.to_string());
-        if let Some(found) = self.kinds.get(&key) {
-            return found.clone();
+        if let Some(found) = self.known().get(&key) {
+            return Ok(found.clone());
         }
         let gvk = GroupVersionKind::gvk(group, version, kind);
         let found = match bounded(kube::discovery::pinned_kind(client, &gvk)).await {
@@ -92,10 +92,15 @@ impl Catalog {
         };
         // Only answers are kept: a kind not served now may be once its CRD is installed, and
         // a cluster that could not be asked may answer the next time.
-        if found.is_ok() {
-            self.kinds.insert(key, found.clone());
+        if let Ok(kind) = &found {
+            self.known().insert(key, kind.clone());
         }
         found
+    }
+
+    fn known(&self) -> std::sync::MutexGuard<'_, HashMap<(String, String, String), Kind>> {
+        // Only whole entries are inserted.
+        self.kinds.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 

@@ -1,18 +1,22 @@
 //! Each application's rendered objects compared with its cluster ([`crate::drift::plan`]):
-//! again as soon as it renders anew or its entry changes, when a watch per kind and namespace
-//! it renders to ([`live_watch`](super::live_watch)) sees a change in the cluster, and every
-//! [`DRIFT_RECHECK`] in case a watch missed something. Reported to the fold as
-//! [`Event::Drifted`].
+//! again as soon as it renders anew or its entry changes, when the cluster's live cache
+//! ([`ClusterCache`], one per cluster, shared by its applications) sees a change to one of its
+//! objects ([`super::follower`]), and every [`DRIFT_RECHECK`] in case a watch missed something.
+//! Live objects are read from the cache while it is in sync, and dry runs are kept until the
+//! desired or the live object changes, so a comparison of an unchanged application asks the
+//! API server nothing. Reported to the fold as [`Event::Drifted`].
 
 use super::fold::Event;
-use super::{Inner, cluster_target, live_watch};
-use crate::drift::plan::plan_with;
-use crate::drift::predict::{Catalog, Kind};
+use super::follower::AppFollower;
+use super::{Inner, cluster_target, lock};
+use crate::drift::live_cache::{Follower, LiveCache, Scope};
+use crate::drift::plan::{Lookups, plan_with};
+use crate::drift::predict::Catalog;
+use crate::drift::predictions::Predictions;
 use crate::live::LiveState;
 use crate::settings::model::Cluster;
 use crate::supervise::supervise;
-use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::Notify;
 use tokio::task::JoinHandle;
@@ -43,14 +47,13 @@ async fn compare_forever(inner: Arc<Inner>, app: String) {
     let mut states = inner.live.subscribe();
     let mut compared: Option<Arc<LiveState>> = None;
     let wake = Arc::new(Notify::new());
-    let mut watches = Watches::default();
-    let mut kinds = KnownKinds::default();
+    let follower = Arc::new(AppFollower::new(&app, wake.clone()));
+    let mut held = Held::default();
     // A deadline, not a sleep restarted on every new state: states come often (every
     // application's results), and the periodic comparison must still happen.
     let mut due = Instant::now();
     // After a comparison that could not see everything (the cluster went away, a kind was not
-    // served), the next one comes sooner, growing to the recheck period: a watch that resumes
-    // after a gap without listing again says nothing when nothing changed.
+    // served), the next one comes sooner, growing to the recheck period.
     let mut retry = RETRY_FIRST;
     loop {
         let state = states.borrow_and_update().clone();
@@ -58,17 +61,7 @@ async fn compare_forever(inner: Arc<Inner>, app: String) {
             .as_ref()
             .is_none_or(|before| inputs_changed(before, &state, &app));
         if changed || Instant::now() >= due {
-            let cluster = state
-                .settings
-                .application(&app)
-                .and_then(|a| state.settings.cluster(&a.cluster));
-            let catalog = kinds.of(cluster);
-            let (client, complete) = compare_once(&inner, &state, &app, catalog).await;
-            if let Some(client) = client {
-                watches
-                    .follow(&inner, client, &state, &app, &wake, catalog)
-                    .await;
-            }
+            let complete = compare_once(&inner, &state, &app, &mut held, &follower).await;
             compared = Some(state);
             let recheck = inner.config.drift_recheck;
             due = Instant::now()
@@ -100,118 +93,15 @@ const RETRY_FIRST: Duration = Duration::from_secs(2);
 /// How long a change in the cluster may be followed by more before comparing.
 const SETTLE: Duration = Duration::from_millis(150);
 
-/// Where each kind lives on the application's cluster, looked up once for every comparison
-/// and watch; looked up afresh when the cluster entry changes (another cluster may serve other
-/// kinds).
+/// What one application's comparisons keep between runs: its cluster's shared cache (looked up
+/// afresh when the cluster entry changes: another cluster serves other kinds and objects), its
+/// predictions, and the cache scopes it reads, followed for changes.
 #[derive(Default)]
-struct KnownKinds {
+struct Held {
     cluster: Option<Cluster>,
-    catalog: Catalog,
-}
-
-impl KnownKinds {
-    fn of(&mut self, cluster: Option<&Cluster>) -> &mut Catalog {
-        if self.cluster.as_ref() != cluster {
-            self.cluster = cluster.cloned();
-            self.catalog = Catalog::default();
-        }
-        &mut self.catalog
-    }
-}
-
-/// Group, version, kind and namespace of a watch.
-type Scope = (String, String, String, Option<String>);
-
-/// The watches of one application: per kind and namespace it renders to, on its cluster.
-#[derive(Default)]
-struct Watches {
-    /// The cluster entry the watches were started for: an edited entry (another context or
-    /// credential) starts them again with the new client.
-    cluster: Option<Cluster>,
-    /// Each watched kind and namespace with the names the application declares there.
-    scopes: BTreeSet<(Scope, BTreeSet<String>)>,
-    tasks: Vec<AbortOnDrop>,
-}
-
-impl Watches {
-    /// Watches what `app` renders to now, restarting only when that set (or the cluster) changed.
-    async fn follow(
-        &mut self,
-        inner: &Arc<Inner>,
-        client: kube::Client,
-        state: &LiveState,
-        app: &str,
-        wake: &Arc<Notify>,
-        catalog: &mut Catalog,
-    ) {
-        let (Some(entry), Some(rendered)) =
-            (state.settings.application(app), state.rendered.get(app))
-        else {
-            return;
-        };
-        let cluster = state.settings.cluster(&entry.cluster).cloned();
-        let same_cluster = self.cluster == cluster;
-        // Per kind and namespace: what the application declares there.
-        let mut wanted: BTreeMap<Scope, (Kind, BTreeSet<String>)> = BTreeMap::new();
-        for object in &rendered.objects {
-            let Ok(kind) = catalog.kind(&client, object).await else {
-                continue;
-            };
-            let namespace = if kind.namespaced {
-                object
-                    .id
-                    .namespace
-                    .clone()
-                    .or_else(|| Some(entry.namespace.clone()))
-            } else {
-                None
-            };
-            let scope = (
-                object.id.group.clone(),
-                object.version.clone(),
-                object.id.kind.clone(),
-                namespace,
-            );
-            wanted
-                .entry(scope)
-                .or_insert_with(|| (kind, BTreeSet::new()))
-                .1
-                .insert(object.id.name.clone());
-        }
-        let scopes: BTreeSet<_> = wanted
-            .iter()
-            .map(|(scope, (_, names))| (scope.clone(), names.clone()))
-            .collect();
-        if same_cluster && scopes == self.scopes {
-            return;
-        }
-        self.tasks.clear();
-        for ((_, _, _, namespace), (kind, names)) in wanted {
-            let interest = live_watch::Interest {
-                app: app.to_string(),
-                names,
-            };
-            let task = inner.runtime.spawn(live_watch::watch(
-                client.clone(),
-                kind,
-                namespace,
-                interest,
-                wake.clone(),
-            ));
-            self.tasks.push(AbortOnDrop(task));
-        }
-        self.cluster = cluster;
-        self.scopes = scopes;
-    }
-}
-
-/// A task that stops when its owner (the comparison loop, aborted with its application) goes.
-struct AbortOnDrop(JoinHandle<()>);
-
-impl Drop for AbortOnDrop {
-    fn drop(&mut self) {
-        self.0.abort();
-    }
+    cache: Option<Arc<ClusterCache>>,
+    predictions: Arc<Mutex<Predictions>>,
+    scopes: Vec<Arc<Scope>>,
 }
 
 /// Whether what the comparison of `app` reads (its rendered objects, its entry, its cluster's
@@ -227,20 +117,21 @@ fn inputs_changed(before: &LiveState, now: &LiveState, app: &str) -> bool {
         || before.settings.drift != now.settings.drift
 }
 
-/// Compares `app` once and reports it; returns the client it used, and whether the
-/// comparison saw everything (nothing Unknown, nothing left out).
+/// Compares `app` once and reports it; returns whether the comparison saw everything (nothing
+/// Unknown, nothing left out).
 async fn compare_once(
     inner: &Arc<Inner>,
     state: &LiveState,
     app: &str,
-    catalog: &mut Catalog,
-) -> (Option<kube::Client>, bool) {
+    held: &mut Held,
+    follower: &Arc<AppFollower>,
+) -> bool {
     let (Some(entry), Some(rendered)) = (state.settings.application(app), state.rendered.get(app))
     else {
-        return (None, true);
+        return true;
     };
     let Some(cluster) = state.settings.cluster(&entry.cluster) else {
-        return (None, true);
+        return true;
     };
     let client = inner
         .clients
@@ -248,8 +139,36 @@ async fn compare_once(
         .await;
     let outcome = match &client {
         Ok(client) => {
+            if held.cluster.as_ref() != Some(cluster) || held.cache.is_none() {
+                held.cluster = Some(cluster.clone());
+                held.cache = Some(inner.cluster_cache(cluster, client));
+                held.predictions = Arc::default();
+            }
+            let cache = held.cache.clone().expect("set above");
             let policy = entry.policy(&state.settings.drift);
-            let mut report = plan_with(client, catalog, app, &rendered.objects, &policy).await;
+            let lookups = Lookups {
+                catalog: &cache.catalog,
+                cache: Some(&cache.live),
+                predictions: Some(held.predictions.clone()),
+            };
+            let planned = plan_with(client, &lookups, app, &rendered.objects, &policy).await;
+            follower.declare(
+                rendered
+                    .objects
+                    .iter()
+                    .map(|o| {
+                        let ns = o.id.namespace.clone().or_else(|| Some(entry.namespace.clone()));
+                        (ns, o.id.name.clone())
+                    })
+                    .collect(),
+            );
+            let follows: Arc<dyn Follower> = follower.clone();
+            for scope in &planned.scopes {
+                scope.follow(&follows);
+            }
+            // Scopes no longer read are let go (and stop when no application reads them).
+            held.scopes = planned.scopes;
+            let mut report = planned.report;
             if !rendered.errors.is_empty() {
                 // Objects of files that did not render were not compared.
                 report.incomplete.push(format!(
@@ -271,5 +190,31 @@ async fn compare_once(
         outcome,
         at: jiff::Timestamp::now(),
     });
-    (client.ok(), complete)
+    complete
+}
+
+/// The live cache and the kinds of one cluster, shared by every application on it.
+pub(super) struct ClusterCache {
+    pub catalog: Catalog,
+    pub live: LiveCache,
+}
+
+impl Inner {
+    /// The cache of `cluster`, made with `client` if no application holds one for this very
+    /// entry.
+    fn cluster_cache(&self, cluster: &Cluster, client: &kube::Client) -> Arc<ClusterCache> {
+        let mut caches = lock(&self.caches);
+        if let Some((entry, cache)) = caches.get(&cluster.id)
+            && entry == cluster
+            && let Some(cache) = cache.upgrade()
+        {
+            return cache;
+        }
+        let cache = Arc::new(ClusterCache {
+            catalog: Catalog::default(),
+            live: LiveCache::new(client.clone()),
+        });
+        caches.insert(cluster.id.clone(), (cluster.clone(), Arc::downgrade(&cache)));
+        cache
+    }
 }

@@ -14,8 +14,8 @@
 mod drift;
 mod drift_seen;
 mod fold;
+mod follower;
 mod key;
-mod live_watch;
 mod render;
 
 pub use drift::DRIFT_RECHECK;
@@ -79,6 +79,8 @@ pub(crate) struct Inner {
     watch_ids: Mutex<HashMap<String, SourceKey>>,
     live: watch::Sender<Arc<LiveState>>,
     drift_log: Arc<DriftLog>,
+    /// Each cluster's live cache, held by the comparisons that read it ([`drift`]).
+    caches: Mutex<HashMap<String, (Cluster, std::sync::Weak<drift::ClusterCache>)>>,
 }
 
 #[derive(Clone)]
@@ -112,6 +114,7 @@ impl Monitor {
             secrets,
             clients: Arc::new(ClusterClients::new()),
             drift_log: Arc::new(DriftLog::open(config.drift_events.clone())),
+            caches: Mutex::new(HashMap::new()),
             config,
             tasks: Mutex::new(Tasks {
                 settings: Arc::new(Settings::default()),
