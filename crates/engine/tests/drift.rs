@@ -372,3 +372,117 @@ async fn a_crd_with_defaults_its_resource_and_an_aggregated_cluster_role_show_no
     })
     .await;
 }
+
+/// The monitor's way of comparing: live objects from the cluster's shared cache, dry runs kept
+/// until something they depend on changes. Same answers as asking the API server for all of
+/// it; no API call at all for an application whose cluster did not change.
+#[tokio::test]
+async fn with_the_live_cache_and_kept_predictions_an_unchanged_cluster_costs_no_call() {
+    use shipdeck_engine::drift::live_cache::LiveCache;
+    use shipdeck_engine::drift::plan::{Asked, Lookups, plan_with};
+    use shipdeck_engine::drift::predict::Catalog;
+    use shipdeck_engine::drift::predictions::Predictions;
+    use std::sync::{Arc, Mutex};
+    use std::time::Duration;
+    with_namespace(contexts::A, "drift-cache", |client, ns| async move {
+        let objects = render(&ns).await;
+        apply(&client, &objects).await;
+        let policy = Policy::default();
+        let (catalog, cache) = (Catalog::default(), LiveCache::new(client.clone()));
+        let predictions = Arc::new(Mutex::new(Predictions::default()));
+        let lookups = Lookups {
+            catalog: &catalog,
+            cache: Some(&cache),
+            predictions: Some(predictions.clone()),
+        };
+        let first = plan_with(&client, &lookups, APP, &objects, &policy).await;
+        assert!(
+            drifted(&first.report).is_empty(),
+            "{:#?}",
+            drifted(&first.report)
+        );
+        assert_eq!(first.asked.dry_runs, objects.len(), "nothing kept yet");
+        let scopes = first.scopes;
+        let watched = cache.watched();
+        assert_eq!(watched, scopes.len());
+        shipdeck_testkit::eventually(
+            "the cache lists every scope",
+            Duration::from_secs(30),
+            || {
+                let ready = scopes.iter().all(|s| s.is_ready());
+                async move {
+                    if ready {
+                        Ok(())
+                    } else {
+                        Err("not yet".to_string())
+                    }
+                }
+            },
+        )
+        .await;
+
+        // Controllers still update status (a new resourceVersion asks again) for a moment;
+        // once they are done, a comparison asks nothing.
+        let again = shipdeck_testkit::eventually(
+            "a comparison that asks the API server nothing",
+            Duration::from_secs(30),
+            || {
+                let (lookups, client, objects, policy) = (&lookups, &client, &objects, &policy);
+                async move {
+                    let planned = plan_with(client, lookups, APP, objects, policy).await;
+                    if planned.asked == Asked::default() {
+                        Ok(planned)
+                    } else {
+                        Err(format!("{:?}", planned.asked))
+                    }
+                }
+            },
+        )
+        .await;
+        assert_eq!(again.report, plan(&client, APP, &objects, &policy).await);
+
+        // Another application on the same cluster reads the same watches.
+        let other = plan_with(&client, &lookups, "other", &objects, &policy).await;
+        assert_eq!(cache.watched(), watched);
+        drop(other);
+
+        kubectl_ok(
+            contexts::A,
+            &["-n", &ns, "scale", "deployment/web", "--replicas=5"],
+        );
+        let web = format!("apps/Deployment/{ns}/web");
+        let scaled = shipdeck_testkit::eventually(
+            "the cache sees the scale",
+            Duration::from_secs(30),
+            || {
+                let lookups = &lookups;
+                let (client, objects, policy, web) = (&client, &objects, &policy, &web);
+                async move {
+                    let planned = plan_with(client, lookups, APP, objects, policy).await;
+                    let now = drifted(&planned.report);
+                    if now.len() == 1 && now[0].starts_with(&format!("{web} OutOfSync")) {
+                        Ok(planned)
+                    } else {
+                        Err(format!("{:?}", drifted(&planned.report)))
+                    }
+                }
+            },
+        )
+        .await;
+        assert_eq!(
+            (scaled.asked.gets, scaled.asked.lists),
+            (0, 0),
+            "live objects come from the cache"
+        );
+        assert!(
+            (1..objects.len()).contains(&scaled.asked.dry_runs),
+            "the scaled object's prediction is asked again, not every one: {:?}",
+            scaled.asked
+        );
+        assert_eq!(
+            changes(&scaled.report, &web),
+            [("/spec/replicas".to_string(), Some("kubectl".to_string()))]
+        );
+    })
+    .await;
+}

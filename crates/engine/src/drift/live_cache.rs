@@ -12,9 +12,9 @@ use super::predict::Kind;
 use futures::StreamExt;
 use kube::api::{Api, DynamicObject};
 use kube::core::ApiResource;
+use kube::runtime::WatchStreamExt;
 use kube::runtime::reflector::{self, ObjectRef, Store};
 use kube::runtime::watcher::{self, Event};
-use kube::runtime::WatchStreamExt;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, Weak};
@@ -28,8 +28,8 @@ pub type ScopeKey = (String, String, String, Option<String>);
 pub trait Follower: Send + Sync {
     /// `object` was created, changed or (with `deleted`) removed.
     fn changed(&self, object: &DynamicObject, deleted: bool);
-    /// The watch listed everything again after a gap (an error, a cluster that came back):
-    /// anything may have changed.
+    /// The watch failed, or listed everything again after such a gap (a cluster that went
+    /// away and came back): anything may have changed.
     fn resynced(&self);
 }
 
@@ -126,9 +126,13 @@ impl Scope {
                     Ok(Event::Delete(object)) => each(&|f| f.changed(&object, true)),
                     Ok(Event::Init | Event::InitApply(_)) => {}
                     // The watcher retries with backoff and lists again when it gets through.
+                    // Followers hear of the first error of a gap: what they compared may be gone
+                    // (a cluster that went away turns Unknown rather than staying Synced).
                     Err(e) => {
                         tracing::debug!("watching {what}: {e}");
-                        task_ready.store(false, Ordering::SeqCst);
+                        if task_ready.swap(false, Ordering::SeqCst) {
+                            each(&|f| f.resynced());
+                        }
                         gap = true;
                     }
                 }
@@ -148,7 +152,10 @@ impl Scope {
     pub fn follow(&self, follower: &Arc<dyn Follower>) {
         let mut followers = lock(&self.followers);
         followers.retain(|f| f.strong_count() > 0);
-        if !followers.iter().any(|f| std::ptr::addr_eq(f.as_ptr(), Arc::as_ptr(follower))) {
+        if !followers
+            .iter()
+            .any(|f| std::ptr::addr_eq(f.as_ptr(), Arc::as_ptr(follower)))
+        {
             followers.push(Arc::downgrade(follower));
         }
     }

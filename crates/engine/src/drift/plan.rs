@@ -56,7 +56,9 @@ pub async fn plan(
         cache: None,
         predictions: None,
     };
-    plan_with(client, &lookups, app, objects, policy).await.report
+    plan_with(client, &lookups, app, objects, policy)
+        .await
+        .report
 }
 
 /// What a comparison may reuse: kinds already looked up, a live cache of the cluster, and the
@@ -101,8 +103,7 @@ pub async fn plan_with(
 ) -> Planned {
     let catalog = lookups.catalog;
     let counters = Arc::new(Counters::default());
-    let mut used: BTreeMap<(String, String, String, Option<String>), Arc<Scope>> =
-        BTreeMap::new();
+    let mut used: BTreeMap<(String, String, String, Option<String>), Arc<Scope>> = BTreeMap::new();
     let mut resources = Vec::new();
     let mut declared_ids = BTreeSet::new();
     // (kind, namespace) pairs to look for extra objects in.
@@ -195,9 +196,9 @@ pub async fn plan_with(
                 .and_then(|l| l.pointer("/metadata/resourceVersion"))
                 .and_then(Value::as_str)
                 .map(str::to_string);
-            let known = predictions.as_ref().and_then(|p| {
-                lock(p).get(&id, &desired, live_version.as_deref())
-            });
+            let known = predictions
+                .as_ref()
+                .and_then(|p| lock(p).get(&id, &desired, live_version.as_deref()));
             let predicted = match known {
                 Some(predicted) => Ok(predicted),
                 None => {

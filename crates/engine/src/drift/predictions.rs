@@ -82,9 +82,19 @@ mod tests {
         let desired = json!({"spec": {"replicas": 2}});
         let mut p = Predictions::default();
         p.put(id.clone(), &desired, Some("41"), json!({"predicted": 1}));
-        assert_eq!(p.get(&id, &desired, Some("41")), Some(json!({"predicted": 1})));
-        assert_eq!(p.get(&id, &desired, Some("42")), None, "the live object moved");
-        assert_eq!(p.get(&id, &json!({"spec": {"replicas": 3}}), Some("41")), None);
+        assert_eq!(
+            p.get(&id, &desired, Some("41")),
+            Some(json!({"predicted": 1}))
+        );
+        assert_eq!(
+            p.get(&id, &desired, Some("42")),
+            None,
+            "the live object moved"
+        );
+        assert_eq!(
+            p.get(&id, &json!({"spec": {"replicas": 3}}), Some("41")),
+            None
+        );
         assert_eq!(p.get(&id, &desired, None), None, "the live object is gone");
         p.keep_only(&BTreeSet::new());
         assert!(p.is_empty());

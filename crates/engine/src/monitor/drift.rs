@@ -157,7 +157,10 @@ async fn compare_once(
                     .objects
                     .iter()
                     .map(|o| {
-                        let ns = o.id.namespace.clone().or_else(|| Some(entry.namespace.clone()));
+                        let ns =
+                            o.id.namespace
+                                .clone()
+                                .or_else(|| Some(entry.namespace.clone()));
                         (ns, o.id.name.clone())
                     })
                     .collect(),
@@ -214,7 +217,10 @@ impl Inner {
             catalog: Catalog::default(),
             live: LiveCache::new(client.clone()),
         });
-        caches.insert(cluster.id.clone(), (cluster.clone(), Arc::downgrade(&cache)));
+        caches.insert(
+            cluster.id.clone(),
+            (cluster.clone(), Arc::downgrade(&cache)),
+        );
         cache
     }
 }
