@@ -9,6 +9,7 @@ pub mod commit;
 pub mod credentials;
 pub mod drift;
 pub mod drift_log;
+pub mod drift_notice;
 pub mod engine;
 pub mod git;
 pub mod instance;

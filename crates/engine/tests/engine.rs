@@ -813,6 +813,16 @@ fn a_change_made_in_the_cluster_is_drift_an_event_and_can_be_ignored() {
         )
         .unwrap_err();
     assert!(err.to_string().contains("JSON pointer"), "{err}");
+    let err = engine
+        .set_ignore_rule(
+            "web",
+            IgnoreRule::Manager {
+                manager: "kubectl-edit".into(),
+            },
+            false,
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("edits made by hand"), "{err}");
     engine.set_ignore_rule("web", rule, true).unwrap();
     wait(&engine, "without the rule it is drift again", |s| {
         sync_of(s).is_some_and(|x| x.status == SyncStatus::OutOfSync)

@@ -30,6 +30,15 @@ impl Drift {
     fn is_default(&self) -> bool {
         self == &Drift::default()
     }
+
+    /// What counts as drift for every application, before its own ignore rules.
+    pub fn policy(&self) -> crate::drift::policy::Policy {
+        let mut policy = crate::drift::policy::Policy::default();
+        if !self.manual_managers.is_empty() {
+            policy.manual_managers = self.manual_managers.clone();
+        }
+        policy
+    }
 }
 
 /// A kubeconfig context, remembered by id.
@@ -147,14 +156,10 @@ impl Helm {
 impl Application {
     /// What counts as drift for this application, under `drift`.
     pub fn policy(&self, drift: &Drift) -> crate::drift::policy::Policy {
-        let mut policy = crate::drift::policy::Policy {
+        crate::drift::policy::Policy {
             ignore: self.ignore.clone(),
-            ..Default::default()
-        };
-        if !drift.manual_managers.is_empty() {
-            policy.manual_managers = drift.manual_managers.clone();
+            ..drift.policy()
         }
-        policy
     }
 
     pub fn release_name(&self) -> &str {
