@@ -7,6 +7,7 @@ use crate::recent_drift::RecentDrift;
 use crate::selection::Selection;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use shipdeck_ipc::config::DriftSettings;
 use shipdeck_ipc::connections::{ConnectionsOverview, GitProgress};
 use shipdeck_ipc::{events::WorkspaceLoaded, workspace::WorkspaceOverview};
 use std::time::Duration;
@@ -30,6 +31,8 @@ pub struct Store {
     pub selection: RwSignal<Selection>,
     /// The clock relative times ("4 min ago") are computed from, ticking so they age on screen.
     pub now: RwSignal<i64>,
+    /// How drift is judged (which field managers edit by hand), from the settings in force.
+    pub drift_settings: RwSignal<DriftSettings>,
 }
 
 /// How often relative times are recomputed: the coarsest unit shown is a minute.
@@ -45,6 +48,7 @@ pub fn provide() {
         recent_drift: RwSignal::new(RecentDrift::default()),
         selection: RwSignal::new(Selection::default()),
         now: RwSignal::new(format::now_secs()),
+        drift_settings: RwSignal::new(DriftSettings::default()),
     };
     provide_context(store);
     set_interval(move || store.now.set(format::now_secs()), CLOCK_TICK);
@@ -64,8 +68,17 @@ pub fn provide() {
     spawn_local(async move {
         warn_if_failed(api::on_connections_changed(move |o| show_connections(store, o)).await);
         warn_if_failed(
-            api::on_settings_changed(move |_| store.settings_version.update(|v| *v += 1)).await,
+            api::on_settings_changed(move |settings| {
+                if let Ok(settings) = settings {
+                    store.drift_settings.set(settings.drift);
+                }
+                store.settings_version.update(|v| *v += 1)
+            })
+            .await,
         );
+        if let Ok(settings) = api::settings().await {
+            store.drift_settings.set(settings.drift);
+        }
         warn_if_failed(
             api::on_git_progress(move |p| {
                 if let Ok(p) = p {

@@ -126,6 +126,33 @@ pub struct Settings {
     pub drift: DriftSettings,
 }
 
+/// Managers that edit by hand, by default: kubectl and its per-command managers
+/// (`kubectl-edit`, `kubectl-label`, `kubectl-set`, `kubectl-scale`, `kubectl-rollout`,
+/// `kubectl-patch`, `kubectl-client-side-apply`, …) and the usual desktop and web clients.
+pub const DEFAULT_MANUAL_MANAGERS: [&str; 8] = [
+    "kubectl",
+    "kubectl-*",
+    "k9s",
+    "Lens",
+    "OpenLens",
+    "headlamp",
+    "dashboard",
+    "Mozilla",
+];
+
+/// Whether `manager` matches one of `patterns` (`*` at the end matches any suffix), without
+/// case.
+pub fn manager_matches<S: AsRef<str>>(patterns: &[S], manager: &str) -> bool {
+    let manager = manager.to_ascii_lowercase();
+    patterns.iter().any(|pattern| {
+        let pattern = pattern.as_ref().to_ascii_lowercase();
+        match pattern.strip_suffix('*') {
+            Some(prefix) => manager.starts_with(prefix),
+            None => manager == pattern,
+        }
+    })
+}
+
 /// How drift is judged, for every application.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
 pub struct DriftSettings {
@@ -134,4 +161,15 @@ pub struct DriftSettings {
     /// per-command managers, k9s, Lens, OpenLens, Headlamp, the dashboard, browsers).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub manual_managers: Vec<String>,
+}
+
+impl DriftSettings {
+    /// Whether `manager` edits by hand under these settings (the defaults when none are set).
+    pub fn is_manual(&self, manager: &str) -> bool {
+        if self.manual_managers.is_empty() {
+            manager_matches(&DEFAULT_MANUAL_MANAGERS, manager)
+        } else {
+            manager_matches(&self.manual_managers, manager)
+        }
+    }
 }

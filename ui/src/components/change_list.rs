@@ -35,7 +35,12 @@ pub fn ChangeList(changes: Vec<FieldChange>, ignore: Option<IgnoreTarget>) -> im
                     });
                     let actions = ignore.clone().map(|target| {
                         let field = IgnoreRule::Pointer { pointer: c.path.clone(), kind: Some(target.kind.clone()) };
-                        let manager = c.manager.clone().map(|m| (m.clone(), IgnoreRule::Manager { manager: m }));
+                        // Ignoring a manager that edits by hand would hide every hand edit: the
+                        // engine refuses it, so it is not offered.
+                        let by_hand = |m: &str| store.drift_settings.with_untracked(|d| d.is_manual(m));
+                        let manager = c.manager.clone()
+                            .filter(|m| !by_hand(m))
+                            .map(|m| (m.clone(), IgnoreRule::Manager { manager: m }));
                         let app = target.app.clone();
                         view! {
                             <td class="ignore-actions">

@@ -10,19 +10,8 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Managers that edit by hand, by default: kubectl and its per-command managers
-/// (`kubectl-edit`, `kubectl-label`, `kubectl-set`, `kubectl-scale`, `kubectl-rollout`,
-/// `kubectl-patch`, `kubectl-client-side-apply`, …) and the usual desktop and web clients.
-pub const DEFAULT_MANUAL_MANAGERS: [&str; 8] = [
-    "kubectl",
-    "kubectl-*",
-    "k9s",
-    "Lens",
-    "OpenLens",
-    "headlamp",
-    "dashboard",
-    "Mozilla",
-];
+pub use shipdeck_ipc::config::DEFAULT_MANUAL_MANAGERS;
+use shipdeck_ipc::config::manager_matches;
 
 /// Managers whose changes to declared fields are theirs to make, by default: the controllers
 /// in kube-controller-manager (an HPA's replicas).
@@ -71,11 +60,11 @@ pub enum IgnoreRule {
 
 impl Policy {
     pub fn is_manual(&self, manager: &str) -> bool {
-        matches_any(&self.manual_managers, manager)
+        manager_matches(&self.manual_managers, manager)
     }
 
     pub fn is_controller(&self, manager: &str) -> bool {
-        matches_any(&self.controllers, manager)
+        manager_matches(&self.controllers, manager)
     }
 
     /// The rule that hides a change at `pointer` of a `kind` owned by `owner`, described.
@@ -94,19 +83,6 @@ impl Policy {
                 .then(|| format!("ignore rule: fields owned by {manager}")),
         })
     }
-}
-
-/// Whether `manager` matches one of `patterns` (`*` at the end matches any suffix), without
-/// case.
-fn matches_any(patterns: &[String], manager: &str) -> bool {
-    let manager = manager.to_ascii_lowercase();
-    patterns.iter().any(|pattern| {
-        let pattern = pattern.to_ascii_lowercase();
-        match pattern.strip_suffix('*') {
-            Some(prefix) => manager.starts_with(prefix),
-            None => manager == pattern,
-        }
-    })
 }
 
 #[cfg(test)]
