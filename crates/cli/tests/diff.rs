@@ -88,7 +88,7 @@ async fn diff_and_apps_compare_the_windows_applications_and_preview_another_bran
             ns.as_str(),
             "branch main",
             &main_sha,
-            "Synced (4 resources)",
+            "Synced (all 4 resources match Git)",
         ] {
             assert!(line.contains(part), "{part} in {apps:#?}");
         }
@@ -151,7 +151,8 @@ async fn diff_and_apps_compare_the_windows_applications_and_preview_another_bran
         );
         let apps = home.run(&["apps"]).expect(1);
         assert!(
-            apps.stdout.contains("OutOfSync (1 of 4 resources)"),
+            apps.stdout
+                .contains("OutOfSync (1 of 4 resources out of sync)"),
             "{apps:#?}"
         );
 

@@ -17,6 +17,17 @@ pub enum DriftReason {
     Extra,
 }
 
+impl DriftReason {
+    /// How a resource differs, in words the window and the command line share.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::Modified => "modified",
+            Self::Missing => "missing from the cluster",
+            Self::Extra => "extra (tracked in the cluster, gone from Git)",
+        }
+    }
+}
+
 /// One field that differs. `path` is an RFC 6901 JSON pointer into the object; a side that
 /// does not have the field is `null`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -186,6 +197,32 @@ impl SyncSummary {
         }
     }
 
+    /// The comparison in a few words, as the window's sync line and `shipdeck apps` say it:
+    /// "all 4 resources match Git", "1 of 4 resources out of sync, 1 could not be compared",
+    /// or why it could not be compared.
+    pub fn detail(&self) -> String {
+        if let Some(reason) = &self.message {
+            return reason.clone();
+        }
+        match self.status {
+            SyncStatus::Synced => format!("all {} resources match Git", self.resources),
+            _ if self.out_of_sync == 0 && self.unknown > 0 => format!(
+                "{} of {} resources could not be compared",
+                self.unknown, self.resources
+            ),
+            _ => {
+                let mut text = format!(
+                    "{} of {} resources out of sync",
+                    self.out_of_sync, self.resources
+                );
+                if self.unknown > 0 {
+                    text.push_str(&format!(", {} could not be compared", self.unknown));
+                }
+                text
+            }
+        }
+    }
+
     /// Nothing could be compared, for `reason`.
     pub fn unknown(reason: String, commit: &str) -> Self {
         Self {
@@ -306,6 +343,34 @@ mod tests {
         );
         let mixed = DriftReport::new(vec![unknown("a", "cluster gone"), unknown("b", "no CRD")]);
         assert_eq!(SyncSummary::of(&mixed, "c").message, None);
+    }
+
+    #[test]
+    fn the_detail_says_how_many_differ_and_how_many_could_not_be_compared() {
+        let summary = |out_of_sync, unknown, status| SyncSummary {
+            status,
+            resources: 4,
+            out_of_sync,
+            unknown,
+            commit: "c".into(),
+            message: None,
+            compared: 1,
+            changed_at: None,
+        };
+        assert_eq!(
+            summary(0, 0, SyncStatus::Synced).detail(),
+            "all 4 resources match Git"
+        );
+        assert_eq!(
+            summary(1, 1, SyncStatus::Unknown).detail(),
+            "1 of 4 resources out of sync, 1 could not be compared"
+        );
+        assert_eq!(
+            summary(0, 2, SyncStatus::Unknown).detail(),
+            "2 of 4 resources could not be compared"
+        );
+        let gone = SyncSummary::unknown("cluster gone".into(), "c");
+        assert_eq!(gone.detail(), "cluster gone");
     }
 
     #[test]

@@ -23,20 +23,7 @@ pub fn SyncLine(sync: Option<SyncSummary>) -> impl IntoView {
         return view! { <p class="muted sync-line">"Not compared with the cluster yet."</p> }
             .into_any();
     };
-    let detail = match (&sync.message, sync.status) {
-        (Some(reason), _) => reason.clone(),
-        (None, SyncStatus::Synced) => format!("all {} resources match Git", sync.resources),
-        (None, _) => {
-            let mut parts = vec![format!(
-                "{} of {} resources out of sync",
-                sync.out_of_sync, sync.resources
-            )];
-            if sync.unknown > 0 {
-                parts.push(format!("{} could not be compared", sync.unknown));
-            }
-            parts.join(", ")
-        }
-    };
+    let detail = sync.detail();
     view! {
         <p class="sync-line" data-sync=sync.status.label()>
             <StatusBadge status=Status::Sync(sync.status)/>
@@ -157,12 +144,7 @@ pub fn ResourceRow(
         .into_any()
     });
     let data_id = id.clone();
-    let reason = match resource.reason {
-        Some(DriftReason::Modified) => "modified",
-        Some(DriftReason::Missing) => "missing from the cluster",
-        Some(DriftReason::Extra) => "live and tracked, gone from Git",
-        None => "",
-    };
+    let reason = resource.reason.map_or("", DriftReason::describe);
     let summary = change_summary(&resource.changes);
     let message = resource.message.clone();
     let ignore = actions.then(|| IgnoreTarget {

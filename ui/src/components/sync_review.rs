@@ -114,7 +114,7 @@ fn ReviewItem(app: String, resource: ResourceDrift) -> impl IntoView {
     let id = resource.id();
     let effect = match resource.reason {
         Some(DriftReason::Missing) => "created: missing from the cluster".to_string(),
-        Some(DriftReason::Extra) => "live and tracked, gone from Git".to_string(),
+        Some(DriftReason::Extra) => DriftReason::Extra.describe().to_string(),
         Some(DriftReason::Modified) | None => match resource.changes.len() {
             1 => "1 field changes".to_string(),
             n => format!("{n} fields change"),

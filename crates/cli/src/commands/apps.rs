@@ -7,7 +7,7 @@ use crate::output::write_stdout;
 use anyhow::Result;
 use shipdeck_engine::Dirs;
 use shipdeck_engine::settings::model::{Application, Revision};
-use shipdeck_ipc::SyncStatus;
+use shipdeck_ipc::drift::SyncSummary;
 use std::time::Duration;
 
 const HEADER: [&str; 6] = [
@@ -65,23 +65,12 @@ pub async fn run(dirs: &Dirs, git_timeout: Duration) -> Result<Code> {
                     .map(|(_, c)| c.short_sha().to_string())
                     .unwrap_or_default();
                 let report = &compared.report;
-                let status = match report.status() {
-                    SyncStatus::Synced => format!("Synced ({} resources)", report.resources.len()),
-                    SyncStatus::OutOfSync => format!(
-                        "OutOfSync ({} of {} resources)",
-                        report.summary.out_of_sync,
-                        report.resources.len()
-                    ),
-                    SyncStatus::Unknown if report.summary.unknown > 0 => format!(
-                        "Unknown ({} of {} resources could not be compared)",
-                        report.summary.unknown,
-                        report.resources.len()
-                    ),
-                    SyncStatus::Unknown => format!(
-                        "Unknown (incomplete: {})",
-                        crate::one_line(&report.incomplete.join("; "))
-                    ),
-                };
+                let summary = SyncSummary::of(report, &commit);
+                let status = format!(
+                    "{} ({})",
+                    summary.status.label(),
+                    crate::one_line(&summary.detail())
+                );
                 let this = Code::of(report);
                 (commit, status, this)
             }

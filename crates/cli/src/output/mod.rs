@@ -92,11 +92,13 @@ fn how(resource: &ResourceDrift) -> (&'static str, String) {
                 crate::one_line(resource.message.as_deref().unwrap_or("not compared"))
             ),
         ),
-        (_, Some(DriftReason::Modified)) => ("~", "OutOfSync: modified".into()),
-        (_, Some(DriftReason::Missing)) => ("+", "OutOfSync: missing from the cluster".into()),
-        (_, Some(DriftReason::Extra)) => (
-            "-",
-            "OutOfSync: extra (tracked in the cluster, gone from Git)".into(),
+        (_, Some(reason)) => (
+            match reason {
+                DriftReason::Modified => "~",
+                DriftReason::Missing => "+",
+                DriftReason::Extra => "-",
+            },
+            format!("OutOfSync: {}", reason.describe()),
         ),
         (SyncStatus::Synced, None) => ("=", "Synced".into()),
         (SyncStatus::OutOfSync, None) => ("~", "OutOfSync".into()),

@@ -563,13 +563,12 @@ impl State {
             slot.sync.as_ref().and_then(|s| s.changed_at.clone())
         };
         if before != Some((next.status, next.message.clone())) {
-            let line = match &next.message {
-                Some(reason) => format!("application {}: {:?}: {reason}", app.id, next.status),
-                None => format!(
-                    "application {}: {:?} ({} of {} resources out of sync, {} unknown)",
-                    app.id, next.status, next.out_of_sync, next.resources, next.unknown
-                ),
-            };
+            let line = format!(
+                "application {}: {}: {}",
+                app.id,
+                next.status.label(),
+                next.detail()
+            );
             effects.push(Effect::Log(Log::Info(line)));
         }
         if !fresh.is_empty() {
