@@ -12,7 +12,6 @@ mod cluster;
 mod commands;
 mod exit;
 mod output;
-mod render;
 mod source;
 
 use clap::Parser;

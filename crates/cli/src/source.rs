@@ -1,233 +1,40 @@
-//! Where the manifests come from: a directory on disk as it is, or a Git repository at a
-//! revision, cloned into Shipdeck's cache and its whole tree exported, as the engine's monitor
-//! does (so a kustomize overlay reaches `../../base` and a chart its `file://` dependencies).
-//!
-//! The command line keeps its own mirrors (`<cache>/mirrors/cli/`), so it never races the
-//! window's poller on one repository; a lock file per mirror, held from before the clone or
-//! fetch until the export is written, keeps two command lines apart.
-//!
-//! Clones and fetches have the engine's Git timeouts (connect 10 s, and 30 s of silence in a
-//! read) and, over them, an overall deadline (`--git-timeout`, default 5 minutes): a server that
-//! trickles data never holds a pipeline for ever, and the deadline is what bounds how much a
-//! clone can download. The export that follows is bounded by the engine's [`ExportLimits`]
-//! (256 MiB in all, 8 MiB per file, 50,000 entries).
+//! `--repo` and `--path`: the engine's checkout ([`shipdeck_engine::checkout`]), with the
+//! command line's own names and advice in its messages. The command line keeps its own mirrors
+//! (`<cache>/mirrors/cli/`), so it never races the window's poller on one repository.
 
-use anyhow::{Context, Result, anyhow, bail};
-use shipdeck_engine::git::spelled;
-use shipdeck_engine::git::{
-    self, CancelToken, ErrorKind, ExportLimits, Mirror, Progress, Revision, Snapshot,
-};
-use shipdeck_engine::monitor::SourceKey;
-use shipdeck_ipc::workspace::CommitSummary;
-use std::fs::File;
-use std::path::{Path, PathBuf};
+use anyhow::{Result, anyhow};
+use shipdeck_engine::checkout::{self, Remote, Tree};
+use shipdeck_engine::git::CancelToken;
+use std::path::Path;
 use std::time::Duration;
 
-/// A repository tree ready to render.
-pub struct Tree {
-    /// The repository's root: paths are relative to it, and nothing outside it is read.
-    pub root: PathBuf,
-    /// What was rendered, for a Git source: the revision and its commit.
-    pub commit: Option<(Revision, CommitSummary)>,
-    /// The export, removed when the tree is dropped.
-    _export: Option<tempfile::TempDir>,
+pub use shipdeck_engine::checkout::without_userinfo;
+
+/// The files of `dir` as they are on disk.
+pub fn local(dir: &Path, path: &str) -> Result<Tree> {
+    Tree::local(dir, path).map_err(cli_error)
 }
 
-impl Tree {
-    /// The files of `dir` as they are on disk, with `dir` as the repository's root.
-    pub fn local(dir: &Path, path: &str) -> Result<Tree> {
-        let root = dir
-            .canonicalize()
-            .with_context(|| format!("--repo {}: no such directory", shown(dir)))?;
-        if !root.is_dir() {
-            bail!("--repo {} is not a directory", shown(dir));
-        }
-        if !root.join(path).is_dir() {
-            bail!(
-                "--path {path} is not a directory in {}; give it relative to the repository's root",
-                root.display()
-            );
-        }
-        Ok(Tree {
-            root,
-            commit: None,
-            _export: None,
-        })
-    }
-
-    /// "branch `main` at 1a2b3c4" for a Git tree; `None` for files on disk.
-    pub fn describe(&self) -> Option<String> {
-        self.commit
-            .as_ref()
-            .map(|(revision, commit)| format!("{revision} at {}", commit.short_sha()))
-    }
+/// `remote` checked out into `scratch` within `deadline` (`--git-timeout`).
+pub async fn checkout(remote: Remote, scratch: &Path, deadline: Duration) -> Result<Tree> {
+    remote
+        .checkout(scratch, &CancelToken::new(), deadline)
+        .await
+        .map_err(cli_error)
 }
 
-/// A Git repository to check out.
-pub struct Remote {
-    pub url: String,
-    pub auth: git::Auth,
-    /// Tried in order; the next only when the repository has no such ref.
-    pub revisions: Vec<Revision>,
-    /// The directory to render, relative to the repository's root (checked at the commit).
-    pub path: String,
-    /// Where this repository's mirrors live.
-    pub mirrors: PathBuf,
-}
-
-impl Remote {
-    /// Clones or updates the mirror and exports the commit's whole tree into `scratch`. The
-    /// clone or fetch (with the wait for another command line's lock on the mirror) must be
-    /// done within `deadline`; past it the engine's Git call is cancelled and this fails at
-    /// once.
-    pub async fn checkout(self, scratch: &Path, deadline: Duration) -> Result<Tree> {
-        let scratch = scratch.to_path_buf();
-        let url = without_userinfo(&self.url);
-        let cancel = CancelToken::new();
-        let (fetched, was_fetched) = tokio::sync::oneshot::channel::<()>();
-        let job = {
-            let cancel = cancel.clone();
-            tokio::task::spawn_blocking(move || {
-                let mut fetched = Some(fetched);
-                self.checkout_blocking(&scratch, &cancel, &mut || {
-                    if let Some(fetched) = fetched.take() {
-                        let _ = fetched.send(());
-                    }
-                })
-            })
-        };
-        // Resolves when the fetch is done, or when the job ended without one (its error is the
-        // job's result).
-        if tokio::time::timeout(deadline, was_fetched).await.is_err() {
-            // The Git call stops at its next callback; the process does not wait for it.
-            cancel.cancel();
-            bail!(
-                "cloning or fetching {url} did not finish within {} (--git-timeout); the server \
-                 is slow or not answering, or another shipdeck run holds this repository's \
-                 cache. Try again, or give more time with --git-timeout",
-                crate::args::show_duration(deadline)
-            );
-        }
-        job.await
-            .map_err(|e| anyhow!("the Git checkout stopped: {e}"))?
-    }
-
-    /// Fetches the first revision the repository has, calls `fetched`, and exports it. The
-    /// mirror's lock is held from before the fetch until the export is written.
-    fn checkout_blocking(
-        self,
-        scratch: &Path,
-        cancel: &CancelToken,
-        fetched: &mut dyn FnMut(),
-    ) -> Result<Tree> {
-        let mut tried = Vec::new();
-        for (i, revision) in self.revisions.iter().enumerate() {
-            let source =
-                git::Source::parse(&self.url, revision.clone(), &self.path, self.auth.clone())
-                    .with_context(|| format!("--repo {}", without_userinfo(&self.url)))?;
-            let last = i + 1 == self.revisions.len();
-            match self.fetch(&source, cancel) {
-                Ok((mirror, snapshot, lock)) => {
-                    fetched();
-                    let tree = export(&mirror, snapshot, scratch);
-                    drop(lock);
-                    return tree;
-                }
-                Err(e) if e.kind() == ErrorKind::NotFound && !last => tried.push(revision),
-                Err(e) if e.kind() == ErrorKind::NotFound && !tried.is_empty() => {
-                    let all: Vec<String> = self.revisions.iter().map(|r| r.to_string()).collect();
-                    return Err(anyhow!(e).context(format!(
-                        "{} not found in {}",
-                        all.join(" or "),
-                        without_userinfo(&self.url)
-                    )));
-                }
-                Err(e) => return Err(e.into()),
-            }
-        }
-        bail!("no revision to check out")
-    }
-
-    /// The mirror updated to `source`'s revision, and the mirror's lock, which the caller
-    /// holds until it has exported the snapshot: another command line would otherwise re-clone
-    /// (remove) the mirror under the export.
-    fn fetch(
-        &self,
-        source: &git::Source,
-        cancel: &CancelToken,
-    ) -> Result<(Mirror, Snapshot, File), git::Error> {
-        let key = SourceKey {
-            repository: String::new(),
-            revision: spelled::to_settings(source.revision()),
-        };
-        let name = key.dir_name(&self.url);
-        let dir = self.mirrors.join(&name);
-        let cache_error = |e: std::io::Error| git::Error::Cache {
-            path: self.mirrors.clone(),
-            detail: e.to_string(),
-        };
-        std::fs::create_dir_all(&self.mirrors).map_err(cache_error)?;
-        // Held until the export is written (returned to the caller); released when the process
-        // exits, however it exits.
-        let lock = File::create(self.mirrors.join(format!("{name}.lock"))).map_err(cache_error)?;
-        // Best effort: a file system without locks still works for one command line at a time.
-        let _ = lock.lock();
-        let mut quiet = |_: &Progress| {};
-        let mirror = match Mirror::open_or_clone(&dir, source, cancel, &mut quiet) {
-            Ok(mirror) => mirror,
-            // A cache that no longer opens (interrupted by hand, disk trouble) is only a cache.
-            Err(e) if e.kind() != ErrorKind::NotFound && dir.exists() => {
-                tracing::warn!("recloning {}: {e}", dir.display());
-                std::fs::remove_dir_all(&dir).map_err(cache_error)?;
-                Mirror::clone(&dir, source, cancel, &mut quiet)?
-            }
-            Err(e) => return Err(e),
-        };
-        let update = mirror.update(source, cancel, &mut quiet)?;
-        Ok((mirror, update.snapshot, lock))
-    }
-}
-
-fn export(mirror: &Mirror, snapshot: Snapshot, scratch: &Path) -> Result<Tree> {
-    std::fs::create_dir_all(scratch)
-        .with_context(|| format!("creating scratch space in {}", scratch.display()))?;
-    let dir = tempfile::Builder::new()
-        .prefix("checkout-")
-        .tempdir_in(scratch)
-        .with_context(|| format!("creating scratch space in {}", scratch.display()))?;
-    let root = dir.path().join("tree");
-    mirror.export_tree(&snapshot, &root, &ExportLimits::default())?;
-    Ok(Tree {
-        root,
-        commit: Some((snapshot.revision.clone(), snapshot.commit)),
-        _export: Some(dir),
-    })
-}
-
-/// `--repo` as it may be printed: a user part pasted into a URL may be a token.
-fn shown(dir: &Path) -> String {
-    without_userinfo(&dir.display().to_string())
-}
-
-/// `repo` without the user part of a URL, which is where people paste tokens
-/// (`https://user:TOKEN@host/…` → `https://host/…`, `user:TOKEN@host:path` → `host:path`). Every
-/// message that repeats `--repo` goes through here: the engine refuses such URLs without
-/// echoing them, and so must the command line.
-pub fn without_userinfo(repo: &str) -> String {
-    if let Some((scheme, rest)) = repo.split_once("://") {
-        let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-        let (authority, tail) = rest.split_at(end);
-        return match authority.rfind('@') {
-            Some(at) => format!("{scheme}://{}{tail}", &authority[at + 1..]),
-            None => repo.to_string(),
-        };
-    }
-    // scp-like `[user[:secret]@]host:path`: an `@` before the first `/`, with a colon.
-    let end = repo.find('/').unwrap_or(repo.len());
-    let head = &repo[..end];
-    match head.rfind('@') {
-        Some(at) if head.contains(':') => repo[at + 1..].to_string(),
-        _ => repo.to_string(),
+/// The engine's checkout error in the command line's words.
+pub fn cli_error(e: checkout::Error) -> anyhow::Error {
+    match e {
+        checkout::Error::Repository(m) => anyhow!("--repo {m}"),
+        checkout::Error::Path(m) => anyhow!("--path {m}"),
+        checkout::Error::TooSlow { url, deadline } => anyhow!(
+            "cloning or fetching {url} did not finish within {} (--git-timeout); the server \
+             is slow or not answering, or another shipdeck run holds this repository's \
+             cache. Try again, or give more time with --git-timeout",
+            crate::args::show_duration(deadline)
+        ),
+        other => other.into(),
     }
 }
 
@@ -241,107 +48,4 @@ pub fn is_url(repo: &str) -> bool {
         || repo
             .find(':')
             .is_some_and(|colon| !repo[..colon].contains('/') && colon > 1)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A Git repository in `dir` with `apps/web/cm.yaml` on `main`.
-    fn repository(dir: &Path) {
-        let repo = git2::Repository::init(dir).unwrap();
-        std::fs::create_dir_all(dir.join("apps/web")).unwrap();
-        std::fs::write(
-            dir.join("apps/web/cm.yaml"),
-            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n",
-        )
-        .unwrap();
-        let mut index = repo.index().unwrap();
-        index
-            .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
-            .unwrap();
-        let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
-        let me = git2::Signature::now("Shipdeck tests", "tests@shipdeck.example").unwrap();
-        let commit = repo
-            .commit(None, &me, &me, "web", &tree, &[])
-            .map(|id| repo.find_commit(id).unwrap())
-            .unwrap();
-        repo.branch("main", &commit, true).unwrap();
-    }
-
-    #[test]
-    fn the_mirror_stays_locked_from_the_fetch_until_the_export_is_written() {
-        let dir = tempfile::tempdir().unwrap();
-        let origin = dir.path().join("origin");
-        repository(&origin);
-        let mirrors = dir.path().join("mirrors");
-        let remote = Remote {
-            url: origin.display().to_string(),
-            auth: git::Auth::None,
-            revisions: spelled::default_branches(),
-            path: "apps/web".into(),
-            mirrors: mirrors.clone(),
-        };
-        let lock_file = || {
-            let locks: Vec<PathBuf> = std::fs::read_dir(&mirrors)
-                .unwrap()
-                .map(|e| e.unwrap().path())
-                .filter(|p| p.extension().is_some_and(|e| e == "lock"))
-                .collect();
-            assert_eq!(locks.len(), 1, "{locks:?}");
-            File::open(&locks[0]).unwrap()
-        };
-        let mut checked = false;
-        // Between the fetch and the export, another command line could not take the lock.
-        let tree = remote
-            .checkout_blocking(
-                &dir.path().join("scratch"),
-                &CancelToken::new(),
-                &mut || {
-                    assert!(
-                        matches!(
-                            lock_file().try_lock(),
-                            Err(std::fs::TryLockError::WouldBlock)
-                        ),
-                        "the mirror's lock was released before the export"
-                    );
-                    checked = true;
-                },
-            )
-            .unwrap();
-        assert!(checked);
-        assert!(tree.root.join("apps/web/cm.yaml").is_file());
-        // Once exported, it is free.
-        lock_file().try_lock().unwrap();
-    }
-
-    #[test]
-    fn the_user_part_of_a_url_is_never_shown() {
-        for (repo, shown) in [
-            (
-                "https://user:s3cret@127.0.0.1:1/x.git",
-                "https://127.0.0.1:1/x.git",
-            ),
-            (
-                "https://s3cret@git.example/org/x.git",
-                "https://git.example/org/x.git",
-            ),
-            ("https://a:b@c@git.example", "https://git.example"),
-            (
-                "ssh://git@git.example/org/x.git",
-                "ssh://git.example/org/x.git",
-            ),
-            ("user:s3cret@git.example:org/x.git", "git.example:org/x.git"),
-            ("git@git.example:org/x.git", "git.example:org/x.git"),
-            // Nothing to take out.
-            (
-                "https://git.example/org/x.git?at=a@b",
-                "https://git.example/org/x.git?at=a@b",
-            ),
-            ("/src/repo@2", "/src/repo@2"),
-            ("./repo", "./repo"),
-        ] {
-            assert_eq!(without_userinfo(repo), shown, "{repo}");
-        }
-    }
 }

@@ -3,27 +3,20 @@
 //! namespace and Helm options, compared under its cluster's credentials.
 
 use crate::cluster;
-use crate::render::render;
-use crate::source::{Remote, Tree};
+use crate::source::cli_error;
 use anyhow::{Context, Result, anyhow};
 use shipdeck_engine::Dirs;
+use shipdeck_engine::checkout::application::{self, Compared, Place};
 use shipdeck_engine::credentials::Keyring;
-use shipdeck_engine::drift::plan::plan;
-use shipdeck_engine::git::Revision;
+use shipdeck_engine::git::{CancelToken, Revision};
+use shipdeck_engine::manifests::Tools;
 use shipdeck_engine::monitor::cluster_target;
 use shipdeck_engine::settings::Settings;
 use shipdeck_engine::settings::model::Application;
-use shipdeck_engine::sources;
-use shipdeck_ipc::drift::DriftReport;
 use std::time::Duration;
 
-pub struct Compared {
-    /// With the files that did not render among what it left out.
-    pub report: DriftReport,
-    pub tree: Tree,
-}
-
-/// Compares `app` at `revisions` (tried in order), or at its own revision when `None`.
+/// Compares `app` at `revisions` (tried in order), or at its own revision when `None`, the
+/// way the window's preview does.
 pub async fn compare(
     settings: &Settings,
     app: &Application,
@@ -31,53 +24,34 @@ pub async fn compare(
     dirs: &Dirs,
     git_timeout: Duration,
 ) -> Result<Compared> {
-    let repo = settings
-        .repository(&app.repository)
-        .ok_or_else(|| anyhow!("repository '{}' is not configured", app.repository))?;
     let cluster = settings
         .cluster(&app.cluster)
         .ok_or_else(|| anyhow!("cluster '{}' is not configured", app.cluster))?;
-    let secret = sources::stored_secret(repo, &Keyring::from_env())?;
-    let revisions = match revisions {
-        Some(revisions) => revisions,
-        None => vec![sources::revision(&app.revision)?],
-    };
-    let scratch = dirs.scratch();
-    let tree = Remote {
-        url: repo.url.clone(),
-        auth: sources::auth(repo, secret)?,
-        revisions,
-        path: app.path.clone(),
-        mirrors: dirs.mirrors().join("cli").join(&repo.id),
-    }
-    .checkout(&scratch, git_timeout)
-    .await
-    .with_context(|| format!("repository '{}'", repo.id))?;
-    let rendered = render(
-        &tree,
-        &app.path,
-        &app.namespace,
-        app.release_name(),
-        app.helm_options(),
-        &scratch,
-    )
-    .await?;
-    rendered.require_objects(&format!(
-        "the path {} of application '{}'",
-        app.path, app.id
-    ))?;
     let client = cluster::connect(&cluster_target(cluster))
         .await
         .with_context(|| format!("cluster '{}'", cluster.id))?;
-    let mut report = plan(
+    let place = Place {
+        mirrors: dirs.mirrors().join("cli"),
+        scratch: dirs.scratch(),
+        tools: Tools::from_env(),
+    };
+    application::compare(
+        settings,
+        app,
+        revisions,
+        &Keyring::from_env(),
         &client,
-        &app.id,
-        &rendered.objects,
-        &app.policy(&settings.drift),
+        &place,
+        &CancelToken::new(),
+        git_timeout,
     )
-    .await;
-    rendered.mark_incomplete(&mut report);
-    Ok(Compared { report, tree })
+    .await
+    .map_err(|e| match e {
+        application::Error::Checkout { repository, source } => {
+            cli_error(source).context(format!("repository '{repository}'"))
+        }
+        other => other.into(),
+    })
 }
 
 /// The application, or an error that names the configured ones.

@@ -4,16 +4,17 @@
 use crate::args::PlanArgs;
 use crate::cluster;
 use crate::exit::Code;
-use crate::render::render;
-use crate::source::{Remote, Tree, is_url, without_userinfo};
+use crate::source::{self, is_url, without_userinfo};
 use anyhow::{Context, Result};
 use shipdeck_engine::Dirs;
+use shipdeck_engine::checkout::Remote;
+use shipdeck_engine::checkout::render::render;
 use shipdeck_engine::credentials::Keyring;
 use shipdeck_engine::drift::plan::plan;
 use shipdeck_engine::drift::policy::Policy;
 use shipdeck_engine::git::spelled;
 use shipdeck_engine::git::{self, RepoUrl, Transport};
-use shipdeck_engine::manifests::HelmOptions;
+use shipdeck_engine::manifests::{HelmOptions, Tools};
 use shipdeck_engine::settings::Settings;
 use shipdeck_engine::sources;
 use std::path::Path;
@@ -35,11 +36,9 @@ pub async fn run(args: PlanArgs, dirs: &Dirs, git_timeout: Duration) -> Result<C
         .unwrap_or_else(|| default_name(&args.path, &args.repo));
     let scratch = dirs.scratch();
     let tree = if is_url(&args.repo) || args.revision.is_some() {
-        remote(&args, &settings, dirs)?
-            .checkout(&scratch, git_timeout)
-            .await?
+        source::checkout(remote(&args, &settings, dirs)?, &scratch, git_timeout).await?
     } else {
-        Tree::local(Path::new(&args.repo), &args.path)?
+        source::local(Path::new(&args.repo), &args.path)?
     };
     let rendered = render(
         &tree,
@@ -47,10 +46,14 @@ pub async fn run(args: PlanArgs, dirs: &Dirs, git_timeout: Duration) -> Result<C
         &namespace,
         &name,
         HelmOptions::default(),
+        Tools::from_env(),
         &scratch,
     )
-    .await?;
-    rendered.require_objects(&format!("--path {}", args.path))?;
+    .await
+    .map_err(anyhow::Error::msg)?;
+    rendered
+        .require_objects(&format!("--path {}", args.path))
+        .map_err(anyhow::Error::msg)?;
     let client = cluster::connect(&target).await?;
     let mut report = plan(&client, &name, &rendered.objects, &Policy::default()).await;
     rendered.mark_incomplete(&mut report);

@@ -1,9 +1,8 @@
-//! Rendering a path of a tree with the engine (plain YAML/JSON, kustomize, Helm), with
-//! kustomize and helm from `SHIPDECK_KUSTOMIZE` / `SHIPDECK_HELM` or `PATH`.
+//! Rendering a path of a checked-out tree (plain YAML/JSON, kustomize, Helm), and what a
+//! comparison of it must say about files that did not render or a path that rendered nothing.
 
-use crate::source::Tree;
-use anyhow::{Context, Result, bail};
-use shipdeck_engine::manifests::{self, HelmOptions, Options, RenderedObject, Tools};
+use super::Tree;
+use crate::manifests::{self, HelmOptions, Options, RenderedObject, Tools};
 use shipdeck_ipc::drift::DriftReport;
 use std::path::Path;
 
@@ -28,7 +27,7 @@ impl Rendered {
 
     /// Fails when nothing rendered (`what` names the path): an empty comparison would report
     /// "Synced" about nothing at all.
-    pub fn require_objects(&self, what: &str) -> Result<()> {
+    pub fn require_objects(&self, what: &str) -> Result<(), String> {
         if !self.objects.is_empty() {
             return Ok(());
         }
@@ -40,27 +39,32 @@ impl Rendered {
                 self.problems.len()
             ),
         };
-        bail!("{what} rendered no objects{why}: nothing was compared")
+        Err(format!(
+            "{what} rendered no objects{why}: nothing was compared"
+        ))
     }
 }
 
+/// Renders `path` of `tree` with `tools` (kustomize and helm), tool homes and chart copies in
+/// `scratch`.
 pub async fn render(
     tree: &Tree,
     path: &str,
     namespace: &str,
     release: &str,
     helm: HelmOptions,
+    tools: Tools,
     scratch: &Path,
-) -> Result<Rendered> {
+) -> Result<Rendered, String> {
     let options = Options::new(namespace, release)
-        .tools(Tools::from_env())
+        .tools(tools)
         .helm(helm)
         // Tool homes and chart copies (inline values may hold passwords) stay in Shipdeck's
         // scratch space.
         .scratch(scratch);
     let render = manifests::render(&tree.root, path, &options)
         .await
-        .with_context(|| format!("rendering {path}"))?;
+        .map_err(|e| format!("rendering {path}: {e}"))?;
     Ok(Rendered {
         objects: render.objects,
         problems: render
