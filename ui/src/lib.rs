@@ -14,6 +14,7 @@ mod routes;
 mod selection;
 mod store;
 mod theme;
+mod virtual_window;
 
 use components::nav::Nav;
 use leptos::prelude::*;

@@ -1,6 +1,6 @@
 //! Which resource rows show their diff. Kept apart from the rows themselves so a new
 //! comparison (every live change, every ignore rule) does not fold what the reviewer opened,
-//! and so "Expand all" also holds for rows built later, page by page.
+//! and so "Expand all" also holds for rows built later, as they scroll into view.
 
 use std::collections::HashSet;
 

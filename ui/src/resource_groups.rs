@@ -1,11 +1,8 @@
-//! A comparison's resources as the review lists them: grouped by kind, and built a page at a
-//! time so an application with thousands of resources stays responsive.
+//! A comparison's resources as the review lists them: grouped by kind, as one sequence of
+//! headings and rows that the list builds only near the viewport.
 
 use shipdeck_ipc::SyncStatus;
 use shipdeck_ipc::drift::ResourceDrift;
-
-/// Rows built per "Show more": enough to scroll through, few enough to build at once.
-pub const PAGE_SIZE: usize = 200;
 
 /// The resources of one kind, as indices into the list they came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,31 +83,15 @@ pub enum Item {
     Row(usize),
 }
 
-/// Page `page` (from 0) of the list, `size` resources long, with each kind's heading before
-/// its first resource. Pages are appended below each other, so a kind that continues on the
-/// next page needs no second heading.
-pub fn page(groups: &[KindGroup], page: usize, size: usize) -> Vec<Item> {
-    let (start, end) = (page * size, (page + 1) * size);
-    let mut items = Vec::new();
-    let mut first = 0;
+/// The whole list: each kind's heading, then its resources.
+pub fn items(groups: &[KindGroup]) -> Vec<Item> {
+    let mut items =
+        Vec::with_capacity(groups.len() + groups.iter().map(|g| g.members.len()).sum::<usize>());
     for (g, group) in groups.iter().enumerate() {
-        let last = first + group.members.len();
-        if last > start && first < end {
-            if first >= start {
-                items.push(Item::Heading(g));
-            }
-            let from = start.saturating_sub(first);
-            let to = (end - first).min(group.members.len());
-            items.extend(group.members[from..to].iter().map(|&i| Item::Row(i)));
-        }
-        first = last;
+        items.push(Item::Heading(g));
+        items.extend(group.members.iter().map(|&i| Item::Row(i)));
     }
     items
-}
-
-/// How many pages `total` resources take.
-pub fn page_count(total: usize, size: usize) -> usize {
-    total.div_ceil(size)
 }
 
 #[cfg(test)]
@@ -190,35 +171,35 @@ mod tests {
     }
 
     #[test]
-    fn pages_cut_across_kinds_with_a_heading_where_a_kind_starts() {
+    fn each_kind_is_its_heading_then_its_resources() {
         use Item::*;
-        let groups = by_kind(&sample());
         assert_eq!(
-            page(&groups, 0, 4),
-            [Heading(0), Row(5), Row(2), Heading(1), Row(4), Row(3)]
+            items(&by_kind(&sample())),
+            [
+                Heading(0),
+                Row(5),
+                Row(2),
+                Heading(1),
+                Row(4),
+                Row(3),
+                Row(1),
+                Heading(2),
+                Row(0)
+            ]
         );
-        assert_eq!(page(&groups, 1, 4), [Row(1), Heading(2), Row(0)]);
-        assert_eq!(page(&groups, 2, 4), []);
-        assert_eq!(page(&groups, 0, 100).len(), 6 + 3);
-        assert_eq!(page(&groups, 1, 2), [Heading(1), Row(4), Row(3)]);
+        assert_eq!(items(&[]), []);
     }
 
     #[test]
-    fn thousands_of_resources_build_one_page_at_a_time() {
+    fn thousands_of_resources_make_one_sequence() {
         let many: Vec<ResourceDrift> = (0..5000)
             .map(|i| resource("ConfigMap", &format!("cm-{i:04}"), SyncStatus::Synced))
             .collect();
-        let groups = by_kind(&many);
-        assert_eq!(page_count(many.len(), PAGE_SIZE), 25);
-        let first = page(&groups, 0, PAGE_SIZE);
-        assert_eq!(first.len(), PAGE_SIZE + 1);
-        assert_eq!(first[1], Item::Row(0));
-        let last = page(&groups, 24, PAGE_SIZE);
+        let all = items(&by_kind(&many));
+        assert_eq!(all.len(), 5001);
         assert_eq!(
-            (last.len(), last[PAGE_SIZE - 1]),
-            (PAGE_SIZE, Item::Row(4999))
+            (all[0], all[1], all[5000]),
+            (Item::Heading(0), Item::Row(0), Item::Row(4999))
         );
-        assert_eq!(page_count(0, PAGE_SIZE), 0);
-        assert_eq!(page_count(201, PAGE_SIZE), 2);
     }
 }

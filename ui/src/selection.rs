@@ -4,7 +4,7 @@
 
 use shipdeck_ipc::SyncStatus;
 use shipdeck_ipc::drift::ResourceDrift;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Selection {
@@ -68,6 +68,27 @@ impl Selection {
 
     pub fn clear(&mut self) {
         self.chosen.clear();
+    }
+
+    /// Takes back the resources of each application that `applications` (the id and last
+    /// sync status of every application) no longer says is OutOfSync: compared again as
+    /// Synced or Unknown, or gone from the workspace. One not compared yet (its checks
+    /// restarted) keeps its resources until it is. Holds wherever the user is, unlike
+    /// [`Selection::refresh`], which needs the application's comparison. `false` when nothing
+    /// changed.
+    pub fn follow_applications<'a>(
+        &mut self,
+        applications: impl IntoIterator<Item = (&'a str, Option<SyncStatus>)>,
+    ) -> bool {
+        let drifted: HashSet<&str> = applications
+            .into_iter()
+            .filter(|(_, status)| matches!(status, None | Some(SyncStatus::OutOfSync)))
+            .map(|(app, _)| app)
+            .collect();
+        let before = self.chosen.len();
+        self.chosen
+            .retain(|(app, _), _| drifted.contains(app.as_str()));
+        self.chosen.len() != before
     }
 
     /// Keeps the chosen resources of `app` in step with its newest comparison: each takes its
@@ -192,5 +213,23 @@ mod tests {
             ]
         );
         assert!(!selection.refresh("shop", &now), "nothing new");
+    }
+
+    #[test]
+    fn applications_no_longer_out_of_sync_lose_their_resources() {
+        let mut selection = Selection::default();
+        for app in ["synced", "unknown", "drifted", "recomparing", "removed"] {
+            selection.set(app, &resource("web", SyncStatus::OutOfSync), true);
+        }
+        let applications = [
+            ("synced", Some(SyncStatus::Synced)),
+            ("unknown", Some(SyncStatus::Unknown)),
+            ("drifted", Some(SyncStatus::OutOfSync)),
+            ("recomparing", None),
+        ];
+        assert!(selection.follow_applications(applications));
+        let apps: Vec<String> = selection.resources().into_iter().map(|(a, _)| a).collect();
+        assert_eq!(apps, ["drifted", "recomparing"]);
+        assert!(!selection.follow_applications(applications), "nothing new");
     }
 }

@@ -51,6 +51,22 @@ pub fn provide() {
         drift_settings: RwSignal::new(DriftSettings::default()),
     };
     provide_context(store);
+    // A chosen resource is only refreshed from its application's comparison while that review
+    // is on screen; an application synced or gone Unknown meanwhile must not keep it chosen.
+    Effect::new(move || {
+        store.connections.with(|c| {
+            if let Some(Ok(overview)) = c {
+                store.selection.maybe_update(|s| {
+                    s.follow_applications(
+                        overview
+                            .applications
+                            .iter()
+                            .map(|a| (a.app.id.as_str(), a.sync.as_ref().map(|s| s.status))),
+                    )
+                });
+            }
+        })
+    });
     set_interval(move || store.now.set(format::now_secs()), CLOCK_TICK);
     // Subscribe before each first fetch so a change in between is not missed.
     spawn_local(async move {

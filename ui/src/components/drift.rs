@@ -10,6 +10,7 @@ use crate::components::ignore_rules::IgnoreRules;
 use crate::components::resource_list::ResourceList;
 use crate::components::status::{Status, StatusBadge};
 use crate::components::sync_review::ChooseButtons;
+use crate::components::virtual_list::KnownHeights;
 use crate::open_rows::OpenRows;
 use crate::store::{Store, use_store};
 use leptos::prelude::*;
@@ -69,7 +70,7 @@ pub fn DriftReview(app: String) -> impl IntoView {
     let store = use_store();
     let report = drift_report(store, app.clone());
     let open = RwSignal::new(OpenRows::default());
-    let pages = RwSignal::new(1);
+    let heights = StoredValue::new(KnownHeights::new());
     let (choose, list_app) = (app.clone(), app.clone());
     view! {
         <div class="drift-review">
@@ -84,7 +85,7 @@ pub fn DriftReview(app: String) -> impl IntoView {
                 Some(Ok(None)) => view! { <p class="muted">"Not compared with the cluster yet."</p> }.into_any(),
                 Some(Ok(Some(report))) => view! {
                     <Incomplete what=report.incomplete/>
-                    <ResourceList app=list_app.clone() resources=report.resources open pages actions=true/>
+                    <ResourceList app=list_app.clone() resources=report.resources open heights actions=true/>
                 }.into_any(),
             }}
             <IgnoreRules app/>

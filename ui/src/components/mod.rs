@@ -14,3 +14,4 @@ pub mod resource_list;
 pub mod status;
 pub mod sync_review;
 pub mod time;
+pub mod virtual_list;

@@ -6,6 +6,7 @@ use crate::components::drift::Incomplete;
 use crate::components::error_view::ErrorView;
 use crate::components::resource_list::ResourceList;
 use crate::components::status::{Status, StatusBadge};
+use crate::components::virtual_list::KnownHeights;
 use crate::format;
 use crate::open_rows::OpenRows;
 use crate::store::use_store;
@@ -23,7 +24,7 @@ pub fn PreviewPanel(app: String) -> impl IntoView {
     let result = RwSignal::new(None::<(String, ApiResult<Preview>)>);
     let runs = StoredValue::new(0u32);
     let open = RwSignal::new(OpenRows::default());
-    let pages = RwSignal::new(1);
+    let heights = StoredValue::new(KnownHeights::new());
 
     let id = app.clone();
     let run = move || {
@@ -49,7 +50,6 @@ pub fn PreviewPanel(app: String) -> impl IntoView {
         running.set(Some(operation.clone()));
         result.set(None);
         open.update(OpenRows::collapse_all);
-        pages.set(1);
         let id = id.clone();
         spawn_local(async move {
             let outcome = api::application_preview(id, wanted.clone(), operation).await;
@@ -98,7 +98,7 @@ pub fn PreviewPanel(app: String) -> impl IntoView {
             {move || result.get().map(|(asked, outcome)| match outcome {
                 Err(error) => view! { <ErrorView error/> }.into_any(),
                 Ok(preview) => view! {
-                    <PreviewResult app=app.clone() asked preview open pages close=result/>
+                    <PreviewResult app=app.clone() asked preview open heights close=result/>
                 }
                 .into_any(),
             })}
@@ -112,7 +112,7 @@ fn PreviewResult(
     asked: String,
     preview: Preview,
     open: RwSignal<OpenRows>,
-    pages: RwSignal<usize>,
+    heights: StoredValue<KnownHeights>,
     close: RwSignal<Option<(String, ApiResult<Preview>)>>,
 ) -> impl IntoView {
     let report = preview.report;
@@ -146,7 +146,7 @@ fn PreviewResult(
                  tracks its own revision."
             </p>
             <Incomplete what=report.incomplete/>
-            <ResourceList app resources=report.resources open pages actions=false/>
+            <ResourceList app resources=report.resources open heights actions=false/>
         </div>
     }
 }

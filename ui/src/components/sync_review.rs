@@ -4,11 +4,13 @@
 use crate::api::ApiResult;
 use crate::components::change_list::ChangeList;
 use crate::components::status::{Status, StatusBadge};
-use crate::resource_groups::PAGE_SIZE;
 use crate::selection::Selection;
 use crate::store::use_store;
 use leptos::prelude::*;
 use shipdeck_ipc::drift::{DriftReason, DriftReport, ResourceDrift};
+
+/// Chosen resources shown at first and added per "Show more": each carries its dry run.
+const SHOWN_AT_ONCE: usize = 200;
 
 /// The sentence that keeps the review honest until syncing exists.
 const NOT_YET: &str = "Applying comes with the reconciliation feature; this is the exact set and \
@@ -72,7 +74,7 @@ pub fn ChooseButtons(
 #[component]
 fn SyncReview(reviewing: RwSignal<bool>) -> impl IntoView {
     let store = use_store();
-    let limit = RwSignal::new(PAGE_SIZE);
+    let limit = RwSignal::new(SHOWN_AT_ONCE);
     view! {
         <section class="card sync-review" id="sync-review" aria-label="Review of the resources chosen for sync">
             <div class="sync-review-head">
@@ -97,7 +99,7 @@ fn SyncReview(reviewing: RwSignal<bool>) -> impl IntoView {
                         }).collect_view()}
                     </ol>
                     {(shown < total).then(|| view! {
-                        <button class="sync-review-more" on:click=move |_| limit.update(|l| *l += PAGE_SIZE)>
+                        <button class="sync-review-more" on:click=move |_| limit.update(|l| *l += SHOWN_AT_ONCE)>
                             {format!("Show more ({shown} of {total} shown)")}
                         </button>
                     })}

@@ -5,6 +5,7 @@ use crate::components::drift::{Incomplete, SyncLine, drift_report};
 use crate::components::filter_bar::FilterBar;
 use crate::components::resource_list::ResourceList;
 use crate::components::sync_review::{ChooseButtons, SelectionBar};
+use crate::components::virtual_list::KnownHeights;
 use crate::components::{empty_state::EmptyState, error_view::ErrorView};
 use crate::filter::{self, by_cluster};
 use crate::open_rows::OpenRows;
@@ -87,7 +88,7 @@ fn DriftApp(app: String, open: RwSignal<OpenRows>) -> impl IntoView {
     let store = use_store();
     let status = application_status(store, app.clone());
     let report = drift_report(store, app.clone());
-    let pages = RwSignal::new(1);
+    let heights = StoredValue::new(KnownHeights::new());
     let (choose, list_app) = (app.clone(), app.clone());
     let (href, data_app) = (routes::application(&app), app.clone());
     view! {
@@ -114,7 +115,7 @@ fn DriftApp(app: String, open: RwSignal<OpenRows>) -> impl IntoView {
                         .collect();
                     view! {
                         <Incomplete what=report.incomplete/>
-                        <ResourceList app=list_app.clone() resources=drifted open pages actions=true/>
+                        <ResourceList app=list_app.clone() resources=drifted open heights actions=true/>
                     }
                     .into_any()
                 }
