@@ -167,3 +167,101 @@ async fn a_scale_made_with_kubectl_shows_on_the_overview_and_in_the_drift_review
     app.screenshot("drift-ignored").await?;
     app.close().await
 }
+
+/// An application of a thousand resources: the list holds them all (its total says so), the
+/// page builds only the rows near the window, and scrolling to the end shows the last ones.
+#[tokio::test]
+#[ignore = "drives the real window: run with `cargo xtask test`"]
+async fn a_thousand_resources_are_listed_without_building_a_thousand_rows() -> Result<()> {
+    const COUNT: usize = 1000;
+    let ns = Namespace(format!("t-e2e-many-{}", std::process::id()));
+    kubectl_ok(contexts::A, &["create", "namespace", &ns.0]);
+    kubectl_ok(
+        contexts::A,
+        &["label", "namespace", &ns.0, "shipdeck.dev/test=e2e-drift"],
+    );
+    let work = tempfile::tempdir()?;
+    let repo = work.path().join("repo");
+    std::fs::create_dir_all(repo.join("apps/many"))?;
+    let manifests: String = (0..COUNT)
+        .map(|i| {
+            format!(
+                "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings-{i:04}\n  annotations:\n    shipdeck.dev/tracking-id: many:/ConfigMap:{}/settings-{i:04}\ndata:\n  index: \"{i}\"\n",
+                ns.0
+            )
+        })
+        .collect();
+    // Git declares them without the annotation; the cluster has them as Shipdeck applied them.
+    std::fs::write(
+        repo.join("apps/many/configmaps.yaml"),
+        manifests
+            .lines()
+            .filter(|l| !l.contains("annotations:") && !l.contains("tracking-id"))
+            .map(|l| format!("{l}\n"))
+            .collect::<String>(),
+    )?;
+    git(&repo, &["init", "-q", "-b", "main"]);
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "Many"]);
+    let applied = work.path().join("applied.yaml");
+    std::fs::write(&applied, &manifests)?;
+    let file = applied.display().to_string();
+    kubectl_ok(
+        contexts::A,
+        &[
+            "apply",
+            "-n",
+            &ns.0,
+            "--server-side",
+            "--field-manager=shipdeck",
+            "-f",
+            &file,
+        ],
+    );
+
+    let home = Home::new()?;
+    let settings = home.settings_file();
+    std::fs::create_dir_all(settings.parent().unwrap())?;
+    std::fs::write(
+        &settings,
+        format!(
+            "format = 2\n\n[[clusters]]\nid = \"shipdeck-a\"\ncontext = \"shipdeck-a\"\n\n\
+             [[repositories]]\nid = \"deploy\"\nurl = {:?}\npoll_interval_secs = 5\n\n\
+             [[applications]]\nid = \"many\"\nrepository = \"deploy\"\npath = \"apps/many\"\n\
+             cluster = \"shipdeck-a\"\nnamespace = {:?}\n\n[applications.revision]\nkind = \"branch\"\nname = \"main\"\n",
+            repo.display().to_string(),
+            ns.0
+        ),
+    )?;
+    let app = App::start(home, Options::demo()?).await?;
+    app.wait_for_text(
+        "#application-cards [data-app='many'] .sync-line[data-sync='Synced']",
+        &format!("all {COUNT} resources match Git"),
+    )
+    .await?;
+    app.click("#nav-applications").await?;
+    let list = "#application-list [data-app='many'] ul.drift-resources";
+    app.wait_for(&format!("{list}[data-total='{COUNT}']"))
+        .await?;
+    app.wait_for(&format!(
+        "{list} .drift-resource[data-resource='ConfigMap/{}/settings-0000']",
+        ns.0
+    ))
+    .await?;
+    let built = app.count(&format!("{list} .drift-resource")).await?;
+    assert!(
+        (1..200).contains(&built),
+        "{built} rows built for {COUNT} resources: the list is not windowed"
+    );
+    app.scroll_to(1.0).await?;
+    app.wait_for(&format!(
+        "{list} .drift-resource[data-resource='ConfigMap/{}/settings-{:04}']",
+        ns.0,
+        COUNT - 1
+    ))
+    .await?;
+    let built = app.count(&format!("{list} .drift-resource")).await?;
+    assert!(built < 200, "{built} rows built after scrolling to the end");
+    app.screenshot("many-resources-end").await?;
+    app.close().await
+}

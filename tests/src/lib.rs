@@ -282,6 +282,22 @@ impl App {
         Ok(self.wait_for(css).await?.text().await?)
     }
 
+    /// How many elements match `css` now.
+    pub async fn count(&self, css: &str) -> Result<usize> {
+        Ok(self.client.find_all(Locator::Css(css)).await?.len())
+    }
+
+    /// Scrolls the page to `fraction` (0.0 top, 1.0 bottom) of its height, as a user would.
+    pub async fn scroll_to(&self, fraction: f64) -> Result<()> {
+        self.client
+            .execute(
+                "window.scrollTo(0, (document.documentElement.scrollHeight - window.innerHeight) * arguments[0]);",
+                vec![fraction.into()],
+            )
+            .await?;
+        Ok(())
+    }
+
     /// Saves a PNG of the window as `<SHIPDECK_SCREENSHOTS>/<name>.png` and returns its path.
     pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
         // Two animation frames, so the picture is of this page and not the previous frame.
