@@ -33,12 +33,15 @@ impl Throttle {
             .last
             .get(&app)
             .is_some_and(|at| now.duration_since(*at) < QUIET);
+        let mut events = self.held.remove(&app).unwrap_or_default();
+        events.push(event);
         if quiet {
-            self.held.entry(app).or_default().push(event);
+            self.held.insert(app, events);
             return None;
         }
+        // Anything held back goes out with it, never after it.
         self.last.insert(app, now);
-        Some(notice(&[event]))
+        Some(notice(&events))
     }
 
     /// Notices for the events held back whose application has been quiet long enough.
@@ -68,8 +71,9 @@ fn notice(events: &[DriftEvent]) -> Notice {
     let newest = events.last().expect("at least one event");
     let body = match events.len() {
         1 => newest.headline(),
+        2 => format!("{} (and 1 more change before it)", newest.headline()),
         n => format!(
-            "{} (and {} more changes in the last minute)",
+            "{} (and {} more changes before it)",
             newest.headline(),
             n - 1
         ),
@@ -83,7 +87,8 @@ fn notice(events: &[DriftEvent]) -> Notice {
 /// Field manager names are whatever a client sent: shown as text, never as markup.
 fn plain(text: &str) -> String {
     text.chars()
-        .filter(|c| !c.is_control())
+        // Control characters, and the bidirectional controls that make text read otherwise.
+        .filter(|c| !c.is_control() && !matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
         .collect::<String>()
         .replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -137,24 +142,51 @@ mod tests {
         let later = throttle.due(t0 + QUIET);
         assert_eq!(later.len(), 1);
         assert!(
-            later[0].body.contains("(by Lens) (and 1 more changes"),
+            later[0]
+                .body
+                .contains("(by Lens) (and 1 more change before it)"),
             "{}",
             later[0].body
         );
         assert!(throttle.due(t0 + QUIET * 3).is_empty(), "nothing held");
+
+        // A new event after the quiet period but before the next look at what is held: one
+        // notice with both, never the held one after the new one.
+        let t1 = t0 + QUIET * 4;
+        assert!(throttle.offer(event("db", "kubectl"), t1).is_some());
+        assert_eq!(
+            throttle.offer(event("db", "k9s"), t1 + Duration::from_secs(1)),
+            None
+        );
+        let both = throttle
+            .offer(event("db", "Lens"), t1 + QUIET + Duration::from_secs(1))
+            .unwrap();
+        assert!(
+            both.body
+                .contains("(by Lens) (and 1 more change before it)"),
+            "{}",
+            both.body
+        );
+        assert!(
+            throttle.due(t1 + QUIET * 3).is_empty(),
+            "sent with the new one"
+        );
     }
 
     #[test]
     fn markup_in_a_manager_name_is_text() {
         let mut throttle = Throttle::default();
         let notice = throttle
-            .offer(event("web", "<a href='x'>evil</a>\u{7}"), Instant::now())
+            .offer(
+                event("web", "<a href='x'>evil</a>\u{7}\u{202e}"),
+                Instant::now(),
+            )
             .unwrap();
         assert!(
             notice.body.contains("&lt;a href='x'&gt;evil&lt;/a&gt;)"),
             "{}",
             notice.body
         );
-        assert!(!notice.body.contains('\u{7}'));
+        assert!(!notice.body.contains('\u{7}') && !notice.body.contains('\u{202e}'));
     }
 }

@@ -34,7 +34,13 @@ pub struct ClusterClients {
 struct Pooled {
     fingerprint: u64,
     connection: Connection,
+    /// Tells this client apart from the ones built before and after it.
+    serial: u64,
 }
+
+/// Numbers every client built, so holders of long-lived state on a client (the live cache's
+/// watches) can tell when it was replaced (a renewed exec token, an edited kubeconfig).
+static SERIALS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 impl Default for ClusterClients {
     fn default() -> Self {
@@ -63,7 +69,18 @@ impl ClusterClients {
         target: &ClusterTarget,
         store: &dyn SecretStore,
     ) -> Result<kube::Client> {
-        Ok(self.connection(target, store).await?.client)
+        Ok(self.connection(target, store).await?.0.client)
+    }
+
+    /// [`ClusterClients::get`] with the client's serial number: a new number means a new
+    /// client (renewed credentials), and state built on the old one should be rebuilt.
+    pub async fn current(
+        &self,
+        target: &ClusterTarget,
+        store: &dyn SecretStore,
+    ) -> Result<(kube::Client, u64)> {
+        let (connection, serial) = self.connection(target, store).await?;
+        Ok((connection.client, serial))
     }
 
     /// Checks a cluster through its pooled client (see [`probe::check`]). A rejected credential
@@ -74,7 +91,7 @@ impl ClusterClients {
         store: &dyn SecretStore,
         timeout: Duration,
     ) -> Result<ClusterProbe> {
-        let connection = self.connection(target, store).await?;
+        let (connection, _) = self.connection(target, store).await?;
         let result = probe::check(connection.client, &target.context, timeout).await;
         match result {
             Ok(mut probe) => {
@@ -103,7 +120,7 @@ impl ClusterClients {
         &self,
         target: &ClusterTarget,
         store: &dyn SecretStore,
-    ) -> Result<Connection> {
+    ) -> Result<(Connection, u64)> {
         let config = load(&target.source)?;
         let fingerprint = fingerprint(&config, target)?;
         let slot = self
@@ -118,16 +135,18 @@ impl ClusterClients {
             && pooled.fingerprint == fingerprint
             && !expiring(pooled.connection.expires)
         {
-            return Ok(pooled.connection.clone());
+            return Ok((pooled.connection.clone(), pooled.serial));
         }
         // A failed build leaves the slot empty: the next use tries again.
         *slot = None;
         let connection = connect(target, config, store, self.exec_timeout).await?;
+        let serial = SERIALS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         *slot = Some(Pooled {
             fingerprint,
             connection: connection.clone(),
+            serial,
         });
-        Ok(connection)
+        Ok((connection, serial))
     }
 }
 

@@ -40,17 +40,6 @@ impl Engine {
         let rule = wire::ignore_rule_from_ipc(rule);
         let (_, saved) = self.change_settings(
             |s| {
-                if let (false, crate::settings::model::IgnoreRule::Manager { manager }) =
-                    (remove, &rule)
-                    && s.drift.policy().is_manual(manager)
-                {
-                    return Err(Error::Invalid(format!(
-                        "fields owned by {manager} are edits made by hand, which is what drift \
-                         shows: ignoring them would hide every such edit. Ignore the field \
-                         instead, or, if {manager} is an automation, leave it out of \
-                         `drift.manual_managers` in settings.toml"
-                    )));
-                }
                 let app = s
                     .applications
                     .iter_mut()

@@ -98,7 +98,8 @@ const SETTLE: Duration = Duration::from_millis(150);
 /// predictions, and the cache scopes it reads, followed for changes.
 #[derive(Default)]
 struct Held {
-    cluster: Option<Cluster>,
+    /// The cluster entry and the serial of the client the cache was made with.
+    cluster: Option<(Cluster, u64)>,
     cache: Option<Arc<ClusterCache>>,
     predictions: Arc<Mutex<Predictions>>,
     scopes: Vec<Arc<Scope>>,
@@ -135,13 +136,16 @@ async fn compare_once(
     };
     let client = inner
         .clients
-        .get(&cluster_target(cluster), inner.secrets.as_ref())
+        .current(&cluster_target(cluster), inner.secrets.as_ref())
         .await;
     let outcome = match &client {
-        Ok(client) => {
-            if held.cluster.as_ref() != Some(cluster) || held.cache.is_none() {
-                held.cluster = Some(cluster.clone());
-                held.cache = Some(inner.cluster_cache(cluster, client));
+        Ok((client, serial)) => {
+            // Another cluster serves other objects; a new client (a renewed token) must carry
+            // the watches, the old one may no longer be let in.
+            let key = (cluster.clone(), *serial);
+            if held.cluster.as_ref() != Some(&key) || held.cache.is_none() {
+                held.cache = Some(inner.cluster_cache(cluster, client, *serial));
+                held.cluster = Some(key);
                 held.predictions = Arc::default();
             }
             let cache = held.cache.clone().expect("set above");
@@ -156,12 +160,16 @@ async fn compare_once(
                 rendered
                     .objects
                     .iter()
-                    .map(|o| {
-                        let ns =
-                            o.id.namespace
-                                .clone()
-                                .or_else(|| Some(entry.namespace.clone()));
-                        (ns, o.id.name.clone())
+                    // An object without a namespace is cluster-scoped (its events have none)
+                    // or a namespaced one left to the application's default namespace.
+                    .flat_map(|o| {
+                        let name = o.id.name.clone();
+                        match &o.id.namespace {
+                            Some(ns) => vec![(Some(ns.clone()), name)],
+                            None => {
+                                vec![(None, name.clone()), (Some(entry.namespace.clone()), name)]
+                            }
+                        }
                     })
                     .collect(),
             );
@@ -203,12 +211,18 @@ pub(super) struct ClusterCache {
 }
 
 impl Inner {
-    /// The cache of `cluster`, made with `client` if no application holds one for this very
-    /// entry.
-    fn cluster_cache(&self, cluster: &Cluster, client: &kube::Client) -> Arc<ClusterCache> {
+    /// The cache of `cluster`, made with `client` (number `serial`) if no application holds
+    /// one for this very entry and client.
+    fn cluster_cache(
+        &self,
+        cluster: &Cluster,
+        client: &kube::Client,
+        serial: u64,
+    ) -> Arc<ClusterCache> {
         let mut caches = lock(&self.caches);
-        if let Some((entry, cache)) = caches.get(&cluster.id)
+        if let Some((entry, made_with, cache)) = caches.get(&cluster.id)
             && entry == cluster
+            && *made_with == serial
             && let Some(cache) = cache.upgrade()
         {
             return cache;
@@ -219,7 +233,7 @@ impl Inner {
         });
         caches.insert(
             cluster.id.clone(),
-            (cluster.clone(), Arc::downgrade(&cache)),
+            (cluster.clone(), serial, Arc::downgrade(&cache)),
         );
         cache
     }

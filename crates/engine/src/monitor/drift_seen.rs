@@ -27,8 +27,8 @@ struct Drift {
 
 impl Seen {
     /// Takes in a comparison of `commit`; returns the drift it shows that was not seen before.
-    /// The first comparison after Shipdeck starts reports all the drift it finds: nobody has
-    /// been told about it yet.
+    /// The first comparison after Shipdeck starts reports the drift it finds that the record
+    /// of an earlier run ([`Seen::told`]) does not hold already.
     pub fn observe(&mut self, commit: &str, report: &DriftReport) -> Vec<DriftedResource> {
         let new_revision = self.commit.as_deref().is_some_and(|c| c != commit);
         self.commit = Some(commit.to_string());
@@ -44,9 +44,16 @@ impl Seen {
                     self.drifted.remove(&id);
                 }
                 SyncStatus::OutOfSync => {
-                    let now = Drift {
+                    // As an event records it, so that drift read back from the record after a
+                    // restart compares equal.
+                    let recorded = capped(vec![DriftedResource {
+                        id: id.clone(),
                         reason: resource.reason,
                         changes: resource.changes.clone(),
+                    }]);
+                    let now = Drift {
+                        reason: resource.reason,
+                        changes: recorded.into_iter().flat_map(|r| r.changes).collect(),
                     };
                     if !new_revision && self.drifted.get(&id) != Some(&now) {
                         fresh.push(DriftedResource {
@@ -84,12 +91,11 @@ impl Seen {
     /// Whether every change remembered for `id` is among what `resource` lists as ignored.
     fn hidden(&self, id: &str, resource: &shipdeck_ipc::drift::ResourceDrift) -> bool {
         self.drifted.get(id).is_some_and(|drift| {
-            drift.changes.iter().all(|c| {
-                resource
-                    .ignored
-                    .iter()
-                    .any(|i| i.change.path == c.path && i.change.live == c.live)
-            })
+            // By path: remembered values may be cut short (see `capped`).
+            drift
+                .changes
+                .iter()
+                .all(|c| resource.ignored.iter().any(|i| i.change.path == c.path))
         })
     }
 }
@@ -252,6 +258,22 @@ mod tests {
         let mut restarted = Seen::default();
         restarted.told(&told);
         assert!(restarted.observe("c1", &scaled).is_empty());
+        // Values longer than an event keeps compare equal once read back.
+        let mut long = resource("web", SyncStatus::OutOfSync, None);
+        long.changes.push(FieldChange {
+            path: "/data/big".into(),
+            live: Some(json!("x".repeat(5_000))),
+            desired: Some(json!("y")),
+            manager: Some("kubectl-edit".into()),
+        });
+        let long = report(vec![long]);
+        let told = Seen::default().observe("c1", &long);
+        let mut restarted = Seen::default();
+        restarted.told(&capped(told));
+        assert!(
+            restarted.observe("c1", &long).is_empty(),
+            "told before the restart"
+        );
         let rescaled = report(vec![resource("web", SyncStatus::OutOfSync, Some(9))]);
         assert_eq!(restarted.observe("c1", &rescaled).len(), 1);
     }

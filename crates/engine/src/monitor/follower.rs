@@ -40,8 +40,7 @@ impl AppFollower {
     fn covers(&self, object: &DynamicObject) -> bool {
         let meta = &object.metadata;
         let name = meta.name.clone().unwrap_or_default();
-        let declared = lock(&self.declared).contains(&(meta.namespace.clone(), name.clone()))
-            || lock(&self.declared).contains(&(None, name));
+        let declared = lock(&self.declared).contains(&(meta.namespace.clone(), name));
         let tracked = meta
             .annotations
             .as_ref()

@@ -62,6 +62,17 @@ pub fn validate(s: &Settings) -> Result<()> {
         })?;
         for rule in &a.ignore {
             ignore_rule(&a.id, rule)?;
+            if let IgnoreRule::Manager { manager } = rule
+                && s.drift.policy().is_manual(manager)
+            {
+                return invalid(format!(
+                    "application '{}': fields owned by {manager} are edits made by hand, which \
+                     is what drift shows: an ignore rule for them would hide every such edit. \
+                     Ignore the field instead, or, if {manager} is an automation, leave it out \
+                     of `drift.manual_managers`",
+                    a.id
+                ));
+            }
         }
         let release = a.release_name();
         if !is_dns_label(release) || release.len() > 53 {
