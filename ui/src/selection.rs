@@ -71,23 +71,23 @@ impl Selection {
     }
 
     /// Takes back the resources of each application that `applications` (the id and last
-    /// sync status of every application) no longer says is OutOfSync: compared again as
-    /// Synced or Unknown, or gone from the workspace. One not compared yet (its checks
-    /// restarted) keeps its resources until it is. Holds wherever the user is, unlike
+    /// sync status of every application) says is Synced, or that is gone from the workspace.
+    /// One not compared yet, or Unknown for now (a cluster that blinked), keeps its
+    /// resources: the user chose them, and the sync checks them again anyway. Holds wherever the user is, unlike
     /// [`Selection::refresh`], which needs the application's comparison. `false` when nothing
     /// changed.
     pub fn follow_applications<'a>(
         &mut self,
         applications: impl IntoIterator<Item = (&'a str, Option<SyncStatus>)>,
     ) -> bool {
-        let drifted: HashSet<&str> = applications
+        let kept: HashSet<&str> = applications
             .into_iter()
-            .filter(|(_, status)| matches!(status, None | Some(SyncStatus::OutOfSync)))
+            .filter(|(_, status)| *status != Some(SyncStatus::Synced))
             .map(|(app, _)| app)
             .collect();
         let before = self.chosen.len();
         self.chosen
-            .retain(|(app, _), _| drifted.contains(app.as_str()));
+            .retain(|(app, _), _| kept.contains(app.as_str()));
         self.chosen.len() != before
     }
 
@@ -216,7 +216,7 @@ mod tests {
     }
 
     #[test]
-    fn applications_no_longer_out_of_sync_lose_their_resources() {
+    fn applications_synced_or_gone_lose_their_resources() {
         let mut selection = Selection::default();
         for app in ["synced", "unknown", "drifted", "recomparing", "removed"] {
             selection.set(app, &resource("web", SyncStatus::OutOfSync), true);
@@ -229,7 +229,7 @@ mod tests {
         ];
         assert!(selection.follow_applications(applications));
         let apps: Vec<String> = selection.resources().into_iter().map(|(a, _)| a).collect();
-        assert_eq!(apps, ["drifted", "recomparing"]);
+        assert_eq!(apps, ["drifted", "recomparing", "unknown"]);
         assert!(!selection.follow_applications(applications), "nothing new");
     }
 }

@@ -12,7 +12,7 @@ pub use shipdeck_engine::checkout::without_userinfo;
 
 /// The files of `dir` as they are on disk.
 pub fn local(dir: &Path, path: &str) -> Result<Tree> {
-    Tree::local(dir, path).map_err(cli_error)
+    Tree::local(dir, path).map_err(|e| cli_error(e, true))
 }
 
 /// `remote` checked out into `scratch` within `deadline` (`--git-timeout`).
@@ -20,14 +20,16 @@ pub async fn checkout(remote: Remote, scratch: &Path, deadline: Duration) -> Res
     remote
         .checkout(scratch, &CancelToken::new(), deadline)
         .await
-        .map_err(cli_error)
+        .map_err(|e| cli_error(e, true))
 }
 
-/// The engine's checkout error in the command line's words.
-pub fn cli_error(e: checkout::Error) -> anyhow::Error {
+/// The engine's checkout error in the command line's words: with `flags`, naming `--repo` and
+/// `--path` (`plan`, which takes them); without, as is (`diff`, whose repository and path
+/// come from the settings).
+pub fn cli_error(e: checkout::Error, flags: bool) -> anyhow::Error {
     match e {
-        checkout::Error::Repository(m) => anyhow!("--repo {m}"),
-        checkout::Error::Path(m) => anyhow!("--path {m}"),
+        checkout::Error::Repository(m) if flags => anyhow!("--repo {m}"),
+        checkout::Error::Path(m) if flags => anyhow!("--path {m}"),
         checkout::Error::TooSlow { url, deadline } => anyhow!(
             "cloning or fetching {url} did not finish within {} (--git-timeout); the server \
              is slow or not answering, or another shipdeck run holds this repository's \

@@ -394,6 +394,7 @@ async fn with_the_live_cache_and_kept_predictions_an_unchanged_cluster_costs_no_
             catalog: &catalog,
             cache: Some(&cache),
             predictions: Some(predictions.clone()),
+            follower: None,
         };
         let first = plan_with(&client, &lookups, APP, &objects, &policy).await;
         assert!(

@@ -117,20 +117,8 @@ fn PreviewResult(
 ) -> impl IntoView {
     let report = preview.report;
     let short: String = preview.commit.chars().take(7).collect();
-    let summary = &report.summary;
-    let counts = match (summary.out_of_sync, summary.unknown) {
-        (0, 0) => format!("all {} resources would match", report.resources.len()),
-        (drifted, unknown) => {
-            let mut text = format!(
-                "{drifted} of {} resources would differ from the cluster",
-                report.resources.len()
-            );
-            if unknown > 0 {
-                text.push_str(&format!(", {unknown} could not be compared"));
-            }
-            text
-        }
-    };
+    // Worded as the sync line words a comparison, incomplete ones included.
+    let counts = shipdeck_ipc::drift::SyncSummary::of(&report, &preview.commit).detail();
     view! {
         <div class="preview-result" data-commit=preview.commit.clone()>
             <div class="preview-result-head">

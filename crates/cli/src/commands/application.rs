@@ -48,7 +48,7 @@ pub async fn compare(
     .await
     .map_err(|e| match e {
         application::Error::Checkout { repository, source } => {
-            cli_error(source).context(format!("repository '{repository}'"))
+            cli_error(source, false).context(format!("repository '{repository}'"))
         }
         other => other.into(),
     })

@@ -171,6 +171,13 @@ impl Remote {
             match self.fetch(&source, cancel) {
                 Ok((mirror, snapshot, lock)) => {
                     fetched();
+                    // Nobody waits for an export any more (up to the export limits of disk work).
+                    if cancel.is_cancelled() {
+                        return Err(Error::Git(git::Error::Cancelled {
+                            op: git::Operation::Fetch,
+                            url: without_userinfo(&self.url),
+                        }));
+                    }
                     let tree = export(&mirror, snapshot, scratch);
                     drop(lock);
                     return tree;
@@ -192,7 +199,7 @@ impl Remote {
 
     /// The mirror updated to `source`'s revision, and the mirror's lock, which the caller
     /// holds until it has exported the snapshot: another command line would otherwise re-clone
-    /// (remove) the mirror under the export.
+    /// (remove) the mirror under the export; so would a preview in the window.
     fn fetch(
         &self,
         source: &git::Source,
@@ -212,8 +219,18 @@ impl Remote {
         // Held until the export is written (returned to the caller); released when the process
         // exits, however it exits.
         let lock = File::create(self.mirrors.join(format!("{name}.lock"))).map_err(cache_error)?;
-        // Best effort: a file system without locks still works for one command line at a time.
-        let _ = lock.lock();
+        // Polled, so that a cancel (or the deadline) is not stuck behind another process that
+        // holds the mirror. Best effort: a file system without locks still works for one
+        // process at a time.
+        while let Err(std::fs::TryLockError::WouldBlock) = lock.try_lock() {
+            if cancel.is_cancelled() {
+                return Err(git::Error::Cancelled {
+                    op: git::Operation::Fetch,
+                    url: without_userinfo(&self.url),
+                });
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
         let mut quiet = |_: &Progress| {};
         let mirror = match Mirror::open_or_clone(&dir, source, cancel, &mut quiet) {
             Ok(mirror) => mirror,

@@ -16,7 +16,7 @@ pub struct Rendered {
 
 impl Rendered {
     /// Adds each file that did not render to what `report` left out: the report is then
-    /// Unknown, and the command exits with an error after printing it.
+    /// Unknown (the command line exits with an error after printing it).
     pub fn mark_incomplete(&self, report: &mut DriftReport) {
         report.incomplete.extend(
             self.problems

@@ -1,35 +1,44 @@
 //! One live cache per cluster, shared by every application on it: a kube-runtime watcher and
-//! reflector per kind and namespace in use ([`Scope`]), started by the first application that
+//! a store per kind and namespace in use ([`Scope`]), started by the first application that
 //! needs it and stopped when the last one lets go.
 //!
 //! Comparisons read live objects from the cache instead of asking the API server for each
 //! one; followers ([`Follower`]) hear of each change to decide whether it concerns them. A scope
-//! answers only while its watch is in sync: between a watch error and the next complete list it
+//! answers only while its watch is in sync: from a watch error until a new complete list it
 //! says "not ready", and readers ask the API server (which then fails the way the cluster
-//! does), so a cluster that went away never looks Synced from stale data.
+//! does), so a cluster that went away never looks Synced from stale data. After an error the
+//! watch is started again from a full list (with a growing pause), so a scope never stays "not
+//! ready" because a watch resumed without listing.
 
 use super::predict::Kind;
 use futures::StreamExt;
 use kube::api::{Api, DynamicObject};
-use kube::core::ApiResource;
-use kube::runtime::WatchStreamExt;
-use kube::runtime::reflector::{self, ObjectRef, Store};
 use kube::runtime::watcher::{self, Event};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, Weak};
+use std::time::Duration;
 use tokio::task::JoinHandle;
 
 /// Where a scope watches: group, version, kind, and the namespace (`None`: the whole cluster,
 /// for cluster-scoped kinds).
 pub type ScopeKey = (String, String, String, Option<String>);
 
+/// The key of `kind` watched in `namespace` (ignored for a cluster-scoped kind).
+pub fn scope_key(kind: &Kind, namespace: Option<&str>) -> ScopeKey {
+    (
+        kind.resource.group.clone(),
+        kind.resource.version.clone(),
+        kind.resource.kind.clone(),
+        namespace.filter(|_| kind.namespaced).map(str::to_string),
+    )
+}
+
 /// Told of every change in the scopes it follows.
 pub trait Follower: Send + Sync {
     /// `object` was created, changed or (with `deleted`) removed.
     fn changed(&self, object: &DynamicObject, deleted: bool);
-    /// The watch failed, or listed everything again after such a gap (a cluster that went
-    /// away and came back): anything may have changed.
+    /// The scope became usable or stopped being (a first list, a watch that failed, a list
+    /// after such a gap): anything may have changed.
     fn resynced(&self);
 }
 
@@ -38,15 +47,22 @@ pub struct LiveCache {
     scopes: Mutex<HashMap<ScopeKey, Weak<Scope>>>,
 }
 
+/// The objects of a scope by name, and whether they are what the cluster holds.
+#[derive(Default)]
+struct Stored {
+    objects: HashMap<String, Arc<DynamicObject>>,
+    ready: bool,
+}
+
 /// One watch and its store.
 pub struct Scope {
-    store: Store<DynamicObject>,
-    resource: ApiResource,
-    namespace: Option<String>,
-    ready: Arc<AtomicBool>,
+    stored: Arc<Mutex<Stored>>,
     followers: Arc<Mutex<Vec<Weak<dyn Follower>>>>,
     task: JoinHandle<()>,
 }
+
+/// The longest pause before a failed watch is started again.
+const MAX_PAUSE: Duration = Duration::from_secs(30);
 
 impl LiveCache {
     pub fn new(client: kube::Client) -> Self {
@@ -59,19 +75,13 @@ impl LiveCache {
     /// The scope of `kind` in `namespace`, started if no one holds it. Must be called within
     /// a Tokio runtime.
     pub fn scope(&self, kind: &Kind, namespace: Option<&str>) -> Arc<Scope> {
-        let namespace = namespace.filter(|_| kind.namespaced).map(str::to_string);
-        let key: ScopeKey = (
-            kind.resource.group.clone(),
-            kind.resource.version.clone(),
-            kind.resource.kind.clone(),
-            namespace.clone(),
-        );
+        let key = scope_key(kind, namespace);
         let mut scopes = lock(&self.scopes);
         if let Some(scope) = scopes.get(&key).and_then(Weak::upgrade) {
             return scope;
         }
         scopes.retain(|_, s| s.strong_count() > 0);
-        let scope = Arc::new(Scope::start(self.client.clone(), kind, namespace));
+        let scope = Arc::new(Scope::start(self.client.clone(), kind, key.3.clone()));
         scopes.insert(key, Arc::downgrade(&scope));
         scope
     }
@@ -91,58 +101,70 @@ impl Scope {
             Some(ns) => Api::namespaced_with(client, ns, &kind.resource),
             None => Api::all_with(client, &kind.resource),
         };
-        let writer = reflector::store::Writer::new(kind.resource.clone());
-        let store = writer.as_reader();
-        let ready = Arc::new(AtomicBool::new(false));
+        let stored: Arc<Mutex<Stored>> = Arc::default();
         let followers: Arc<Mutex<Vec<Weak<dyn Follower>>>> = Arc::default();
-        let stream = reflector::reflector(
-            writer,
-            watcher::watcher(api, watcher::Config::default()).default_backoff(),
-        );
-        let (task_ready, task_followers) = (ready.clone(), followers.clone());
+        let (task_stored, task_followers) = (stored.clone(), followers.clone());
         let what = kind.resource.kind.clone();
         let task = tokio::spawn(async move {
-            futures::pin_mut!(stream);
-            let mut gap = false;
-            while let Some(event) = stream.next().await {
-                let each = |f: &dyn Fn(&dyn Follower)| {
-                    let followers: Vec<Arc<dyn Follower>> = lock(&task_followers)
-                        .iter()
-                        .filter_map(Weak::upgrade)
-                        .collect();
-                    for follower in followers {
-                        f(follower.as_ref());
-                    }
-                };
-                match event {
-                    Ok(Event::InitDone) => {
-                        task_ready.store(true, Ordering::SeqCst);
-                        if gap {
-                            each(&|f| f.resynced());
+            let tell = |f: &dyn Fn(&dyn Follower)| {
+                let followers: Vec<Arc<dyn Follower>> = lock(&task_followers)
+                    .iter()
+                    .filter_map(Weak::upgrade)
+                    .collect();
+                for follower in followers {
+                    f(follower.as_ref());
+                }
+            };
+            let mut pause = Duration::from_millis(500);
+            loop {
+                // A new watcher lists everything first: the store is whole again at InitDone.
+                let stream = watcher::watcher(api.clone(), watcher::Config::default());
+                futures::pin_mut!(stream);
+                let mut listing: Option<HashMap<String, Arc<DynamicObject>>> = None;
+                while let Some(event) = stream.next().await {
+                    match event {
+                        Ok(Event::Init) => listing = Some(HashMap::new()),
+                        Ok(Event::InitApply(object)) => {
+                            if let Some(listed) = listing.as_mut() {
+                                listed.insert(name(&object), Arc::new(object));
+                            }
                         }
-                        gap = false;
-                    }
-                    Ok(Event::Apply(object)) => each(&|f| f.changed(&object, false)),
-                    Ok(Event::Delete(object)) => each(&|f| f.changed(&object, true)),
-                    Ok(Event::Init | Event::InitApply(_)) => {}
-                    // The watcher retries with backoff and lists again when it gets through.
-                    // Followers hear of the first error of a gap: what they compared may be gone
-                    // (a cluster that went away turns Unknown rather than staying Synced).
-                    Err(e) => {
-                        tracing::debug!("watching {what}: {e}");
-                        if task_ready.swap(false, Ordering::SeqCst) {
-                            each(&|f| f.resynced());
+                        Ok(Event::InitDone) => {
+                            let listed = listing.take().unwrap_or_default();
+                            *lock(&task_stored) = Stored {
+                                objects: listed,
+                                ready: true,
+                            };
+                            pause = Duration::from_millis(500);
+                            tell(&|f| f.resynced());
                         }
-                        gap = true;
+                        Ok(Event::Apply(object)) => {
+                            lock(&task_stored)
+                                .objects
+                                .insert(name(&object), Arc::new(object.clone()));
+                            tell(&|f| f.changed(&object, false));
+                        }
+                        Ok(Event::Delete(object)) => {
+                            lock(&task_stored).objects.remove(&name(&object));
+                            tell(&|f| f.changed(&object, true));
+                        }
+                        Err(e) => {
+                            tracing::debug!("watching {what}: {e}");
+                            break;
+                        }
                     }
                 }
+                // The watch failed (or ended): nothing here can be trusted until a new list.
+                let was_ready = std::mem::replace(&mut lock(&task_stored).ready, false);
+                if was_ready {
+                    tell(&|f| f.resynced());
+                }
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(MAX_PAUSE);
             }
         });
         Self {
-            store,
-            resource: kind.resource.clone(),
-            namespace,
-            ready,
+            stored,
             followers,
             task,
         }
@@ -162,25 +184,22 @@ impl Scope {
 
     /// Whether the store holds what the cluster holds (as of the watch's latest event).
     pub fn is_ready(&self) -> bool {
-        self.ready.load(Ordering::SeqCst)
+        lock(&self.stored).ready
     }
 
     /// The live object named `name`: `None` while the scope is not ready, `Some(None)` when
     /// it does not exist.
     pub fn get(&self, name: &str) -> Option<Option<Arc<DynamicObject>>> {
-        if !self.is_ready() {
-            return None;
-        }
-        let mut key = ObjectRef::new_with(name, self.resource.clone());
-        if let Some(ns) = &self.namespace {
-            key = key.within(ns);
-        }
-        Some(self.store.get(&key))
+        let stored = lock(&self.stored);
+        stored.ready.then(|| stored.objects.get(name).cloned())
     }
 
     /// Every object in the scope, `None` while it is not ready.
     pub fn list(&self) -> Option<Vec<Arc<DynamicObject>>> {
-        self.is_ready().then(|| self.store.state())
+        let stored = lock(&self.stored);
+        stored
+            .ready
+            .then(|| stored.objects.values().cloned().collect())
     }
 }
 
@@ -190,7 +209,11 @@ impl Drop for Scope {
     }
 }
 
+fn name(object: &DynamicObject) -> String {
+    object.metadata.name.clone().unwrap_or_default()
+}
+
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    // Critical sections only push, retain or read whole entries.
+    // Critical sections only insert, remove or replace whole entries.
     m.lock().unwrap_or_else(|p| p.into_inner())
 }

@@ -3,7 +3,7 @@
 //! application's that Git no longer declares.
 
 use super::compare::{Sides, compare};
-use super::live_cache::{LiveCache, Scope};
+use super::live_cache::{Follower, LiveCache, Scope, ScopeKey, scope_key};
 use super::policy::Policy;
 use super::predict::{self, Catalog, Kind, KindError};
 use super::predictions::Predictions;
@@ -55,6 +55,7 @@ pub async fn plan(
         catalog: &Catalog::default(),
         cache: None,
         predictions: None,
+        follower: None,
     };
     plan_with(client, &lookups, app, objects, policy)
         .await
@@ -67,6 +68,9 @@ pub struct Lookups<'a> {
     pub catalog: &'a Catalog,
     pub cache: Option<&'a LiveCache>,
     pub predictions: Option<Arc<Mutex<Predictions>>>,
+    /// Follows every cache scope the comparison reads, from before it reads it: a change made
+    /// while the comparison runs is not missed.
+    pub follower: Option<Arc<dyn Follower>>,
 }
 
 /// A comparison, the cache scopes it read (to follow for changes), and the API calls it made.
@@ -103,7 +107,20 @@ pub async fn plan_with(
 ) -> Planned {
     let catalog = lookups.catalog;
     let counters = Arc::new(Counters::default());
-    let mut used: BTreeMap<(String, String, String, Option<String>), Arc<Scope>> = BTreeMap::new();
+    let mut used: BTreeMap<ScopeKey, Arc<Scope>> = BTreeMap::new();
+    let mut scope_of = |kind: &Kind, namespace: Option<&str>| {
+        lookups.cache.map(|cache| {
+            used.entry(scope_key(kind, namespace))
+                .or_insert_with(|| {
+                    let scope = cache.scope(kind, namespace);
+                    if let Some(follower) = &lookups.follower {
+                        scope.follow(follower);
+                    }
+                    scope
+                })
+                .clone()
+        })
+    };
     let mut resources = Vec::new();
     let mut declared_ids = BTreeSet::new();
     // (kind, namespace) pairs to look for extra objects in.
@@ -159,11 +176,7 @@ pub async fn plan_with(
             ),
             kind.clone(),
         );
-        let scope = lookups.cache.map(|cache| {
-            used.entry(scope_key(&kind, id.namespace.as_deref()))
-                .or_insert_with(|| cache.scope(&kind, id.namespace.as_deref()))
-                .clone()
-        });
+        let scope = scope_of(&kind, id.namespace.as_deref());
         let (client, limit, policy) = (client.clone(), limit.clone(), policy.clone());
         let version = object.version.clone();
         let (silent, counters) = (silent.clone(), counters.clone());
@@ -264,11 +277,7 @@ pub async fn plan_with(
         scopes.clear();
     }
     for ((group, version, kind_name, namespace), kind) in scopes {
-        let scope = lookups.cache.map(|cache| {
-            used.entry(scope_key(&kind, namespace.as_deref()))
-                .or_insert_with(|| cache.scope(&kind, namespace.as_deref()))
-                .clone()
-        });
+        let scope = scope_of(&kind, namespace.as_deref());
         let cached = scope.as_ref().and_then(|s| s.list()).map(|objects| {
             objects
                 .iter()
@@ -337,15 +346,6 @@ pub async fn plan_with(
             lists: counters.lists.load(Ordering::Relaxed),
         },
     }
-}
-
-fn scope_key(kind: &Kind, namespace: Option<&str>) -> (String, String, String, Option<String>) {
-    (
-        kind.resource.group.clone(),
-        kind.resource.version.clone(),
-        kind.resource.kind.clone(),
-        namespace.filter(|_| kind.namespaced).map(str::to_string),
-    )
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

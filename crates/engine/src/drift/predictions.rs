@@ -1,12 +1,18 @@
 //! Predictions kept between comparisons: a server-side apply dry run is asked again only when
 //! what it depends on changed: the desired object (a new revision, other application
-//! settings) or the live object (its resourceVersion). Comparing an application whose
-//! cluster did not change then costs no API call at all when the live cache is in sync.
+//! settings) or the live object (its resourceVersion), or after [`MAX_AGE`], since what the
+//! server does on apply can change without either (a new admission webhook or policy, new CRD
+//! defaults). Comparing an application whose cluster did not change then costs no API call at
+//! all when the live cache is in sync.
 
 use crate::manifests::ObjectId;
 use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
 use std::hash::{DefaultHasher, Hash, Hasher};
+use std::time::{Duration, Instant};
+
+/// How long a prediction is trusted when nothing it depends on changed.
+pub const MAX_AGE: Duration = Duration::from_secs(10 * 60);
 
 #[derive(Default)]
 pub struct Predictions {
@@ -18,13 +24,16 @@ struct Entry {
     /// `None`: the object did not exist (the prediction is of a create).
     live_version: Option<String>,
     predicted: Value,
+    made: Instant,
 }
 
 impl Predictions {
     /// The prediction made for `desired` against the live object at `live_version`.
     pub fn get(&self, id: &ObjectId, desired: &Value, live_version: Option<&str>) -> Option<Value> {
         let entry = self.by_object.get(id)?;
-        (entry.desired == fingerprint(desired) && entry.live_version.as_deref() == live_version)
+        (entry.desired == fingerprint(desired)
+            && entry.live_version.as_deref() == live_version
+            && entry.made.elapsed() < MAX_AGE)
             .then(|| entry.predicted.clone())
     }
 
@@ -41,6 +50,7 @@ impl Predictions {
                 desired: fingerprint(desired),
                 live_version: live_version.map(str::to_string),
                 predicted,
+                made: Instant::now(),
             },
         );
     }
@@ -48,10 +58,6 @@ impl Predictions {
     /// Forgets objects no longer declared.
     pub fn keep_only(&mut self, declared: &BTreeSet<ObjectId>) {
         self.by_object.retain(|id, _| declared.contains(id));
-    }
-
-    pub fn len(&self) -> usize {
-        self.by_object.len()
     }
 
     pub fn is_empty(&self) -> bool {

@@ -5,7 +5,7 @@
 //! the result. Every change to the settings is read-modify-write under the store's lock, and
 //! the monitor follows the stored result, never an older copy. The `shipdeck` command line
 //! reads the same settings and keyring without an engine (one comparison needs no monitor): it
-//! calls the settings, clusters, git, manifests and drift modules directly.
+//! compares through [`crate::checkout`], as [`Engine::preview`] does.
 //!
 //! Live state is published through [`Engine::subscribe`] to any number of subscribers, in
 //! order, with a sequence number.

@@ -9,7 +9,7 @@
 use super::fold::Event;
 use super::follower::AppFollower;
 use super::{Inner, cluster_target, lock};
-use crate::drift::live_cache::{Follower, LiveCache, Scope};
+use crate::drift::live_cache::{LiveCache, Scope};
 use crate::drift::plan::{Lookups, plan_with};
 use crate::drift::predict::Catalog;
 use crate::drift::predictions::Predictions;
@@ -55,13 +55,17 @@ async fn compare_forever(inner: Arc<Inner>, app: String) {
     // After a comparison that could not see everything (the cluster went away, a kind was not
     // served), the next one comes sooner, growing to the recheck period.
     let mut retry = RETRY_FIRST;
+    // Whether the cache told of a change since the last comparison.
+    let mut woken = false;
     loop {
         let state = states.borrow_and_update().clone();
         let changed = compared
             .as_ref()
             .is_none_or(|before| inputs_changed(before, &state, &app));
         if changed || Instant::now() >= due {
-            let complete = compare_once(&inner, &state, &app, &mut held, &follower).await;
+            // Only the periodic comparison doubts the cache (see `compare_once`).
+            let periodic = !changed && !std::mem::take(&mut woken);
+            let complete = compare_once(&inner, &state, &app, &mut held, &follower, periodic).await;
             compared = Some(state);
             let recheck = inner.config.drift_recheck;
             due = Instant::now()
@@ -82,10 +86,14 @@ async fn compare_forever(inner: Arc<Inner>, app: String) {
                 // A burst of events (an apply of many objects) makes one comparison.
                 tokio::time::sleep(SETTLE).await;
                 due = Instant::now();
+                woken = true;
             }
         }
     }
 }
+
+/// How long the periodic comparison's check of the connection may take.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The first wait before comparing again after an incomplete comparison.
 const RETRY_FIRST: Duration = Duration::from_secs(2);
@@ -126,6 +134,7 @@ async fn compare_once(
     app: &str,
     held: &mut Held,
     follower: &Arc<AppFollower>,
+    periodic: bool,
 ) -> bool {
     let (Some(entry), Some(rendered)) = (state.settings.application(app), state.rendered.get(app))
     else {
@@ -150,10 +159,19 @@ async fn compare_once(
             }
             let cache = held.cache.clone().expect("set above");
             let policy = entry.policy(&state.settings.drift);
+            // A connection that died without closing (a laptop that slept, a VPN that
+            // dropped) leaves watches silent and the cache looking current until their idle
+            // timeout: the periodic comparison first asks the server something cheap, and
+            // reads the cluster itself if that fails.
+            let trusted = !periodic
+                || tokio::time::timeout(PROBE_TIMEOUT, client.apiserver_version())
+                    .await
+                    .is_ok_and(|answered| answered.is_ok());
             let lookups = Lookups {
                 catalog: &cache.catalog,
-                cache: Some(&cache.live),
+                cache: trusted.then_some(&cache.live),
                 predictions: Some(held.predictions.clone()),
+                follower: Some(follower.clone()),
             };
             let planned = plan_with(client, &lookups, app, &rendered.objects, &policy).await;
             follower.declare(
@@ -173,10 +191,6 @@ async fn compare_once(
                     })
                     .collect(),
             );
-            let follows: Arc<dyn Follower> = follower.clone();
-            for scope in &planned.scopes {
-                scope.follow(&follows);
-            }
             // Scopes no longer read are let go (and stop when no application reads them).
             held.scopes = planned.scopes;
             let mut report = planned.report;
@@ -189,7 +203,11 @@ async fn compare_once(
             }
             Ok(Arc::new(report))
         }
-        Err(e) => Err(format!("cluster {}: {e}", cluster.id)),
+        Err(e) => {
+            // Nothing built on the old client stays: its watches and predictions go.
+            *held = Held::default();
+            Err(format!("cluster {}: {e}", cluster.id))
+        }
     };
     let complete = outcome
         .as_ref()
@@ -203,6 +221,10 @@ async fn compare_once(
     });
     complete
 }
+
+/// A cluster's cache as the monitor finds it again: the entry and the client serial it was
+/// made for.
+pub(super) type CacheSlot = (Cluster, u64, std::sync::Weak<ClusterCache>);
 
 /// The live cache and the kinds of one cluster, shared by every application on it.
 pub(super) struct ClusterCache {

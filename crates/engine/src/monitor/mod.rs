@@ -80,7 +80,7 @@ pub(crate) struct Inner {
     live: watch::Sender<Arc<LiveState>>,
     drift_log: Arc<DriftLog>,
     /// Each cluster's live cache, held by the comparisons that read it ([`drift`]).
-    caches: Mutex<HashMap<String, (Cluster, u64, std::sync::Weak<drift::ClusterCache>)>>,
+    caches: Mutex<HashMap<String, drift::CacheSlot>>,
 }
 
 #[derive(Clone)]
