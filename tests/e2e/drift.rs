@@ -29,61 +29,87 @@ impl Drop for Namespace {
     }
 }
 
+/// An application `app` at `apps/<app>` of a fresh repository, already applied to a namespace
+/// of cluster A as Shipdeck applies (field manager `shipdeck`, `applied` carrying the tracking
+/// annotations), and a home whose settings name it.
+struct Deployed {
+    ns: Namespace,
+    repo: std::path::PathBuf,
+    _work: tempfile::TempDir,
+}
+
+impl Deployed {
+    fn new(label: &str, app: &str, in_git: &str, applied: &dyn Fn(&str) -> String) -> Result<Self> {
+        let ns = Namespace(format!("t-e2e-{label}-{}", std::process::id()));
+        kubectl_ok(contexts::A, &["create", "namespace", &ns.0]);
+        kubectl_ok(
+            contexts::A,
+            &["label", "namespace", &ns.0, "shipdeck.dev/test=e2e-drift"],
+        );
+        let work = tempfile::tempdir()?;
+        let repo = work.path().join("repo");
+        std::fs::create_dir_all(repo.join("apps").join(app))?;
+        std::fs::write(repo.join("apps").join(app).join("manifests.yaml"), in_git)?;
+        git(&repo, &["init", "-q", "-b", "main"]);
+        git(&repo, &["add", "-A"]);
+        git(&repo, &["commit", "-q", "-m", app]);
+        let file = work.path().join("applied.yaml");
+        std::fs::write(&file, applied(&ns.0))?;
+        let file = file.display().to_string();
+        kubectl_ok(
+            contexts::A,
+            &[
+                "apply",
+                "-n",
+                &ns.0,
+                "--server-side",
+                "--field-manager=shipdeck",
+                "-f",
+                &file,
+            ],
+        );
+        Ok(Self {
+            ns,
+            repo,
+            _work: work,
+        })
+    }
+
+    /// A home whose settings have cluster A, the repository and application `app`.
+    fn home(&self, app: &str) -> Result<Home> {
+        let home = Home::new()?;
+        let settings = home.settings_file();
+        std::fs::create_dir_all(settings.parent().unwrap())?;
+        std::fs::write(
+            &settings,
+            format!(
+                "format = 2\n\n[[clusters]]\nid = \"shipdeck-a\"\ncontext = \"shipdeck-a\"\n\n\
+                 [[repositories]]\nid = \"deploy\"\nurl = {:?}\npoll_interval_secs = 5\n\n\
+                 [[applications]]\nid = {app:?}\nrepository = \"deploy\"\npath = \"apps/{app}\"\n\
+                 cluster = \"shipdeck-a\"\nnamespace = {:?}\n\n[applications.revision]\nkind = \"branch\"\nname = \"main\"\n",
+                self.repo.display().to_string(),
+                self.ns.0
+            ),
+        )?;
+        Ok(home)
+    }
+}
+
 #[tokio::test]
 #[ignore = "drives the real window: run with `cargo xtask test`"]
 async fn a_scale_made_with_kubectl_shows_on_the_overview_and_in_the_drift_review() -> Result<()> {
-    let ns = Namespace(format!("t-e2e-drift-{}", std::process::id()));
-    kubectl_ok(contexts::A, &["create", "namespace", &ns.0]);
-    kubectl_ok(
-        contexts::A,
-        &["label", "namespace", &ns.0, "shipdeck.dev/test=e2e-drift"],
-    );
-
     // Git declares the Deployment; Shipdeck applied it (field manager and tracking annotation).
-    let work = tempfile::tempdir()?;
-    let repo = work.path().join("repo");
-    std::fs::create_dir_all(repo.join("apps/web"))?;
-    std::fs::write(
-        repo.join("apps/web/deployment.yaml"),
-        shipdeck_testkit::manifests::web_deployment(None),
+    let deployed = Deployed::new(
+        "drift",
+        "web",
+        &shipdeck_testkit::manifests::web_deployment(None),
+        &|ns| {
+            let tracking = format!("web:apps/Deployment:{ns}/web");
+            shipdeck_testkit::manifests::web_deployment(Some(&tracking))
+        },
     )?;
-    git(&repo, &["init", "-q", "-b", "main"]);
-    git(&repo, &["add", "-A"]);
-    git(&repo, &["commit", "-q", "-m", "Web"]);
-    let applied = work.path().join("applied.yaml");
-    let tracking = format!("web:apps/Deployment:{}/web", ns.0);
-    std::fs::write(
-        &applied,
-        shipdeck_testkit::manifests::web_deployment(Some(&tracking)),
-    )?;
-    let file = applied.display().to_string();
-    kubectl_ok(
-        contexts::A,
-        &[
-            "apply",
-            "-n",
-            &ns.0,
-            "--server-side",
-            "--field-manager=shipdeck",
-            "-f",
-            &file,
-        ],
-    );
-
-    let home = Home::new()?;
-    let settings = home.settings_file();
-    std::fs::create_dir_all(settings.parent().unwrap())?;
-    std::fs::write(
-        &settings,
-        format!(
-            "format = 2\n\n[[clusters]]\nid = \"shipdeck-a\"\ncontext = \"shipdeck-a\"\n\n\
-             [[repositories]]\nid = \"deploy\"\nurl = {:?}\npoll_interval_secs = 5\n\n\
-             [[applications]]\nid = \"web\"\nrepository = \"deploy\"\npath = \"apps/web\"\n\
-             cluster = \"shipdeck-a\"\nnamespace = {:?}\n\n[applications.revision]\nkind = \"branch\"\nname = \"main\"\n",
-            repo.display().to_string(),
-            ns.0
-        ),
-    )?;
+    let ns = &deployed.ns;
+    let home = deployed.home("web")?;
     let app = App::start(home, Options::demo()?).await?;
     let card = "#application-cards [data-app='web']";
     app.wait_for_text(
@@ -174,65 +200,28 @@ async fn a_scale_made_with_kubectl_shows_on_the_overview_and_in_the_drift_review
 #[ignore = "drives the real window: run with `cargo xtask test`"]
 async fn a_thousand_resources_are_listed_without_building_a_thousand_rows() -> Result<()> {
     const COUNT: usize = 1000;
-    let ns = Namespace(format!("t-e2e-many-{}", std::process::id()));
-    kubectl_ok(contexts::A, &["create", "namespace", &ns.0]);
-    kubectl_ok(
-        contexts::A,
-        &["label", "namespace", &ns.0, "shipdeck.dev/test=e2e-drift"],
-    );
-    let work = tempfile::tempdir()?;
-    let repo = work.path().join("repo");
-    std::fs::create_dir_all(repo.join("apps/many"))?;
-    let manifests: String = (0..COUNT)
-        .map(|i| {
-            format!(
-                "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings-{i:04}\n  annotations:\n    shipdeck.dev/tracking-id: many:/ConfigMap:{}/settings-{i:04}\ndata:\n  index: \"{i}\"\n",
-                ns.0
-            )
-        })
-        .collect();
+    let configmaps = |ns: Option<&str>| -> String {
+        (0..COUNT)
+            .map(|i| {
+                let tracking = ns
+                    .map(|ns| {
+                        format!(
+                            "  annotations:\n    shipdeck.dev/tracking-id: many:/ConfigMap:{ns}/settings-{i:04}\n"
+                        )
+                    })
+                    .unwrap_or_default();
+                format!(
+                    "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings-{i:04}\n{tracking}data:\n  index: \"{i}\"\n"
+                )
+            })
+            .collect()
+    };
     // Git declares them without the annotation; the cluster has them as Shipdeck applied them.
-    std::fs::write(
-        repo.join("apps/many/configmaps.yaml"),
-        manifests
-            .lines()
-            .filter(|l| !l.contains("annotations:") && !l.contains("tracking-id"))
-            .map(|l| format!("{l}\n"))
-            .collect::<String>(),
-    )?;
-    git(&repo, &["init", "-q", "-b", "main"]);
-    git(&repo, &["add", "-A"]);
-    git(&repo, &["commit", "-q", "-m", "Many"]);
-    let applied = work.path().join("applied.yaml");
-    std::fs::write(&applied, &manifests)?;
-    let file = applied.display().to_string();
-    kubectl_ok(
-        contexts::A,
-        &[
-            "apply",
-            "-n",
-            &ns.0,
-            "--server-side",
-            "--field-manager=shipdeck",
-            "-f",
-            &file,
-        ],
-    );
-
-    let home = Home::new()?;
-    let settings = home.settings_file();
-    std::fs::create_dir_all(settings.parent().unwrap())?;
-    std::fs::write(
-        &settings,
-        format!(
-            "format = 2\n\n[[clusters]]\nid = \"shipdeck-a\"\ncontext = \"shipdeck-a\"\n\n\
-             [[repositories]]\nid = \"deploy\"\nurl = {:?}\npoll_interval_secs = 5\n\n\
-             [[applications]]\nid = \"many\"\nrepository = \"deploy\"\npath = \"apps/many\"\n\
-             cluster = \"shipdeck-a\"\nnamespace = {:?}\n\n[applications.revision]\nkind = \"branch\"\nname = \"main\"\n",
-            repo.display().to_string(),
-            ns.0
-        ),
-    )?;
+    let deployed = Deployed::new("many", "many", &configmaps(None), &|ns| {
+        configmaps(Some(ns))
+    })?;
+    let ns = &deployed.ns;
+    let home = deployed.home("many")?;
     let app = App::start(home, Options::demo()?).await?;
     app.wait_for_text(
         "#application-cards [data-app='many'] .sync-line[data-sync='Synced']",
