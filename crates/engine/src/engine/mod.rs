@@ -16,6 +16,7 @@ mod dirs;
 mod error;
 mod operations;
 mod preview;
+mod preview_sweep;
 mod repositories;
 mod settings_watch;
 
@@ -77,6 +78,16 @@ impl Engine {
     ) -> Arc<Self> {
         sweep_scratch(&dirs);
         let settings = SettingsStore::open(dirs.settings_file());
+        {
+            let current = settings.get();
+            let repositories: Vec<&str> =
+                current.repositories.iter().map(|r| r.id.as_str()).collect();
+            preview_sweep::sweep(
+                &dirs.mirrors().join("preview"),
+                &repositories,
+                std::time::SystemTime::now(),
+            );
+        }
         let monitor = Monitor::start(
             runtime.clone(),
             secrets.clone(),
