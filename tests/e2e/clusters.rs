@@ -44,7 +44,7 @@ async fn type_token(app: &App, token: &str) -> Result<()> {
             !alerts.contains("Something went wrong"),
             "saving the token failed: {alerts}"
         );
-        let value = app.wait_for(&input).await?.prop("value").await?;
+        let value = app.prop(&input, "value").await?;
         if value.as_deref() == Some("") {
             return Ok(());
         }

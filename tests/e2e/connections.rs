@@ -86,7 +86,7 @@ async fn what_is_added_in_settings_shows_on_the_overview_and_no_secret_reaches_a
         .await?;
     // Saving keeps the form and the test result: editing goes on from what was entered.
     app.wait_for_text("#repo-check", &head).await?;
-    let url = app.wait_for("#repo-url").await?.prop("value").await?;
+    let url = app.prop("#repo-url", "value").await?;
     assert_eq!(url.as_deref(), Some(server.url("demo").as_str()));
     assert_eq!(
         app.home().stored_credentials()?,

@@ -117,7 +117,7 @@ async fn the_theme_chosen_in_settings_is_remembered_after_a_relaunch() -> anyhow
     assert_eq!(root_theme(&app).await?, "dark");
     app.screenshot("theme-after-relaunch").await?;
     app.click("#nav-settings").await?;
-    let chosen = app.wait_for("#theme-select").await?.prop("value").await?;
+    let chosen = app.prop("#theme-select", "value").await?;
     assert_eq!(chosen.as_deref(), Some("dark"));
     app.close().await
 }

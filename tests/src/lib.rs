@@ -224,12 +224,36 @@ impl App {
         Self::start(home, options).await
     }
 
-    /// Types into an input, replacing what it held.
+    /// Types into an input, replacing what it held. Found again if the page re-rendered it
+    /// in between (a live update replaces rows while a test types).
     pub async fn fill(&self, css: &str, text: &str) -> Result<()> {
-        let input = self.wait_for(css).await?;
-        input.clear().await?;
-        input.send_keys(text).await?;
-        Ok(())
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let input = self.wait_for(css).await?;
+            let typed = async {
+                input.clear().await?;
+                input.send_keys(text).await
+            };
+            match typed.await {
+                Ok(()) => return Ok(()),
+                Err(e) if Instant::now() > deadline => return Err(e.into()),
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        }
+    }
+
+    /// A property of the element (`value` of an input), read from the element as it is now,
+    /// found again if the page re-rendered it in between.
+    pub async fn prop(&self, css: &str, name: &str) -> Result<Option<String>> {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let element = self.wait_for(css).await?;
+            match element.prop(name).await {
+                Ok(value) => return Ok(value),
+                Err(e) if Instant::now() > deadline => return Err(e.into()),
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        }
     }
 
     /// Waits until the element's text contains `needle`; returns the text.
