@@ -484,6 +484,48 @@ async fn with_the_live_cache_and_kept_predictions_an_unchanged_cluster_costs_no_
             changes(&scaled.report, &web),
             [("/spec/replicas".to_string(), Some("kubectl".to_string()))]
         );
+
+        // Gone from Git: found through a metadata-only scope (no Secret data held), then read
+        // whole, once, to show what a sync would delete.
+        let without_pdb: Vec<RenderedObject> = objects
+            .iter()
+            .filter(|o| o.id.kind != "PodDisruptionBudget")
+            .cloned()
+            .collect();
+        let pdb = format!("policy/PodDisruptionBudget/{ns}/web");
+        // Held, as the monitor holds the scopes of its last comparison, while they list.
+        let _held = plan_with(&client, &lookups, APP, &without_pdb, &policy)
+            .await
+            .scopes;
+        let extra = shipdeck_testkit::eventually(
+            "the extra object is found through the metadata scope",
+            Duration::from_secs(30),
+            || {
+                let (lookups, client, objects, policy, pdb) =
+                    (&lookups, &client, &without_pdb, &policy, &pdb);
+                async move {
+                    let planned = plan_with(client, lookups, APP, objects, policy).await;
+                    let found = planned.report.resources.iter().any(|r| r.id() == *pdb);
+                    if found && planned.asked.lists == 0 {
+                        Ok(planned)
+                    } else {
+                        Err(format!("{:?} {:?}", planned.asked, ids(&planned.report)))
+                    }
+                }
+            },
+        )
+        .await;
+        let found = find(&extra.report, &pdb);
+        assert_eq!(found.reason, Some(DriftReason::Extra));
+        assert!(
+            found
+                .live_yaml
+                .as_deref()
+                .is_some_and(|y| y.contains("minAvailable")),
+            "the whole object is shown: {:?}",
+            found.live_yaml
+        );
+        assert_eq!(extra.asked.gets, 1, "only the extra object is read whole");
     })
     .await;
 }

@@ -9,10 +9,16 @@
 //! does), so a cluster that went away never looks Synced from stale data. After an error the
 //! watch is started again from a full list (with a growing pause), so a scope never stays "not
 //! ready" because a watch resumed without listing.
+//!
+//! The search for extra objects (the common kinds in every namespace an application uses:
+//! Secrets, ConfigMaps, …) only needs to know which objects carry the application's tracking
+//! annotation, so it reads metadata-only scopes ([`LiveCache::metadata_scope`]): the data of
+//! every Secret and Helm release next to an application never sits in memory.
 
 use super::predict::Kind;
 use futures::StreamExt;
 use kube::api::{Api, DynamicObject};
+use kube::core::PartialObjectMeta;
 use kube::runtime::watcher::{self, Event};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, Weak};
@@ -44,7 +50,8 @@ pub trait Follower: Send + Sync {
 
 pub struct LiveCache {
     client: kube::Client,
-    scopes: Mutex<HashMap<ScopeKey, Weak<Scope>>>,
+    /// By key and whether the scope holds metadata only.
+    scopes: Mutex<HashMap<(ScopeKey, bool), Weak<Scope>>>,
 }
 
 /// The objects of a scope by name, and whether they are what the cluster holds.
@@ -75,13 +82,27 @@ impl LiveCache {
     /// The scope of `kind` in `namespace`, started if no one holds it. Must be called within
     /// a Tokio runtime.
     pub fn scope(&self, kind: &Kind, namespace: Option<&str>) -> Arc<Scope> {
-        let key = scope_key(kind, namespace);
+        self.scope_with(kind, namespace, false)
+    }
+
+    /// Like [`LiveCache::scope`], holding each object's metadata only (no `spec`, no `data`).
+    pub fn metadata_scope(&self, kind: &Kind, namespace: Option<&str>) -> Arc<Scope> {
+        self.scope_with(kind, namespace, true)
+    }
+
+    fn scope_with(&self, kind: &Kind, namespace: Option<&str>, metadata: bool) -> Arc<Scope> {
+        let key = (scope_key(kind, namespace), metadata);
         let mut scopes = lock(&self.scopes);
         if let Some(scope) = scopes.get(&key).and_then(Weak::upgrade) {
             return scope;
         }
         scopes.retain(|_, s| s.strong_count() > 0);
-        let scope = Arc::new(Scope::start(self.client.clone(), kind, key.3.clone()));
+        let scope = Arc::new(Scope::start(
+            self.client.clone(),
+            kind,
+            key.0.3.clone(),
+            metadata,
+        ));
         scopes.insert(key, Arc::downgrade(&scope));
         scope
     }
@@ -96,8 +117,13 @@ impl LiveCache {
 }
 
 impl Scope {
-    fn start(client: kube::Client, kind: &Kind, namespace: Option<String>) -> Self {
+    fn start(client: kube::Client, kind: &Kind, namespace: Option<String>, metadata: bool) -> Self {
         let api: Api<DynamicObject> = match &namespace {
+            Some(ns) => Api::namespaced_with(client.clone(), ns, &kind.resource),
+            None => Api::all_with(client.clone(), &kind.resource),
+        };
+        // Asks for metadata only (`PartialObjectMetadata`), however large the objects are.
+        let meta_api: Api<PartialObjectMeta<DynamicObject>> = match &namespace {
             Some(ns) => Api::namespaced_with(client, ns, &kind.resource),
             None => Api::all_with(client, &kind.resource),
         };
@@ -118,7 +144,13 @@ impl Scope {
             let mut pause = Duration::from_millis(500);
             loop {
                 // A new watcher lists everything first: the store is whole again at InitDone.
-                let stream = watcher::watcher(api.clone(), watcher::Config::default());
+                let stream = if metadata {
+                    watcher::watcher(meta_api.clone(), watcher::Config::default())
+                        .map(|event| event.map(without_data))
+                        .boxed()
+                } else {
+                    watcher::watcher(api.clone(), watcher::Config::default()).boxed()
+                };
                 futures::pin_mut!(stream);
                 let mut listing: Option<HashMap<String, Arc<DynamicObject>>> = None;
                 while let Some(event) = stream.next().await {
@@ -206,6 +238,22 @@ impl Scope {
 impl Drop for Scope {
     fn drop(&mut self) {
         self.task.abort();
+    }
+}
+
+/// The event of an object of which only the metadata was asked for.
+fn without_data(event: Event<PartialObjectMeta<DynamicObject>>) -> Event<DynamicObject> {
+    let object = |meta: PartialObjectMeta<DynamicObject>| DynamicObject {
+        types: meta.types,
+        metadata: meta.metadata,
+        data: serde_json::Value::Object(Default::default()),
+    };
+    match event {
+        Event::Apply(m) => Event::Apply(object(m)),
+        Event::Delete(m) => Event::Delete(object(m)),
+        Event::Init => Event::Init,
+        Event::InitApply(m) => Event::InitApply(object(m)),
+        Event::InitDone => Event::InitDone,
     }
 }
 

@@ -107,20 +107,8 @@ pub async fn plan_with(
 ) -> Planned {
     let catalog = lookups.catalog;
     let counters = Arc::new(Counters::default());
-    let mut used: BTreeMap<ScopeKey, Arc<Scope>> = BTreeMap::new();
-    let mut scope_of = |kind: &Kind, namespace: Option<&str>| {
-        lookups.cache.map(|cache| {
-            used.entry(scope_key(kind, namespace))
-                .or_insert_with(|| {
-                    let scope = cache.scope(kind, namespace);
-                    if let Some(follower) = &lookups.follower {
-                        scope.follow(follower);
-                    }
-                    scope
-                })
-                .clone()
-        })
-    };
+    // Cache scopes read, by key and whether they hold metadata only.
+    let mut used: BTreeMap<(ScopeKey, bool), Arc<Scope>> = BTreeMap::new();
     let mut resources = Vec::new();
     let mut declared_ids = BTreeSet::new();
     // (kind, namespace) pairs to look for extra objects in.
@@ -176,7 +164,7 @@ pub async fn plan_with(
             ),
             kind.clone(),
         );
-        let scope = scope_of(&kind, id.namespace.as_deref());
+        let scope = scope_of(&mut used, lookups, &kind, id.namespace.as_deref(), false);
         let (client, limit, policy) = (client.clone(), limit.clone(), policy.clone());
         let version = object.version.clone();
         let (silent, counters) = (silent.clone(), counters.clone());
@@ -277,13 +265,18 @@ pub async fn plan_with(
         scopes.clear();
     }
     for ((group, version, kind_name, namespace), kind) in scopes {
-        let scope = scope_of(&kind, namespace.as_deref());
+        // The declared objects' scope when there is one; else metadata only, enough to find
+        // the objects tracked as this application's (their full object is asked for below).
+        let partial = !used.contains_key(&(scope_key(&kind, namespace.as_deref()), false));
+        let scope = scope_of(&mut used, lookups, &kind, namespace.as_deref(), partial);
+        let partial = partial && scope.is_some();
         let cached = scope.as_ref().and_then(|s| s.list()).map(|objects| {
             objects
                 .iter()
                 .filter_map(|o| serde_json::to_value(&**o).ok())
                 .collect::<Vec<Value>>()
         });
+        let cached_list = cached.is_some();
         let listed = match cached {
             Some(listed) => Ok(listed),
             None => {
@@ -318,6 +311,20 @@ pub async fn plan_with(
             if declared_ids.contains(&id) || tracking::owner(&live, &id).as_deref() != Some(app) {
                 continue;
             }
+            let live = if partial && cached_list {
+                counters.gets.fetch_add(1, Ordering::Relaxed);
+                match predict::live(client, &kind, id.namespace.as_deref(), &id.name).await {
+                    Ok(Some(full)) => full,
+                    // Gone since the list: nothing extra.
+                    Ok(None) => continue,
+                    Err(e) => {
+                        incomplete.push(format!("extra {} could not be read: {e}", id));
+                        continue;
+                    }
+                }
+            } else {
+                live
+            };
             declared_ids.insert(id.clone());
             resources.push(compare(
                 Sides {
@@ -346,6 +353,32 @@ pub async fn plan_with(
             lists: counters.lists.load(Ordering::Relaxed),
         },
     }
+}
+
+/// The cache scope of `kind` in `namespace` (metadata only or whole), followed by the
+/// comparison's follower from before it is read; `None` without a cache.
+fn scope_of(
+    used: &mut BTreeMap<(ScopeKey, bool), Arc<Scope>>,
+    lookups: &Lookups<'_>,
+    kind: &Kind,
+    namespace: Option<&str>,
+    metadata: bool,
+) -> Option<Arc<Scope>> {
+    let cache = lookups.cache?;
+    let scope = used
+        .entry((scope_key(kind, namespace), metadata))
+        .or_insert_with(|| {
+            let scope = if metadata {
+                cache.metadata_scope(kind, namespace)
+            } else {
+                cache.scope(kind, namespace)
+            };
+            if let Some(follower) = &lookups.follower {
+                scope.follow(follower);
+            }
+            scope
+        });
+    Some(scope.clone())
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
