@@ -13,6 +13,7 @@ pub mod drift_log;
 pub mod drift_notice;
 pub mod engine;
 pub mod git;
+pub mod health;
 pub mod instance;
 pub mod live;
 pub mod manifests;
