@@ -171,9 +171,10 @@ impl Scope {
                             tell(&|f| f.resynced());
                         }
                         Ok(Event::Apply(object)) => {
+                            let object = Arc::new(object);
                             lock(&task_stored)
                                 .objects
-                                .insert(name(&object), Arc::new(object.clone()));
+                                .insert(name(&object), object.clone());
                             tell(&|f| f.changed(&object, false));
                         }
                         Ok(Event::Delete(object)) => {

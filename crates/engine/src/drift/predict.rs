@@ -132,7 +132,7 @@ pub async fn live(
 ) -> Result<Option<Value>, String> {
     let found = bounded(api(client, kind, namespace).get_opt(name))
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(asked)?;
     found
         .map(|o| serde_json::to_value(o).map_err(|e| e.to_string()))
         .transpose()
@@ -151,7 +151,7 @@ pub async fn predict(
     let predicted =
         bounded(api(client, kind, namespace).patch(name, &params, &Patch::Apply(desired)))
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(asked)?;
     serde_json::to_value(predicted).map_err(|e| e.to_string())
 }
 
@@ -163,12 +163,22 @@ pub async fn list(
 ) -> Result<Vec<Value>, String> {
     let listed = bounded(api(client, kind, namespace).list(&ListParams::default()))
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(asked)?;
     listed
         .items
         .into_iter()
         .map(|o| serde_json::to_value(o).map_err(|e| e.to_string()))
         .collect()
+}
+
+/// What a failed call says: the API server's own answer (a manifest it rejects, a conflict)
+/// as it gave it; anything else (nothing listening, a timeout, a refused connection) as the
+/// cluster not being reachable, the same words discovery uses.
+fn asked(e: kube::Error) -> String {
+    match e {
+        kube::Error::Api(_) => e.to_string(),
+        other => format!("the cluster could not be asked: {other}"),
+    }
 }
 
 /// Whether an error from this module says the API server did not answer in time.

@@ -173,7 +173,8 @@ async fn compare_once(
                 predictions: Some(held.predictions.clone()),
                 follower: Some(follower.clone()),
             };
-            let planned = plan_with(client, &lookups, app, &rendered.objects, &policy).await;
+            // Declared before the comparison reads the cache: a change made while it runs
+            // wakes the next one.
             follower.declare(
                 rendered
                     .objects
@@ -191,6 +192,7 @@ async fn compare_once(
                     })
                     .collect(),
             );
+            let planned = plan_with(client, &lookups, app, &rendered.objects, &policy).await;
             // Scopes no longer read are let go (and stop when no application reads them).
             held.scopes = planned.scopes;
             let mut report = planned.report;
