@@ -85,6 +85,7 @@ mod tests {
                 namespace: format!("{id}-ns"),
                 helm: Default::default(),
                 ignore: vec![],
+                sync: Default::default(),
             },
             revision: RevisionState::Fetching(None),
             path_commit: None,

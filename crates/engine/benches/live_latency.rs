@@ -132,6 +132,7 @@ fn main() {
             namespace: ns.clone(),
             helm: HelmSettings::default(),
             ignore: Vec::new(),
+            sync: Default::default(),
         })
         .unwrap();
     until(&engine, SyncStatus::Synced);

@@ -18,10 +18,12 @@ pub mod instance;
 pub mod live;
 pub mod manifests;
 pub mod monitor;
+pub mod records;
 pub mod secret;
 pub mod settings;
 pub mod sources;
 pub mod supervise;
+pub mod sync;
 pub mod workspace;
 
 pub use engine::{Dirs, Engine};

@@ -164,6 +164,7 @@ fn app(id: &str, path: &str) -> ApplicationEntry {
         namespace: "shop".into(),
         helm: HelmSettings::default(),
         ignore: Vec::new(),
+        sync: Default::default(),
     }
 }
 

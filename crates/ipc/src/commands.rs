@@ -24,6 +24,11 @@ pub const APPLICATION_DRIFT: &str = "application_drift";
 pub const APPLICATION_PREVIEW: &str = "application_preview";
 pub const APPLICATION_IGNORE: &str = "application_ignore";
 pub const DRIFT_EVENTS: &str = "drift_events";
+pub const APPLICATION_SYNC: &str = "application_sync";
+pub const PRUNE_CANDIDATES: &str = "prune_candidates";
+pub const DEPLOYMENTS: &str = "deployments";
+pub const ROLLBACK_PREVIEW: &str = "rollback_preview";
+pub const APPLICATION_ROLLBACK: &str = "application_rollback";
 
 /// Every command the backend registers.
 pub const ALL: &[&str] = &[
@@ -46,7 +51,30 @@ pub const ALL: &[&str] = &[
     APPLICATION_PREVIEW,
     APPLICATION_IGNORE,
     DRIFT_EVENTS,
+    APPLICATION_SYNC,
+    PRUNE_CANDIDATES,
+    DEPLOYMENTS,
+    ROLLBACK_PREVIEW,
+    APPLICATION_ROLLBACK,
 ];
+
+/// A sync the window runs: progress streams to a channel (`onProgress`, a
+/// `tauri::ipc::Channel<SyncProgress>` on the backend side), `operation` names it for
+/// `operation_cancel`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SyncArgs {
+    pub request: crate::deploy::SyncRequest,
+    pub operation: String,
+}
+
+/// A rollback of `app` to deployment `to` (by default the last known good one).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct RollbackArgs {
+    pub app: String,
+    #[serde(default)]
+    pub to: Option<String>,
+    pub operation: String,
+}
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct RecentCommitsArgs {

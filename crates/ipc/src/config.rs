@@ -81,6 +81,28 @@ pub struct ApplicationEntry {
     /// Differences not to count as drift for this application.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ignore: Vec<IgnoreRule>,
+    /// Auto-sync, self-heal, prune and how many records keep their manifests.
+    #[serde(default)]
+    pub sync: SyncPolicy,
+}
+
+/// How an application is synced. Everything automatic is off by default.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct SyncPolicy {
+    /// Sync when a new revision arrives.
+    #[serde(default)]
+    pub auto_sync: bool,
+    /// Re-apply the desired state after live drift (with backoff; stops when it fights
+    /// another controller).
+    #[serde(default)]
+    pub self_heal: bool,
+    /// Prune is preselected for this application's syncs (each sync still shows the list).
+    #[serde(default)]
+    pub prune: bool,
+    /// How many of the newest deployment records keep their manifests (can be rolled back
+    /// to); `None` means the default, 10.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keep_manifests: Option<u32>,
 }
 
 /// A difference not to count as drift, the way Argo CD's `ignoreDifferences` says it.
@@ -124,6 +146,16 @@ pub struct Settings {
     pub applications: Vec<ApplicationEntry>,
     #[serde(default)]
     pub drift: DriftSettings,
+    #[serde(default)]
+    pub deployments: DeploymentSettings,
+}
+
+/// Where deployment records and sync leases are kept in each cluster.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct DeploymentSettings {
+    /// Empty means `shipdeck-system`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub namespace: String,
 }
 
 /// Managers that edit by hand, by default: kubectl and its per-command managers

@@ -8,6 +8,7 @@ pub mod clusters;
 pub mod commands;
 pub mod config;
 pub mod connections;
+pub mod deploy;
 pub mod drift;
 pub mod error;
 pub mod events;

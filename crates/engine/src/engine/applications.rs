@@ -7,9 +7,10 @@ use shipdeck_ipc::config as ipc;
 
 impl Engine {
     /// Adds the application, or replaces the one with the same id. An existing application
-    /// keeps its stored ignore rules whatever the entry says: they change only through
-    /// [`Engine::set_ignore_rule`], so a form saved from an older copy never drops a rule
-    /// added since.
+    /// keeps its stored ignore rules and sync policy whatever the entry says: they change only
+    /// through [`Engine::set_ignore_rule`] and [`Engine::set_sync_policy`], so a form saved
+    /// from an older copy never drops a rule added since or turns self-heal back on after the
+    /// kill switch paused it.
     pub fn save_application(&self, entry: ipc::ApplicationEntry) -> Result<ipc::Settings> {
         let mut app = wire::application_from_ipc(entry);
         let (_, saved) = self.change_settings(
@@ -17,6 +18,7 @@ impl Engine {
                 match s.applications.iter_mut().find(|a| a.id == app.id) {
                     Some(existing) => {
                         app.ignore = std::mem::take(&mut existing.ignore);
+                        app.sync = std::mem::take(&mut existing.sync);
                         *existing = app;
                     }
                     None => s.applications.push(app),
@@ -50,6 +52,23 @@ impl Engine {
                 } else if !app.ignore.contains(&rule) {
                     app.ignore.push(rule);
                 }
+                Ok(())
+            },
+            no_secrets,
+        )?;
+        Ok(saved)
+    }
+
+    /// Sets application `id`'s auto-sync, self-heal, prune and record keeping.
+    pub fn set_sync_policy(&self, id: &str, policy: ipc::SyncPolicy) -> Result<ipc::Settings> {
+        let (_, saved) = self.change_settings(
+            |s| {
+                let app = s
+                    .applications
+                    .iter_mut()
+                    .find(|a| a.id == id)
+                    .ok_or_else(|| Error::NotFound(format!("there is no application '{id}'")))?;
+                app.sync = wire::sync_policy_from_ipc(policy);
                 Ok(())
             },
             no_secrets,

@@ -54,6 +54,11 @@ impl Dirs {
         self.data.join("drift-events.jsonl")
     }
 
+    /// Deployment records the clusters refused, kept on this desk ([`crate::records::local`]).
+    pub fn deployments(&self) -> PathBuf {
+        self.data.join("deployments")
+    }
+
     pub fn mirrors(&self) -> PathBuf {
         self.cache.join("mirrors")
     }

@@ -22,6 +22,9 @@ pub enum Error {
     NotFound(String),
     #[error("{0}")]
     Io(String),
+    /// A sync or rollback could not start (another runs, its record could not be written).
+    #[error("{0}")]
+    Refused(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -39,6 +42,7 @@ impl Error {
             Error::Source(_) => ErrorCode::InvalidInput,
             Error::NotFound(_) => ErrorCode::NotFound,
             Error::Io(_) => ErrorCode::Io,
+            Error::Refused(_) => ErrorCode::Cluster,
         }
     }
 }

@@ -12,6 +12,7 @@
 
 mod applications;
 mod clusters;
+mod deploy;
 mod dirs;
 mod error;
 mod operations;

@@ -661,9 +661,11 @@ mod tests {
                     namespace: "shop".into(),
                     helm: Default::default(),
                     ignore: Vec::new(),
+                    sync: Default::default(),
                 })
                 .collect(),
             drift: Default::default(),
+            deployments: Default::default(),
         })
     }
 

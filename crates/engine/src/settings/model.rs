@@ -15,6 +15,30 @@ pub struct Settings {
     pub applications: Vec<Application>,
     #[serde(default, skip_serializing_if = "Drift::is_default")]
     pub drift: Drift,
+    #[serde(default, skip_serializing_if = "Deployments::is_default")]
+    pub deployments: Deployments,
+}
+
+/// Where deployment records and sync leases live in each cluster.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct Deployments {
+    /// Empty means [`crate::records::DEFAULT_NAMESPACE`].
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub namespace: String,
+}
+
+impl Deployments {
+    fn is_default(&self) -> bool {
+        self == &Deployments::default()
+    }
+
+    pub fn namespace(&self) -> &str {
+        if self.namespace.is_empty() {
+            crate::records::DEFAULT_NAMESPACE
+        } else {
+            &self.namespace
+        }
+    }
 }
 
 /// How drift is judged, for every application.
@@ -130,6 +154,32 @@ pub struct Application {
     pub helm: Helm,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ignore: Vec<IgnoreRule>,
+    #[serde(default, skip_serializing_if = "SyncPolicy::is_default")]
+    pub sync: SyncPolicy,
+}
+
+/// Auto-sync, self-heal and prune for one application; all off by default.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct SyncPolicy {
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub auto_sync: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub self_heal: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub prune: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keep_manifests: Option<u32>,
+}
+
+impl SyncPolicy {
+    fn is_default(&self) -> bool {
+        self == &SyncPolicy::default()
+    }
+
+    pub fn keep_manifests(&self) -> usize {
+        self.keep_manifests
+            .map_or(crate::records::DEFAULT_KEEP_MANIFESTS, |k| k as usize)
+    }
 }
 
 pub use crate::drift::policy::IgnoreRule;
@@ -218,6 +268,7 @@ mod tests {
                 release_name: "shop".into(),
             },
             ignore: Vec::new(),
+            sync: Default::default(),
         };
         assert_eq!(
             app.helm_options(),

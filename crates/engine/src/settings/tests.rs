@@ -39,9 +39,18 @@ fn sample() -> Settings {
                     manager: "vpa-recommender".into(),
                 },
             ],
+            sync: crate::settings::model::SyncPolicy {
+                auto_sync: true,
+                self_heal: true,
+                prune: false,
+                keep_manifests: Some(25),
+            },
         }],
         drift: Drift {
             manual_managers: vec!["kubectl-*".into(), "argocd-ui".into()],
+        },
+        deployments: crate::settings::model::Deployments {
+            namespace: "release-records".into(),
         },
     }
 }
@@ -437,11 +446,19 @@ kind = "Deployment"
 match = "manager"
 manager = "vpa-recommender"
 
+[applications.sync]
+auto_sync = true
+self_heal = true
+keep_manifests = 25
+
 [drift]
 manual_managers = [
     "kubectl-*",
     "argocd-ui",
 ]
+
+[deployments]
+namespace = "release-records"
 "#;
 
 #[test]

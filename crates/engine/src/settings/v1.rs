@@ -121,8 +121,10 @@ pub fn migrate(old: Settings) -> model::Settings {
                 namespace: a.namespace,
                 helm: model::Helm::default(),
                 ignore: Vec::new(),
+                sync: Default::default(),
             })
             .collect(),
         drift: model::Drift::default(),
+        deployments: Default::default(),
     }
 }

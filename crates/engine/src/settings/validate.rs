@@ -74,6 +74,12 @@ pub fn validate(s: &Settings) -> Result<()> {
                 ));
             }
         }
+        if a.sync.keep_manifests == Some(0) {
+            return invalid(format!(
+                "application '{}': `sync.keep_manifests` must be at least 1: without the manifests of its last deployment nothing could be rolled back",
+                a.id
+            ));
+        }
         let release = a.release_name();
         if !is_dns_label(release) || release.len() > 53 {
             return invalid(format!(
@@ -81,6 +87,12 @@ pub fn validate(s: &Settings) -> Result<()> {
                 a.id
             ));
         }
+    }
+    if !s.deployments.namespace.is_empty() && !is_dns_label(&s.deployments.namespace) {
+        return invalid(format!(
+            "`deployments.namespace` '{}' is not a valid namespace (lower-case letters, digits and '-', at most 63)",
+            s.deployments.namespace.escape_debug()
+        ));
     }
     for m in &s.drift.manual_managers {
         if m.trim().is_empty() || m.len() > 128 || m.chars().any(char::is_control) {

@@ -13,6 +13,9 @@ pub fn to_ipc(s: &model::Settings) -> ipc::Settings {
         drift: ipc::DriftSettings {
             manual_managers: s.drift.manual_managers.clone(),
         },
+        deployments: ipc::DeploymentSettings {
+            namespace: s.deployments.namespace.clone(),
+        },
     }
 }
 
@@ -113,6 +116,12 @@ pub fn application_to_ipc(a: &model::Application) -> ipc::ApplicationEntry {
             release_name: a.helm.release_name.clone(),
         },
         ignore: a.ignore.iter().map(ignore_rule_to_ipc).collect(),
+        sync: ipc::SyncPolicy {
+            auto_sync: a.sync.auto_sync,
+            self_heal: a.sync.self_heal,
+            prune: a.sync.prune,
+            keep_manifests: a.sync.keep_manifests,
+        },
     }
 }
 
@@ -161,5 +170,15 @@ pub fn application_from_ipc(a: ipc::ApplicationEntry) -> model::Application {
             release_name: a.helm.release_name.trim().to_string(),
         },
         ignore: a.ignore.into_iter().map(ignore_rule_from_ipc).collect(),
+        sync: sync_policy_from_ipc(a.sync),
+    }
+}
+
+pub fn sync_policy_from_ipc(p: ipc::SyncPolicy) -> model::SyncPolicy {
+    model::SyncPolicy {
+        auto_sync: p.auto_sync,
+        self_heal: p.self_heal,
+        prune: p.prune,
+        keep_manifests: p.keep_manifests,
     }
 }

@@ -78,8 +78,10 @@ pub fn Applications(config: ConfigSignal) -> impl IntoView {
                 values: values.get_untracked(),
                 release_name: release_name.get_untracked().trim().to_string(),
             },
-            // Edited from the drift review; the engine keeps the stored ones on a save.
+            // Edited from the drift review and the sync panel; the engine keeps the stored
+            // ones on a save.
             ignore: Vec::new(),
+            sync: Default::default(),
         };
         apply_change(store, config, error, api::application_save(entry));
     };

@@ -1,0 +1,204 @@
+//! Applying one object: a server-side apply with Shipdeck's field manager, then removing the
+//! fields someone added by hand that the drift view shows (a server-side apply keeps fields
+//! other managers own, so without this a sync would leave that drift in place).
+
+use crate::drift::compare::{Sides, compare};
+use crate::drift::policy::{FIELD_MANAGER, Policy};
+use crate::drift::predict::{CALL_TIMEOUT, Kind};
+use crate::manifests::RenderedObject;
+use kube::api::{Api, DynamicObject, Patch, PatchParams};
+use serde_json::{Value, json};
+use shipdeck_ipc::deploy::{ApplyAction, FieldConflict, ResourceResult};
+
+use super::reference;
+
+/// The outcome of applying one object, and the live object the server returned.
+pub struct Applied {
+    pub result: ResourceResult,
+    pub live: Option<Value>,
+}
+
+pub fn api(client: &kube::Client, kind: &Kind, namespace: Option<&str>) -> Api<DynamicObject> {
+    match (kind.namespaced, namespace) {
+        (true, Some(ns)) => Api::namespaced_with(client.clone(), ns, &kind.resource),
+        (true, None) => Api::default_namespaced_with(client.clone(), &kind.resource),
+        (false, _) => Api::all_with(client.clone(), &kind.resource),
+    }
+}
+
+/// Applies `object` (already stamped with its tracking annotation). Takes over fields other
+/// managers own only when `force`; otherwise a conflict fails the object and names them.
+pub async fn apply(
+    client: &kube::Client,
+    kind: &Kind,
+    object: &RenderedObject,
+    policy: &Policy,
+    force: bool,
+) -> Applied {
+    let resource = reference(&object.id);
+    let api = api(client, kind, object.id.namespace.as_deref());
+    let failed = |message: String, conflicts: Vec<FieldConflict>| Applied {
+        result: ResourceResult {
+            resource: resource.clone(),
+            action: ApplyAction::Failed,
+            message: Some(message),
+            conflicts,
+            health: None,
+            health_message: None,
+        },
+        live: None,
+    };
+    let before = match bounded(api.get_opt(&object.id.name)).await {
+        Ok(found) => found.and_then(|o| o.metadata.resource_version),
+        Err(e) => return failed(said(&e), Vec::new()),
+    };
+    let mut params = PatchParams::apply(FIELD_MANAGER);
+    if force {
+        params = params.force();
+    }
+    let live = match bounded(api.patch(&object.id.name, &params, &Patch::Apply(&object.object))).await
+    {
+        Ok(live) => live,
+        Err(kube::Error::Api(status)) if status.code == 409 => {
+            let conflicts = conflicts(&status);
+            let owners: Vec<String> = conflicts
+                .iter()
+                .map(|c| format!("{} (owned by {})", c.field, c.manager))
+                .collect();
+            return failed(
+                format!(
+                    "fields another manager owns would change: {}. Sync again with \"take over fields\" to apply them anyway",
+                    owners.join(", ")
+                ),
+                conflicts,
+            );
+        }
+        Err(e) => return failed(said(&e), Vec::new()),
+    };
+    let after = live.metadata.resource_version.clone();
+    let mut action = match (&before, &after) {
+        (None, _) => ApplyAction::Created,
+        (Some(b), Some(a)) if b == a => ApplyAction::Unchanged,
+        _ => ApplyAction::Configured,
+    };
+    let mut live = match serde_json::to_value(&live) {
+        Ok(v) => v,
+        Err(e) => return failed(e.to_string(), Vec::new()),
+    };
+    let mut message = None;
+    let added = added_by_hand(object, &live, policy);
+    if !added.is_empty() {
+        let ops: Vec<Value> = added
+            .iter()
+            .map(|p| json!({"op": "remove", "path": p}))
+            .collect();
+        let patch: json_patch::Patch = match serde_json::from_value(Value::Array(ops)) {
+            Ok(p) => p,
+            Err(e) => return failed(e.to_string(), Vec::new()),
+        };
+        let params = PatchParams {
+            field_manager: Some(FIELD_MANAGER.into()),
+            ..Default::default()
+        };
+        match bounded(api.patch(&object.id.name, &params, &Patch::<()>::Json(patch))).await {
+            Ok(cleaned) => {
+                live = serde_json::to_value(&cleaned).unwrap_or(live);
+                action = ApplyAction::Configured;
+                message = Some(format!("removed fields added by hand: {}", added.join(", ")));
+            }
+            Err(e) => {
+                return failed(
+                    format!(
+                        "applied, but the fields added by hand ({}) could not be removed: {}",
+                        added.join(", "),
+                        said(&e)
+                    ),
+                    Vec::new(),
+                );
+            }
+        }
+    }
+    Applied {
+        result: ResourceResult {
+            resource,
+            action,
+            message,
+            conflicts: Vec::new(),
+            health: None,
+            health_message: None,
+        },
+        live: Some(live),
+    }
+}
+
+/// Pointers of the fields a manager that edits by hand added to `live` and Git does not
+/// declare, later list items first so that removing one does not move the next: the same
+/// fields the drift view shows as drift (ignore rules respected).
+fn added_by_hand(object: &RenderedObject, live: &Value, policy: &Policy) -> Vec<String> {
+    let predicted = Ok(live.clone());
+    let compared = compare(
+        Sides {
+            id: &object.id,
+            version: &object.version,
+            declared: Some(&object.object),
+            predicted: Some(&predicted),
+            live: Some(live),
+        },
+        policy,
+    );
+    let mut pointers: Vec<String> = compared
+        .changes
+        .iter()
+        .filter(|c| c.desired.is_none() && c.live.is_some())
+        .filter(|c| c.manager.as_deref().is_some_and(|m| policy.is_manual(m)))
+        .map(|c| c.path.clone())
+        .collect();
+    pointers.sort_by_key(|p| {
+        std::cmp::Reverse(
+            p.split('/')
+                .map(|s| s.parse::<usize>().map_or(Err(s.to_string()), Ok))
+                .collect::<Vec<_>>(),
+        )
+    });
+    pointers
+}
+
+/// The fields and managers of a server-side apply conflict.
+fn conflicts(status: &kube::core::Status) -> Vec<FieldConflict> {
+    status
+        .details
+        .as_ref()
+        .map(|d| {
+            d.causes
+                .iter()
+                .map(|c| FieldConflict {
+                    field: c.field.clone(),
+                    // "conflict with \"kubectl-scale\" using apps/v1"
+                    manager: c
+                        .message
+                        .split('"')
+                        .nth(1)
+                        .unwrap_or(&c.message)
+                        .to_string(),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The server's own message, or that the cluster could not be asked.
+pub fn said(e: &kube::Error) -> String {
+    match e {
+        kube::Error::Api(status) => status.message.clone(),
+        other => format!("the cluster could not be asked: {other}"),
+    }
+}
+
+pub async fn bounded<T>(call: impl std::future::Future<Output = kube::Result<T>>) -> kube::Result<T> {
+    match tokio::time::timeout(CALL_TIMEOUT, call).await {
+        Ok(result) => result,
+        Err(_) => Err(kube::Error::Service(
+            format!("the API server did not answer within {CALL_TIMEOUT:?}").into(),
+        )),
+    }
+}
