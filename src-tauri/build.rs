@@ -23,6 +23,13 @@ fn main() {
             "application_preview",
             "application_ignore",
             "drift_events",
+            "application_sync",
+            "prune_candidates",
+            "deployments",
+            "rollback_preview",
+            "application_rollback",
+            "application_kill_switch",
+            "application_sync_policy",
         ]));
     tauri_build::try_build(attributes).expect("tauri-build failed");
 }

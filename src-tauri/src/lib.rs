@@ -82,6 +82,13 @@ pub fn run() {
             commands::applications::application_preview,
             commands::applications::application_ignore,
             commands::applications::drift_events,
+            commands::deploy::application_sync,
+            commands::deploy::prune_candidates,
+            commands::deploy::deployments,
+            commands::deploy::rollback_preview,
+            commands::deploy::application_rollback,
+            commands::deploy::application_kill_switch,
+            commands::deploy::application_sync_policy,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("Shipdeck failed to start its window");

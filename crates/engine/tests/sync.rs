@@ -125,7 +125,9 @@ impl Desk {
 
     fn rendered(&self, commit: &str) {
         self.wait(&format!("commit {commit} rendered"), |s| {
-            s.rendered.get("web").is_some_and(|r| r.commit.sha == commit)
+            s.rendered
+                .get("web")
+                .is_some_and(|r| r.commit.sha == commit)
         });
     }
 
@@ -251,7 +253,11 @@ fn a_sync_from_empty_applies_everything_watches_it_healthy_and_records_it_in_the
     assert_eq!(done.health, Some(HealthStatus::Healthy));
     assert_eq!(done.place, RecordPlace::Cluster);
     assert_eq!(done.revision, first);
-    assert!(done.resources.iter().all(|r| r.action == ApplyAction::Created));
+    assert!(
+        done.resources
+            .iter()
+            .all(|r| r.action == ApplyAction::Created)
+    );
     assert!(
         done.resources
             .iter()
@@ -260,14 +266,24 @@ fn a_sync_from_empty_applies_everything_watches_it_healthy_and_records_it_in_the
         done.resources
     );
     // Progress: started, one line per object, rollout health, the end.
-    assert!(matches!(progress.first(), Some(SyncProgress::Started { total: 3, .. })));
+    assert!(matches!(
+        progress.first(),
+        Some(SyncProgress::Started { total: 3, .. })
+    ));
     let applied = progress
         .iter()
         .filter(|p| matches!(p, SyncProgress::Applied { .. }))
         .count();
     assert_eq!(applied, 3);
-    assert!(progress.iter().any(|p| matches!(p, SyncProgress::Health { .. })));
-    assert!(matches!(progress.last(), Some(SyncProgress::Finished { .. })));
+    assert!(
+        progress
+            .iter()
+            .any(|p| matches!(p, SyncProgress::Health { .. }))
+    );
+    assert!(matches!(
+        progress.last(),
+        Some(SyncProgress::Finished { .. })
+    ));
     // Order: the ConfigMap the Deployment reads is applied before it.
     let order: Vec<String> = progress
         .iter()
@@ -316,7 +332,14 @@ fn a_hand_edit_is_removed_by_sync_and_a_field_another_manager_owns_needs_taking_
     // A label added by hand: drift the sync must remove, not keep.
     kubectl_ok(
         contexts::A,
-        &["label", "deployment", "web", "-n", &world.ns, "hotfix=by-hand"],
+        &[
+            "label",
+            "deployment",
+            "web",
+            "-n",
+            &world.ns,
+            "hotfix=by-hand",
+        ],
     );
     desk.wait("the hand-added label is drift", |s| {
         s.drift
@@ -345,7 +368,15 @@ fn a_hand_edit_is_removed_by_sync_and_a_field_another_manager_owns_needs_taking_
     );
     let labels = kubectl_ok(
         contexts::A,
-        &["get", "deployment", "web", "-n", &world.ns, "-o", "jsonpath={.metadata.labels}"],
+        &[
+            "get",
+            "deployment",
+            "web",
+            "-n",
+            &world.ns,
+            "-o",
+            "jsonpath={.metadata.labels}",
+        ],
     );
     assert!(!labels.contains("hotfix"), "{labels}");
     desk.wait("Synced again", |s| {
@@ -357,7 +388,14 @@ fn a_hand_edit_is_removed_by_sync_and_a_field_another_manager_owns_needs_taking_
     // kubectl scale takes spec.replicas: a sync says who owns it and changes nothing...
     kubectl_ok(
         contexts::A,
-        &["scale", "deployment", "web", "-n", &world.ns, "--replicas=3"],
+        &[
+            "scale",
+            "deployment",
+            "web",
+            "-n",
+            &world.ns,
+            "--replicas=3",
+        ],
     );
     let (done, _) = desk.sync(whole(&first));
     let done = done.unwrap();
@@ -377,7 +415,15 @@ fn a_hand_edit_is_removed_by_sync_and_a_field_another_manager_owns_needs_taking_
     let replicas = || {
         kubectl_ok(
             contexts::A,
-            &["get", "deployment", "web", "-n", &world.ns, "-o", "jsonpath={.spec.replicas}"],
+            &[
+                "get",
+                "deployment",
+                "web",
+                "-n",
+                &world.ns,
+                "-o",
+                "jsonpath={.spec.replicas}",
+            ],
         )
     };
     assert_eq!(replicas(), "3");
@@ -391,8 +437,7 @@ fn a_hand_edit_is_removed_by_sync_and_a_field_another_manager_owns_needs_taking_
 }
 
 #[test]
-fn a_failed_rollout_is_recorded_and_rolled_back_from_the_cluster_records_even_from_another_desk()
-{
+fn a_failed_rollout_is_recorded_and_rolled_back_from_the_cluster_records_even_from_another_desk() {
     let world = World::new("rollback");
     let good = world.commit("registry.example/web:1.4", "Good");
     let desk = Desk::open(&world.repo, &world.ns, &world.records);
@@ -412,10 +457,9 @@ fn a_failed_rollout_is_recorded_and_rolled_back_from_the_cluster_records_even_fr
     assert_eq!(failed.result, DeploymentResult::Failed, "{failed:#?}");
     assert_eq!(failed.health, Some(HealthStatus::Degraded));
     assert!(
-        failed
-            .message
-            .as_deref()
-            .is_some_and(|m| m.contains("ProgressDeadlineExceeded") || m.contains("progress deadline")),
+        failed.message.as_deref().is_some_and(
+            |m| m.contains("ProgressDeadlineExceeded") || m.contains("progress deadline")
+        ),
         "{:?}",
         failed.message
     );
@@ -450,7 +494,10 @@ fn a_failed_rollout_is_recorded_and_rolled_back_from_the_cluster_records_even_fr
         .runtime
         .block_on(colleague.engine.rollback_preview("web", Some(&failed.id)));
     assert!(
-        preview.unwrap_err().to_string().contains("cannot be rolled back to"),
+        preview
+            .unwrap_err()
+            .to_string()
+            .contains("cannot be rolled back to"),
         "a failed deployment is no target"
     );
     // Put the broken revision back by hand, then roll back from the colleague's desk.
@@ -493,13 +540,26 @@ fn a_second_sync_while_one_runs_elsewhere_is_refused_and_leaves_no_record() {
     kubectl_ok(contexts::A, &["create", "namespace", &world.records]);
     let held = desk
         .runtime
-        .block_on(lease::acquire(&client, &world.records, "web", "bob@desk-2 (pid 1)"))
+        .block_on(lease::acquire(
+            &client,
+            &world.records,
+            "web",
+            "bob@desk-2 (pid 1)",
+        ))
         .unwrap();
     let (refused, _) = desk.sync(whole(&first));
     let refused = refused.unwrap_err();
-    assert!(refused.contains("already running, by bob@desk-2"), "{refused}");
+    assert!(
+        refused.contains("already running, by bob@desk-2"),
+        "{refused}"
+    );
     let records = world.records_client(&desk.runtime);
-    assert!(desk.runtime.block_on(records.list("web")).unwrap().is_empty());
+    assert!(
+        desk.runtime
+            .block_on(records.list("web"))
+            .unwrap()
+            .is_empty()
+    );
     desk.runtime.block_on(held.release());
     let (done, _) = desk.sync(whole(&first));
     assert_eq!(done.unwrap().result, DeploymentResult::Succeeded);

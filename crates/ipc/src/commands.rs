@@ -29,6 +29,8 @@ pub const PRUNE_CANDIDATES: &str = "prune_candidates";
 pub const DEPLOYMENTS: &str = "deployments";
 pub const ROLLBACK_PREVIEW: &str = "rollback_preview";
 pub const APPLICATION_ROLLBACK: &str = "application_rollback";
+pub const APPLICATION_KILL_SWITCH: &str = "application_kill_switch";
+pub const APPLICATION_SYNC_POLICY: &str = "application_sync_policy";
 
 /// Every command the backend registers.
 pub const ALL: &[&str] = &[
@@ -56,6 +58,8 @@ pub const ALL: &[&str] = &[
     DEPLOYMENTS,
     ROLLBACK_PREVIEW,
     APPLICATION_ROLLBACK,
+    APPLICATION_KILL_SWITCH,
+    APPLICATION_SYNC_POLICY,
 ];
 
 /// A sync the window runs: progress streams to a channel (`onProgress`, a
@@ -64,6 +68,28 @@ pub const ALL: &[&str] = &[
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct SyncArgs {
     pub request: crate::deploy::SyncRequest,
+    pub operation: String,
+}
+
+/// What a rollback of `app` to `to` (by default the last known good one) would change.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct RollbackPreviewArgs {
+    pub app: String,
+    #[serde(default)]
+    pub to: Option<String>,
+}
+
+/// Application `id`'s auto-sync, self-heal, prune and record keeping.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct SyncPolicyArgs {
+    pub id: String,
+    pub policy: crate::config::SyncPolicy,
+}
+
+/// The kill switch of application `app`: pause auto-sync and self-heal, roll back.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct KillSwitchArgs {
+    pub app: String,
     pub operation: String,
 }
 

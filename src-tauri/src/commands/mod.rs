@@ -3,5 +3,6 @@
 pub mod app;
 pub mod applications;
 pub mod clusters;
+pub mod deploy;
 pub mod repositories;
 pub mod workspace;

@@ -169,7 +169,8 @@ impl Engine {
         } else {
             Vec::new()
         };
-        let matched: BTreeSet<ResourceRef> = objects.iter().map(|o| sync::reference(&o.id)).collect();
+        let matched: BTreeSet<ResourceRef> =
+            objects.iter().map(|o| sync::reference(&o.id)).collect();
         let unknown: Vec<ResourceRef> = request
             .resources
             .iter()
@@ -226,11 +227,16 @@ impl Engine {
         all.sort_by(|a, b| b.seq.cmp(&a.seq).then(a.started_at.cmp(&b.started_at)));
         if all.iter().any(|d| d.result == DeploymentResult::Running) {
             let holder = lease::holder(&target.client, namespace, &target.app.id).await;
-            for d in all.iter_mut().filter(|d| d.result == DeploymentResult::Running) {
+            for d in all
+                .iter_mut()
+                .filter(|d| d.result == DeploymentResult::Running)
+            {
                 // Only the newest running record can be the one the lease holder runs.
                 d.interrupted = holder.is_none();
             }
-            let newest_running = all.iter().position(|d| d.result == DeploymentResult::Running);
+            let newest_running = all
+                .iter()
+                .position(|d| d.result == DeploymentResult::Running);
             for (i, d) in all.iter_mut().enumerate() {
                 if d.result == DeploymentResult::Running && Some(i) != newest_running {
                     d.interrupted = true;
@@ -301,6 +307,46 @@ impl Engine {
             });
         }
         Ok(done)
+    }
+
+    /// The kill switch: pauses auto-sync and self-heal for application `id` (first, so nothing
+    /// automatic fights the rollback), then rolls back to the last known good deployment. The
+    /// deployment's message says that they were paused.
+    pub async fn kill_switch(
+        &self,
+        id: &str,
+        operation: &str,
+        progress: &mut (dyn FnMut(SyncProgress) + Send),
+    ) -> Result<Deployment> {
+        let mut policy = self
+            .settings()
+            .applications
+            .into_iter()
+            .find(|a| a.id == id)
+            .ok_or_else(|| Error::NotFound(format!("there is no application '{id}'")))?
+            .sync;
+        let was = (policy.auto_sync, policy.self_heal);
+        policy.auto_sync = false;
+        policy.self_heal = false;
+        self.set_sync_policy(id, policy)?;
+        let paused = match was {
+            (false, false) => "auto-sync and self-heal were already off".to_string(),
+            (true, true) => "auto-sync and self-heal are paused".to_string(),
+            (true, false) => "auto-sync is paused".to_string(),
+            (false, true) => "self-heal is paused".to_string(),
+        };
+        match self.rollback(id, None, operation, progress).await {
+            Ok(mut done) => {
+                done.message = Some(match done.message {
+                    Some(m) => format!("{paused}; {m}"),
+                    None => paused,
+                });
+                Ok(done)
+            }
+            Err(e) => Err(Error::Refused(format!(
+                "{paused}, but nothing was rolled back: {e}"
+            ))),
+        }
     }
 
     /// The objects deployment `chosen` applied, from its record; Secrets of a record kept on
@@ -413,4 +459,3 @@ fn list(resources: &[ResourceRef]) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
-

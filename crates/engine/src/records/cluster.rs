@@ -125,7 +125,9 @@ impl ClusterRecords {
                     }
                     return Ok(deployment);
                 }
-                Err(Error::Cluster(m)) if m.contains("AlreadyExists") || m.contains("already exists") => {
+                Err(Error::Cluster(m))
+                    if m.contains("AlreadyExists") || m.contains("already exists") =>
+                {
                     seq += 1;
                 }
                 Err(e) => return Err(e),
@@ -212,14 +214,18 @@ impl ClusterRecords {
                 "metadata": {"annotations": {CHUNKS_ANNOTATION: null, DIGEST_ANNOTATION: null}},
                 "data": {"manifests": null, "meta": ByteString(codec::compress(&meta))},
             });
-            self.bounded(
-                self.secrets()
-                    .patch(&name, &PatchParams::default(), &Patch::Merge(&patch)),
-            )
+            self.bounded(self.secrets().patch(
+                &name,
+                &PatchParams::default(),
+                &Patch::Merge(&patch),
+            ))
             .await?;
             for i in 1..count {
                 match self
-                    .bounded(self.secrets().delete(&format!("{name}.{i}"), &DeleteParams::default()))
+                    .bounded(
+                        self.secrets()
+                            .delete(&format!("{name}.{i}"), &DeleteParams::default()),
+                    )
                     .await
                 {
                     Ok(_) | Err(Error::NotFound(_)) => {}
@@ -248,7 +254,11 @@ impl ClusterRecords {
                     .await
                 {
                     Ok(_) => Ok(()),
-                    Err(Error::Cluster(m)) if m.contains("AlreadyExists") || m.contains("already exists") => Ok(()),
+                    Err(Error::Cluster(m))
+                        if m.contains("AlreadyExists") || m.contains("already exists") =>
+                    {
+                        Ok(())
+                    }
                     Err(e) => Err(e),
                 }
             }
@@ -265,7 +275,8 @@ impl ClusterRecords {
         chunks: usize,
         digest: &Option<String>,
     ) -> Secret {
-        let mut data = BTreeMap::from([("meta".to_string(), ByteString(codec::compress(deployment)))]);
+        let mut data =
+            BTreeMap::from([("meta".to_string(), ByteString(codec::compress(deployment)))]);
         let mut annotations = BTreeMap::new();
         if let (Some(first), Some(digest)) = (first, digest) {
             data.insert("manifests".into(), ByteString(first.clone()));
@@ -281,7 +292,10 @@ impl ClusterRecords {
                     (APP_LABEL.to_string(), deployment.app.clone()),
                     (SEQ_LABEL.to_string(), deployment.seq.to_string()),
                     (KIND_LABEL.to_string(), deployment.kind.label().to_string()),
-                    (RESULT_LABEL.to_string(), deployment.result.label().to_string()),
+                    (
+                        RESULT_LABEL.to_string(),
+                        deployment.result.label().to_string(),
+                    ),
                 ])),
                 annotations: Some(annotations),
                 ..Default::default()
@@ -293,7 +307,10 @@ impl ClusterRecords {
     }
 
     /// `call` within [`CALL_TIMEOUT`], its error sorted.
-    async fn bounded<T>(&self, call: impl std::future::Future<Output = kube::Result<T>>) -> Result<T> {
+    async fn bounded<T>(
+        &self,
+        call: impl std::future::Future<Output = kube::Result<T>>,
+    ) -> Result<T> {
         match tokio::time::timeout(CALL_TIMEOUT, call).await {
             Ok(Ok(v)) => Ok(v),
             Ok(Err(e)) => Err(self.sorted(e)),
@@ -309,7 +326,9 @@ impl ClusterRecords {
                 namespace: self.namespace.clone(),
                 message: status.message.clone(),
             },
-            kube::Error::Api(status) if status.code == 404 => Error::NotFound(status.message.clone()),
+            kube::Error::Api(status) if status.code == 404 => {
+                Error::NotFound(status.message.clone())
+            }
             kube::Error::Api(status) if status.code == 409 => {
                 Error::Cluster(format!("AlreadyExists: {}", status.message))
             }
@@ -330,7 +349,10 @@ fn chunk_secret(main: &str, index: usize, chunk: &[u8]) -> Secret {
             ..Default::default()
         },
         type_: Some(CHUNK_TYPE.into()),
-        data: Some(BTreeMap::from([("chunk".to_string(), ByteString(chunk.to_vec()))])),
+        data: Some(BTreeMap::from([(
+            "chunk".to_string(),
+            ByteString(chunk.to_vec()),
+        )])),
         ..Default::default()
     }
 }

@@ -119,10 +119,16 @@ mod tests {
         let all = manifests(4000);
         let (mut chunks, digest) = split(&all);
         let last = chunks.pop().unwrap();
-        assert!(matches!(join("r", &chunks, &digest), Err(Error::Damaged { .. })));
+        assert!(matches!(
+            join("r", &chunks, &digest),
+            Err(Error::Damaged { .. })
+        ));
         chunks.push(last);
         chunks[0][100] ^= 1;
-        assert!(matches!(join("r", &chunks, &digest), Err(Error::Damaged { .. })));
+        assert!(matches!(
+            join("r", &chunks, &digest),
+            Err(Error::Damaged { .. })
+        ));
     }
 
     #[test]

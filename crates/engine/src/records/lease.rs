@@ -19,7 +19,9 @@ pub fn lease_name(app: &str) -> String {
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("a sync of {app} is already running, by {holder} since {since}; wait for it to end or cancel it there")]
+    #[error(
+        "a sync of {app} is already running, by {holder} since {since}; wait for it to end or cancel it there"
+    )]
     Busy {
         app: String,
         holder: String,
@@ -54,7 +56,9 @@ fn live_holder(lease: &Lease) -> Option<String> {
     let spec = lease.spec.as_ref()?;
     let renewed = spec.renew_time.as_ref()?.0;
     let seconds = i64::from(spec.lease_duration_seconds.unwrap_or(0));
-    let expires = renewed.checked_add(jiff::SignedDuration::from_secs(seconds)).ok()?;
+    let expires = renewed
+        .checked_add(jiff::SignedDuration::from_secs(seconds))
+        .ok()?;
     (expires > jiff::Timestamp::now()).then(|| spec.holder_identity.clone().unwrap_or_default())
 }
 
@@ -119,7 +123,12 @@ pub async fn acquire(
         Err(e) => return Err(sorted(e)),
     }
     let lost = Arc::new(AtomicBool::new(false));
-    let renewal = tokio::spawn(renew(api.clone(), name.clone(), holder.to_string(), lost.clone()));
+    let renewal = tokio::spawn(renew(
+        api.clone(),
+        name.clone(),
+        holder.to_string(),
+        lost.clone(),
+    ));
     Ok(Held {
         api,
         name,
@@ -161,7 +170,10 @@ impl Held {
         let Ok(Some(lease)) = bounded(self.api.get_opt(&self.name)).await else {
             return;
         };
-        let ours = lease.spec.as_ref().and_then(|s| s.holder_identity.as_deref())
+        let ours = lease
+            .spec
+            .as_ref()
+            .and_then(|s| s.holder_identity.as_deref())
             == Some(self.holder.as_str());
         if ours {
             let params = DeleteParams {

@@ -90,7 +90,8 @@ impl LocalRecords {
     /// new one, never half of one.
     fn write(&self, stored: &Stored) -> Result<()> {
         let dir = self.dir(&stored.deployment.app);
-        std::fs::create_dir_all(&dir).map_err(|e| Error::Local(format!("{}: {e}", dir.display())))?;
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| Error::Local(format!("{}: {e}", dir.display())))?;
         let bytes = codec::compress(stored);
         let mut file = tempfile::NamedTempFile::new_in(&dir)
             .map_err(|e| Error::Local(format!("{}: {e}", dir.display())))?;
@@ -183,7 +184,11 @@ mod tests {
         assert_eq!(stored[0].object["data"]["password"], "<masked value 1>");
         let raw = std::fs::read(records.path("web", 8)).unwrap();
         let text: Stored = codec::decompress("r", &raw).unwrap();
-        assert!(!serde_json::to_string(&text.manifests).unwrap().contains("aHVudGVyMg"));
+        assert!(
+            !serde_json::to_string(&text.manifests)
+                .unwrap()
+                .contains("aHVudGVyMg")
+        );
         let mut done = second.clone();
         done.result = DeploymentResult::Succeeded;
         records.update(&done).unwrap();

@@ -56,7 +56,8 @@ pub async fn apply(
     if force {
         params = params.force();
     }
-    let live = match bounded(api.patch(&object.id.name, &params, &Patch::Apply(&object.object))).await
+    let live = match bounded(api.patch(&object.id.name, &params, &Patch::Apply(&object.object)))
+        .await
     {
         Ok(live) => live,
         Err(kube::Error::Api(status)) if status.code == 409 => {
@@ -104,7 +105,10 @@ pub async fn apply(
             Ok(cleaned) => {
                 live = serde_json::to_value(&cleaned).unwrap_or(live);
                 action = ApplyAction::Configured;
-                message = Some(format!("removed fields added by hand: {}", added.join(", ")));
+                message = Some(format!(
+                    "removed fields added by hand: {}",
+                    added.join(", ")
+                ));
             }
             Err(e) => {
                 return failed(
@@ -194,7 +198,9 @@ pub fn said(e: &kube::Error) -> String {
     }
 }
 
-pub async fn bounded<T>(call: impl std::future::Future<Output = kube::Result<T>>) -> kube::Result<T> {
+pub async fn bounded<T>(
+    call: impl std::future::Future<Output = kube::Result<T>>,
+) -> kube::Result<T> {
     match tokio::time::timeout(CALL_TIMEOUT, call).await {
         Ok(result) => result,
         Err(_) => Err(kube::Error::Service(

@@ -154,7 +154,11 @@ pub async fn run(
     let written = match records.create(&record).await {
         Ok(stored) => Ok(stored),
         Err(records::Error::Forbidden { message, .. }) => {
-            let after = records.list(&job.app).await.ok().and_then(|l| l.first().map(|d| d.seq));
+            let after = records
+                .list(&job.app)
+                .await
+                .ok()
+                .and_then(|l| l.first().map(|d| d.seq));
             notes.push(format!(
                 "the record is kept on this desk only: the cluster refused it ({message}); colleagues will not see this deployment"
             ));
@@ -179,14 +183,19 @@ pub async fn run(
         total: results.len(),
     });
 
-    let ended = deploy(client, &job, &objects, &mut results, place, cancel, progress).await;
+    let ended = deploy(
+        client,
+        &job,
+        &objects,
+        &mut results,
+        place,
+        cancel,
+        progress,
+    )
+    .await;
     deployment.resources = results;
     deployment.finished_at = Some(jiff::Timestamp::now().to_string());
-    deployment.health = deployment
-        .resources
-        .iter()
-        .filter_map(|r| r.health)
-        .max();
+    deployment.health = deployment.resources.iter().filter_map(|r| r.health).max();
     let (result, message) = ended;
     deployment.result = result;
     if let Some(held) = &held
@@ -232,7 +241,12 @@ async fn deploy(
     let catalog = Catalog::default();
     let total = results.len();
     let mut done = 0;
-    let row_of = |id: &ObjectId| objects.iter().position(|o| &o.id == id).expect("own object");
+    let row_of = |id: &ObjectId| {
+        objects
+            .iter()
+            .position(|o| &o.id == id)
+            .expect("own object")
+    };
     // Kinds are looked up as each step comes: a custom resource's kind exists only once the
     // CRD step before it is Established.
     let mut kinds: Vec<Option<Kind>> = vec![None; objects.len()];
@@ -243,27 +257,14 @@ async fn deploy(
         if cancel.is_cancelled() {
             return (DeploymentResult::Cancelled, Some(cancelled(done, total)));
         }
-        let applied = futures::stream::iter(step.objects.iter().copied())
-            .map(|object| {
-                let catalog = &catalog;
-                async move {
-                    if cancel.is_cancelled() {
-                        return (object, None, None);
-                    }
-                    let kind = match catalog.kind(client, object).await {
-                        Ok(kind) => kind,
-                        Err(e) => {
-                            let mut result = not_applied(reference(&object.id));
-                            result.action = ApplyAction::Failed;
-                            result.message = Some(e.to_string());
-                            return (object, None, Some(result));
-                        }
-                    };
-                    let applied = apply::apply(client, &kind, object, &job.policy, job.force).await;
-                    (object, Some(kind), Some(applied.result))
-                }
-            })
-            .buffer_unordered(CONCURRENCY);
+        // Futures made by an `async fn`, not a closure: a closure returning a future that
+        // borrows its argument is not `Send` for every lifetime (rust-lang/rust#64552).
+        let pending: Vec<_> = step
+            .objects
+            .iter()
+            .map(|object| apply_one(client, &catalog, object, job, cancel))
+            .collect();
+        let applied = futures::stream::iter(pending).buffer_unordered(CONCURRENCY);
         futures::pin_mut!(applied);
         while let Some((object, kind, result)) = applied.next().await {
             let row = row_of(&object.id);
@@ -278,7 +279,11 @@ async fn deploy(
             }
             results[row] = result.clone();
             done += 1;
-            progress(SyncProgress::Applied { result, done, total });
+            progress(SyncProgress::Applied {
+                result,
+                done,
+                total,
+            });
         }
         if cancel.is_cancelled() {
             return (DeploymentResult::Cancelled, Some(cancelled(done, total)));
@@ -303,7 +308,17 @@ async fn deploy(
             }
         }
         if step.wait_healthy {
-            let ended = watch(client, objects, &kinds, &watched_so_far, results, place, cancel, progress).await;
+            let ended = watch(
+                client,
+                objects,
+                &kinds,
+                &watched_so_far,
+                results,
+                place,
+                cancel,
+                progress,
+            )
+            .await;
             if let Some(ended) = ended {
                 return ended;
             }
@@ -324,15 +339,46 @@ async fn deploy(
                 result.message.clone().unwrap_or_default()
             ));
         }
-        progress(SyncProgress::Applied { result, done, total });
+        progress(SyncProgress::Applied {
+            result,
+            done,
+            total,
+        });
     }
     if let Some(failure) = failure {
         return (DeploymentResult::Failed, Some(failure));
     }
     let all: Vec<usize> = (0..objects.len()).collect();
-    watch(client, objects, &kinds, &all, results, place, cancel, progress)
-        .await
-        .unwrap_or((DeploymentResult::Succeeded, None))
+    watch(
+        client, objects, &kinds, &all, results, place, cancel, progress,
+    )
+    .await
+    .unwrap_or((DeploymentResult::Succeeded, None))
+}
+
+/// Applies one object of a step; `None` for its kind when the kind could not be looked up,
+/// and no result when the sync was cancelled before it started.
+async fn apply_one<'a>(
+    client: &kube::Client,
+    catalog: &Catalog,
+    object: &'a RenderedObject,
+    job: &Job,
+    cancel: &CancelToken,
+) -> (&'a RenderedObject, Option<Kind>, Option<ResourceResult>) {
+    if cancel.is_cancelled() {
+        return (object, None, None);
+    }
+    let kind = match catalog.kind(client, object).await {
+        Ok(kind) => kind,
+        Err(e) => {
+            let mut result = not_applied(reference(&object.id));
+            result.action = ApplyAction::Failed;
+            result.message = Some(e.to_string());
+            return (object, None, Some(result));
+        }
+    };
+    let applied = apply::apply(client, &kind, object, &job.policy, job.force).await;
+    (object, Some(kind), Some(applied.result))
 }
 
 /// Watches the rollout of `rows`; `None` when they all became Healthy.
@@ -370,7 +416,16 @@ async fn watch(
             total,
         });
     };
-    match rollout::watch(client, &watched, results, place.timeout, cancel, &mut report).await {
+    match rollout::watch(
+        client,
+        &watched,
+        results,
+        place.timeout,
+        cancel,
+        &mut report,
+    )
+    .await
+    {
         rollout::Ended::Healthy => None,
         rollout::Ended::Degraded(why) => Some((DeploymentResult::Failed, Some(why))),
         rollout::Ended::TimedOut(why) => Some((DeploymentResult::Failed, Some(why))),

@@ -120,14 +120,22 @@ pub fn steps<'a>(
         .map(|o| (wave(o), class(o, namespaced(o)), o))
         .collect();
     keyed.sort_by(|(wa, ca, a), (wb, cb, b)| {
-        (wa, ca, kind_rank(&a.id.kind), &a.id.kind, &a.id.namespace, &a.id.name).cmp(&(
-            wb,
-            cb,
-            kind_rank(&b.id.kind),
-            &b.id.kind,
-            &b.id.namespace,
-            &b.id.name,
-        ))
+        (
+            wa,
+            ca,
+            kind_rank(&a.id.kind),
+            &a.id.kind,
+            &a.id.namespace,
+            &a.id.name,
+        )
+            .cmp(&(
+                wb,
+                cb,
+                kind_rank(&b.id.kind),
+                &b.id.kind,
+                &b.id.namespace,
+                &b.id.name,
+            ))
     });
     let mut steps: Vec<Step<'a>> = Vec::new();
     for (wave, class, object) in keyed {
@@ -189,7 +197,12 @@ mod tests {
             object("", "ConfigMap", Some("shop"), "web-config"),
             object("example.com", "Widget", Some("shop"), "w"),
             object("rbac.authorization.k8s.io", "ClusterRole", None, "reader"),
-            object("apiextensions.k8s.io", "CustomResourceDefinition", None, "widgets"),
+            object(
+                "apiextensions.k8s.io",
+                "CustomResourceDefinition",
+                None,
+                "widgets",
+            ),
             object("", "Namespace", None, "shop"),
             object("", "Service", Some("shop"), "web-svc"),
         ];
@@ -208,14 +221,16 @@ mod tests {
             ]
         );
         assert!(steps[1].wait_established);
-        assert!(steps.iter().all(|s| !s.wait_healthy), "one wave waits for nothing");
+        assert!(
+            steps.iter().all(|s| !s.wait_healthy),
+            "one wave waits for nothing"
+        );
     }
 
     #[test]
     fn waves_go_first_and_each_waits_for_health_before_the_next() {
         let mut migrate = object("batch", "Job", Some("shop"), "migrate");
-        migrate.object["metadata"]["annotations"] =
-            json!({"argocd.argoproj.io/sync-wave": "-1"});
+        migrate.object["metadata"]["annotations"] = json!({"argocd.argoproj.io/sync-wave": "-1"});
         let mut late = object("", "ConfigMap", Some("shop"), "late");
         late.object["metadata"]["annotations"] = json!({"shipdeck.dev/sync-wave": "5"});
         let mut bad = object("", "ConfigMap", Some("shop"), "bad-wave");

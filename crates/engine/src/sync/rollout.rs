@@ -39,7 +39,7 @@ pub async fn watch(
     results: &mut [ResourceResult],
     timeout: Duration,
     cancel: &CancelToken,
-    report: &mut dyn FnMut(&[ResourceResult]),
+    report: &mut (dyn FnMut(&[ResourceResult]) + Send),
 ) -> Ended {
     let deadline = Instant::now() + timeout;
     loop {
