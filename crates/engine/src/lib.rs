@@ -8,6 +8,7 @@ pub mod checkout;
 pub mod clusters;
 pub mod commit;
 pub mod credentials;
+pub mod deployments;
 pub mod drift;
 pub mod drift_log;
 pub mod drift_notice;

@@ -1,0 +1,410 @@
+//! An application's deployments, whoever asks (the window's engine or the command line): its
+//! history from the cluster's records and this desk's, the sync job for a rendered commit and
+//! a request, and the rollback job for an earlier record. Deciding only; the work is
+//! [`crate::sync::run`].
+
+use crate::live::RenderedApp;
+use crate::manifests::{ObjectId, RenderedObject, Source};
+use crate::records::cluster::ClusterRecords;
+use crate::records::local::LocalRecords;
+use crate::records::{self, Manifest, lease};
+use crate::settings::model::{Application, Cluster, Settings};
+use crate::sync::{self, Job, Place};
+use shipdeck_ipc::deploy::{
+    Deployment, DeploymentKind, DeploymentResult, RecordPlace, ResourceRef, SyncRequest,
+};
+use shipdeck_ipc::drift::{DriftReason, DriftReport};
+use std::collections::BTreeSet;
+use std::path::Path;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    NotFound(String),
+    /// The request cannot be carried out as asked; the message says what to do.
+    #[error("{0}")]
+    Refused(String),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// One application, its cluster, a client for it, and this desk's records directory.
+pub struct Context<'a> {
+    pub settings: &'a Settings,
+    pub app: &'a Application,
+    pub cluster: &'a Cluster,
+    pub client: &'a kube::Client,
+    pub local_root: &'a Path,
+}
+
+impl Context<'_> {
+    fn records(&self) -> ClusterRecords {
+        ClusterRecords::new(self.client.clone(), self.settings.deployments.namespace())
+    }
+
+    fn local(&self) -> LocalRecords {
+        LocalRecords::new(self.local_root, &self.cluster.id)
+    }
+
+    /// Where records go, how many keep manifests, how long a rollout may take.
+    pub fn place(&self) -> Place {
+        Place {
+            namespace: self.settings.deployments.namespace().to_string(),
+            keep_manifests: self.app.sync.keep_manifests(),
+            local: self.local_root.to_path_buf(),
+            timeout: sync::DEFAULT_TIMEOUT,
+        }
+    }
+}
+
+/// Every deployment of the application in its cluster and on this desk, newest first. A
+/// record still `running` that no sync holds the lease for was cut off (`interrupted`).
+pub async fn history(cx: &Context<'_>) -> Result<Vec<Deployment>> {
+    let id = &cx.app.id;
+    let mut all = match cx.records().list(id).await {
+        Ok(found) => found,
+        // Reading is refused where writing was: the local ones are all there is.
+        Err(records::Error::Forbidden { .. }) => Vec::new(),
+        Err(e) => return Err(Error::Refused(e.to_string())),
+    };
+    all.extend(cx.local().list(id));
+    all.sort_by(|a, b| b.seq.cmp(&a.seq).then(a.started_at.cmp(&b.started_at)));
+    if all.iter().any(|d| d.result == DeploymentResult::Running) {
+        let holder = lease::holder(cx.client, cx.settings.deployments.namespace(), id).await;
+        // Only the newest running record can be the one a lease holder is running.
+        let newest = all
+            .iter()
+            .position(|d| d.result == DeploymentResult::Running);
+        for (i, d) in all.iter_mut().enumerate() {
+            if d.result == DeploymentResult::Running {
+                d.interrupted = holder.is_none() || Some(i) != newest;
+            }
+        }
+    }
+    Ok(all)
+}
+
+/// Objects tracked as the application's that Git no longer declares, from its comparison:
+/// what a sync with prune deletes.
+pub fn prune_candidates(report: &DriftReport) -> Vec<ResourceRef> {
+    report
+        .resources
+        .iter()
+        .filter(|r| r.reason == Some(DriftReason::Extra))
+        .map(|r| ResourceRef {
+            group: r.group.clone(),
+            kind: r.kind.clone(),
+            namespace: r.namespace.clone(),
+            name: r.name.clone(),
+        })
+        .collect()
+}
+
+/// The job that syncs what `request` selects of `rendered` (the commit the monitor compared,
+/// or the command line rendered), with `report` its comparison (for prune).
+pub fn sync_job(
+    cx: &Context<'_>,
+    rendered: &RenderedApp,
+    report: Option<&DriftReport>,
+    request: &SyncRequest,
+    kind: DeploymentKind,
+) -> Result<Job> {
+    let id = cx.app.id.as_str();
+    if let Some(reviewed) = &request.reviewed_commit
+        && *reviewed != rendered.commit.sha
+    {
+        return Err(Error::Refused(format!(
+            "application '{id}' moved to commit {} since you reviewed {}: review the new drift, then sync",
+            short(&rendered.commit.sha),
+            short(reviewed)
+        )));
+    }
+    if !rendered.errors.is_empty() {
+        return Err(Error::Refused(format!(
+            "{} file(s) of '{id}' did not render ({}); fix them in Git before syncing, so that nothing is applied half",
+            rendered.errors.len(),
+            rendered.errors.join("; ")
+        )));
+    }
+    let wanted: BTreeSet<&ResourceRef> = request.resources.iter().collect();
+    let objects: Vec<RenderedObject> = rendered
+        .objects
+        .iter()
+        .filter(|o| wanted.is_empty() || wanted.contains(&sync::reference(&o.id)))
+        .cloned()
+        .collect();
+    let prune = if request.prune {
+        let report = report.ok_or_else(|| {
+            Error::Refused(format!(
+                "application '{id}' has not been compared with its cluster yet, so nothing to prune is known"
+            ))
+        })?;
+        let extras: Vec<ResourceRef> = prune_candidates(report)
+            .into_iter()
+            .filter(|r| wanted.is_empty() || wanted.contains(r))
+            .collect();
+        let shown: BTreeSet<&ResourceRef> = request.prune_confirmed.iter().collect();
+        if extras.iter().collect::<BTreeSet<_>>() != shown {
+            return Err(Error::Refused(format!(
+                "what prune would delete changed since you confirmed it (now: {}); look at the list again",
+                list(&extras)
+            )));
+        }
+        extras
+            .into_iter()
+            .map(|r| {
+                let version = report
+                    .resources
+                    .iter()
+                    .find(|d| {
+                        d.group == r.group
+                            && d.kind == r.kind
+                            && d.namespace == r.namespace
+                            && d.name == r.name
+                    })
+                    .map(|d| d.version.clone())
+                    .unwrap_or_default();
+                (r, version)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let matched: BTreeSet<ResourceRef> = objects.iter().map(|o| sync::reference(&o.id)).collect();
+    let unknown: Vec<ResourceRef> = request
+        .resources
+        .iter()
+        .filter(|r| !matched.contains(*r) && !prune.iter().any(|(p, _)| p == *r))
+        .cloned()
+        .collect();
+    if !unknown.is_empty() {
+        return Err(Error::Refused(format!(
+            "{} of the selection {} not declared by '{id}' at {} (nor tracked extras to prune): {}",
+            unknown.len(),
+            if unknown.len() == 1 { "is" } else { "are" },
+            short(&rendered.commit.sha),
+            list(&unknown)
+        )));
+    }
+    Ok(Job {
+        app: id.to_string(),
+        cluster: cx.cluster.id.clone(),
+        kind,
+        revision: rendered.commit.sha.clone(),
+        // The commit the manifests were rendered from: the last one that changed the
+        // application's path.
+        commits: vec![rendered.commit.sha.clone()],
+        selection: request.resources.clone(),
+        objects,
+        prune,
+        policy: cx.app.policy(&cx.settings.drift),
+        force: request.force,
+        answers: None,
+        restores: None,
+    })
+}
+
+/// The rollback of the application to `to` (by default the last known good deployment): the
+/// job, and the Secrets left out because a record kept on this desk masks their values.
+pub async fn rollback_job(
+    cx: &Context<'_>,
+    history: &[Deployment],
+    to: Option<&str>,
+) -> Result<(Job, Vec<ResourceRef>)> {
+    let (chosen, answers) = choose(history, to, &cx.app.id)?;
+    let (objects, skipped) = restored(cx, &chosen).await?;
+    let job = Job {
+        app: cx.app.id.clone(),
+        cluster: cx.cluster.id.clone(),
+        kind: DeploymentKind::Rollback,
+        revision: chosen.revision.clone(),
+        commits: Vec::new(),
+        selection: chosen.selection.clone(),
+        objects,
+        prune: Vec::new(),
+        policy: cx.app.policy(&cx.settings.drift),
+        // The answer to a failure must not stop at the fields the failed sync took.
+        force: true,
+        answers: answers.map(|a| a.id),
+        restores: Some(chosen.id.clone()),
+    };
+    Ok((job, skipped))
+}
+
+/// The deployment to roll back to and the one it answers (the newest). By default the newest
+/// successful deployment, older than the newest one, that still holds its manifests.
+pub fn choose(
+    history: &[Deployment],
+    to: Option<&str>,
+    app: &str,
+) -> Result<(Deployment, Option<Deployment>)> {
+    let chosen = match to {
+        Some(wanted) => history
+            .iter()
+            .find(|d| d.id == wanted)
+            .cloned()
+            .ok_or_else(|| Error::NotFound(format!("application '{app}' has no deployment {wanted}")))?,
+        None => history
+            .iter()
+            .skip(1)
+            .find(|d| d.can_restore())
+            .cloned()
+            .ok_or_else(|| {
+                Error::Refused(format!(
+                    "application '{app}' has no earlier successful deployment that still holds its manifests to roll back to"
+                ))
+            })?,
+    };
+    if !chosen.can_restore() {
+        return Err(Error::Refused(format!(
+            "deployment {} cannot be rolled back to: {}",
+            chosen.id,
+            if chosen.has_manifests {
+                format!("it {}", chosen.result.label())
+            } else {
+                "its manifests were dropped for age".into()
+            }
+        )));
+    }
+    let answers = history.first().filter(|n| n.id != chosen.id).cloned();
+    Ok((chosen, answers))
+}
+
+/// The objects deployment `chosen` applied, from its record; Secrets of a record kept on this
+/// desk are left out (their values were masked), and listed.
+pub async fn restored(
+    cx: &Context<'_>,
+    chosen: &Deployment,
+) -> Result<(Vec<RenderedObject>, Vec<ResourceRef>)> {
+    let manifests = match chosen.place {
+        RecordPlace::Cluster => cx.records().manifests(&chosen.app, chosen.seq).await,
+        RecordPlace::Local => cx.local().manifests(&chosen.app, chosen.seq),
+    }
+    .map_err(|e| Error::Refused(e.to_string()))?
+    .ok_or_else(|| {
+        Error::Refused(format!(
+            "deployment {} no longer holds its manifests (only the newest records keep them); choose a newer one",
+            chosen.id
+        ))
+    })?;
+    let mut skipped = Vec::new();
+    let mut objects = Vec::new();
+    for (i, m) in manifests.into_iter().enumerate() {
+        if chosen.place == RecordPlace::Local && crate::drift::mask::is_secret(&m.object) {
+            skipped.push(m.resource);
+            continue;
+        }
+        objects.push(object_of(m, &chosen.id, i));
+    }
+    Ok((objects, skipped))
+}
+
+fn object_of(m: Manifest, deployment: &str, index: usize) -> RenderedObject {
+    RenderedObject {
+        id: ObjectId {
+            group: m.resource.group,
+            kind: m.resource.kind,
+            namespace: m.resource.namespace,
+            name: m.resource.name,
+        },
+        version: m.version,
+        source: Source {
+            path: format!("deployment {deployment}").into(),
+            document: index,
+            line: 1,
+            item: None,
+        },
+        object: m.object,
+    }
+}
+
+/// The note a rollback's result carries about Secrets it could not restore.
+pub fn skipped_note(skipped: &[ResourceRef]) -> Option<String> {
+    (!skipped.is_empty()).then(|| {
+        format!(
+            "Secrets not restored (their values are masked in records kept on this desk): {}",
+            list(skipped)
+        )
+    })
+}
+
+fn short(sha: &str) -> &str {
+    &sha[..sha.len().min(10)]
+}
+
+pub fn list(resources: &[ResourceRef]) -> String {
+    if resources.is_empty() {
+        return "nothing".into();
+    }
+    resources
+        .iter()
+        .map(ResourceRef::display)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn deployment(seq: u64, result: DeploymentResult, has_manifests: bool) -> Deployment {
+        Deployment {
+            id: records::id("web", seq),
+            app: "web".into(),
+            cluster: "dev".into(),
+            seq,
+            kind: DeploymentKind::Sync,
+            result,
+            interrupted: false,
+            revision: format!("r{seq}"),
+            commits: vec![],
+            selection: vec![],
+            started_at: String::new(),
+            finished_at: None,
+            by: String::new(),
+            identity: None,
+            answers: None,
+            restores: None,
+            health: None,
+            message: None,
+            resources: vec![],
+            has_manifests,
+            place: RecordPlace::Cluster,
+            incident: false,
+        }
+    }
+
+    #[test]
+    fn the_default_target_is_the_newest_good_one_before_the_newest_with_manifests() {
+        use DeploymentResult::*;
+        let history = [
+            deployment(5, Failed, true),
+            deployment(4, Succeeded, false),
+            deployment(3, Cancelled, true),
+            deployment(2, Succeeded, true),
+            deployment(1, Succeeded, true),
+        ];
+        let (to, answers) = choose(&history, None, "web").unwrap();
+        assert_eq!((to.seq, answers.unwrap().seq), (2, 5));
+        // The newest one itself, even when good, is not "back".
+        let (to, _) = choose(&history[3..], None, "web").unwrap();
+        assert_eq!(to.seq, 1);
+        // Named targets must be restorable, and say why not.
+        let err = choose(&history, Some("web.5"), "web")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("it failed"), "{err}");
+        let err = choose(&history, Some("web.4"), "web")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("dropped for age"), "{err}");
+        assert!(matches!(
+            choose(&history, Some("web.9"), "web"),
+            Err(Error::NotFound(_))
+        ));
+        assert!(
+            choose(&history[4..], None, "web").is_err(),
+            "nothing before the first"
+        );
+    }
+}
