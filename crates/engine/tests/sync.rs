@@ -385,7 +385,8 @@ fn a_hand_edit_is_removed_by_sync_and_a_field_another_manager_owns_needs_taking_
             .is_some_and(|r| r.status() == SyncStatus::Synced)
     });
 
-    // kubectl scale takes spec.replicas: a sync says who owns it and changes nothing...
+    // kubectl scale takes spec.replicas (as manager "kubectl", subresource "scale"): a sync
+    // says who owns it and changes nothing...
     kubectl_ok(
         contexts::A,
         &[
@@ -409,7 +410,7 @@ fn a_hand_edit_is_removed_by_sync_and_a_field_another_manager_owns_needs_taking_
     assert!(
         web.conflicts
             .iter()
-            .any(|c| c.field == ".spec.replicas" && c.manager == "kubectl-scale"),
+            .any(|c| c.field == ".spec.replicas" && c.manager == "kubectl"),
         "{web:?}"
     );
     let replicas = || {

@@ -55,7 +55,12 @@ fn walk(node: &Value, prefix: &mut Vec<Step>, out: &mut Vec<Vec<Step>>) {
     let Some(children) = node.as_object() else {
         return;
     };
-    if (children.is_empty() || children.contains_key(".")) && !prefix.is_empty() {
+    // A list item's `.` means the manager added the whole item. A field's `.` with fields
+    // under it only means the manager made the map exist (`kubectl label` on an object
+    // without labels): its fields say what it set, and removing the map would take other
+    // managers' entries with it.
+    let whole_field = matches!(prefix.last(), Some(Step::Field(_))) && children.len() > 1;
+    if (children.is_empty() || (children.contains_key(".") && !whole_field)) && !prefix.is_empty() {
         out.push(prefix.clone());
     }
     for (key, child) in children {

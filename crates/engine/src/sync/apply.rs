@@ -177,7 +177,7 @@ fn conflicts(status: &kube::core::Status) -> Vec<FieldConflict> {
                 .iter()
                 .map(|c| FieldConflict {
                     field: c.field.clone(),
-                    // "conflict with \"kubectl-scale\" using apps/v1"
+                    // `conflict with "kubectl" with subresource "scale" using apps/v1`
                     manager: c
                         .message
                         .split('"')

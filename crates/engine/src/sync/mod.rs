@@ -257,33 +257,36 @@ async fn deploy(
         if cancel.is_cancelled() {
             return (DeploymentResult::Cancelled, Some(cancelled(done, total)));
         }
-        // Futures made by an `async fn`, not a closure: a closure returning a future that
-        // borrows its argument is not `Send` for every lifetime (rust-lang/rust#64552).
-        let pending: Vec<_> = step
-            .objects
-            .iter()
-            .map(|object| apply_one(client, &catalog, object, job, cancel))
-            .collect();
-        let applied = futures::stream::iter(pending).buffer_unordered(CONCURRENCY);
-        futures::pin_mut!(applied);
-        while let Some((object, kind, result)) = applied.next().await {
-            let row = row_of(&object.id);
-            kinds[row] = kind;
-            let Some(result) = result else { continue };
-            if result.action == ApplyAction::Failed && failure.is_none() {
-                failure = Some(format!(
-                    "{} failed: {}",
-                    result.resource.display(),
-                    result.message.clone().unwrap_or_default()
-                ));
+        // One kind after the other, in the step's order (ConfigMaps before the Deployments
+        // that mount them); objects of one kind at once.
+        for same_kind in step.objects.chunk_by(|a, b| a.id.kind == b.id.kind) {
+            // Futures made by an `async fn`, not a closure: a closure returning a future that
+            // borrows its argument is not `Send` for every lifetime (rust-lang/rust#64552).
+            let pending: Vec<_> = same_kind
+                .iter()
+                .map(|object| apply_one(client, &catalog, object, job, cancel))
+                .collect();
+            let applied = futures::stream::iter(pending).buffer_unordered(CONCURRENCY);
+            futures::pin_mut!(applied);
+            while let Some((object, kind, result)) = applied.next().await {
+                let row = row_of(&object.id);
+                kinds[row] = kind;
+                let Some(result) = result else { continue };
+                if result.action == ApplyAction::Failed && failure.is_none() {
+                    failure = Some(format!(
+                        "{} failed: {}",
+                        result.resource.display(),
+                        result.message.clone().unwrap_or_default()
+                    ));
+                }
+                results[row] = result.clone();
+                done += 1;
+                progress(SyncProgress::Applied {
+                    result,
+                    done,
+                    total,
+                });
             }
-            results[row] = result.clone();
-            done += 1;
-            progress(SyncProgress::Applied {
-                result,
-                done,
-                total,
-            });
         }
         if cancel.is_cancelled() {
             return (DeploymentResult::Cancelled, Some(cancelled(done, total)));
