@@ -100,6 +100,7 @@ mod tests {
 
     fn resource(kind: &str, name: &str, status: SyncStatus) -> ResourceDrift {
         ResourceDrift {
+            health: None,
             group: if kind == "Deployment" {
                 "apps".into()
             } else {

@@ -122,6 +122,7 @@ mod tests {
 
     fn resource(name: &str, status: SyncStatus) -> ResourceDrift {
         ResourceDrift {
+            health: None,
             group: "apps".into(),
             version: "v1".into(),
             kind: "Deployment".into(),

@@ -50,6 +50,7 @@ mod tests {
 
     fn resource(status: SyncStatus) -> ResourceDrift {
         ResourceDrift {
+            health: None,
             group: String::new(),
             version: "v1".into(),
             kind: "ConfigMap".into(),

@@ -231,6 +231,7 @@ async fn right_after_apply_every_kind_is_synced_and_each_change_by_hand_is_exact
 #[test]
 fn a_report_serialises_in_the_documented_shape() {
     let report = DriftReport::new(vec![ResourceDrift {
+        health: None,
         group: String::new(),
         version: "v1".into(),
         kind: "ConfigMap".into(),

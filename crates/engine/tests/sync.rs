@@ -312,12 +312,18 @@ fn a_sync_from_empty_applies_everything_watches_it_healthy_and_records_it_in_the
         format!("web:apps/Deployment:{}/web", world.ns)
     );
 
-    // What was applied carries the tracking annotation, so the application is now Synced.
-    desk.wait("the application is Synced after the sync", |s| {
-        s.drift
-            .get("web")
-            .is_some_and(|r| r.status() == SyncStatus::Synced)
-    });
+    // What was applied carries the tracking annotation, so the application is now Synced,
+    // and the overview shows it Healthy.
+    desk.wait(
+        "the application is Synced and Healthy after the sync",
+        |s| {
+            s.overview.applications.first().is_some_and(|a| {
+                a.sync.as_ref().is_some_and(|x| {
+                    x.status == SyncStatus::Synced && x.health == Some(HealthStatus::Healthy)
+                })
+            })
+        },
+    );
 }
 
 #[test]
@@ -456,6 +462,16 @@ fn a_failed_rollout_is_recorded_and_rolled_back_from_the_cluster_records_even_fr
     let (failed, _) = desk.sync(whole(&bad));
     let failed = failed.unwrap();
     assert_eq!(failed.result, DeploymentResult::Failed, "{failed:#?}");
+    desk.wait("the overview shows the application Degraded", |s| {
+        s.overview.applications.first().is_some_and(|a| {
+            a.sync.as_ref().is_some_and(|x| {
+                x.health == Some(HealthStatus::Degraded)
+                    && x.health_message
+                        .as_deref()
+                        .is_some_and(|m| m.contains("Deployment"))
+            })
+        })
+    });
     assert_eq!(failed.health, Some(HealthStatus::Degraded));
     assert!(
         failed.message.as_deref().is_some_and(

@@ -1,7 +1,7 @@
 //! How a cluster differs from Git, per resource: the shape the window shows, the command line
 //! prints (`--output json`) and the history keeps. Secret values are masked before they get here.
 
-use crate::status::SyncStatus;
+use crate::status::{HealthStatus, SyncStatus};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -61,6 +61,10 @@ pub struct ResourceDrift {
     pub ignored: Vec<IgnoredChange>,
     /// Why the resource could not be compared, when `status` is Unknown.
     pub message: Option<String>,
+    /// The live object's health, for kinds with a health rule (and Missing for a declared
+    /// object not in the cluster); extras have none: they do not weigh on the application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub health: Option<ResourceHealth>,
     /// The normalised, masked live object as YAML (`None` when missing).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub live_yaml: Option<String>,
@@ -68,6 +72,14 @@ pub struct ResourceDrift {
     /// (`None` for an extra resource).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub desired_yaml: Option<String>,
+}
+
+/// A health and why (Argo CD's rules; see the engine's `health` module).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ResourceHealth {
+    pub status: HealthStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -134,6 +146,25 @@ impl DriftReport {
         }
     }
 
+    /// The application's health: the worst of its resources' (`None` when none has a rule),
+    /// and the first resource that is that unhealthy, with why.
+    pub fn health(&self) -> Option<(HealthStatus, Option<String>)> {
+        let worst = self
+            .resources
+            .iter()
+            .filter_map(|r| r.health.as_ref().map(|h| (h.status, r)))
+            .max_by_key(|(status, _)| *status)?;
+        let (status, resource) = worst;
+        let why = (status != HealthStatus::Healthy).then(|| {
+            let message = resource.health.as_ref().and_then(|h| h.message.clone());
+            match message {
+                Some(m) => format!("{} is {}: {m}", resource.id(), status.label()),
+                None => format!("{} is {}", resource.id(), status.label()),
+            }
+        });
+        Some((status, why))
+    }
+
     /// The application's status: Unknown if any resource (or part of the comparison) could
     /// not be compared, else OutOfSync if any differs, else Synced.
     pub fn status(&self) -> SyncStatus {
@@ -168,6 +199,12 @@ pub struct SyncSummary {
     /// the first comparison.
     #[serde(default)]
     pub changed_at: Option<String>,
+    /// The worst health of its resources, `None` when no resource has a health rule.
+    #[serde(default)]
+    pub health: Option<HealthStatus>,
+    /// Which resource is that unhealthy, and why.
+    #[serde(default)]
+    pub health_message: Option<String>,
 }
 
 impl SyncSummary {
@@ -184,6 +221,7 @@ impl SyncSummary {
             }
             _ => None,
         };
+        let health = report.health();
         Self {
             status: report.status(),
             resources: report.resources.len(),
@@ -194,6 +232,8 @@ impl SyncSummary {
                 .or_else(|| (!report.incomplete.is_empty()).then(|| report.incomplete.join("; "))),
             compared: 0,
             changed_at: None,
+            health: health.as_ref().map(|h| h.0),
+            health_message: health.and_then(|h| h.1),
         }
     }
 
@@ -234,6 +274,8 @@ impl SyncSummary {
             message: Some(reason),
             compared: 0,
             changed_at: None,
+            health: None,
+            health_message: None,
         }
     }
 }
@@ -316,6 +358,7 @@ mod tests {
 
     fn unknown(name: &str, message: &str) -> ResourceDrift {
         ResourceDrift {
+            health: None,
             group: String::new(),
             version: "v1".into(),
             kind: "ConfigMap".into(),
@@ -348,6 +391,8 @@ mod tests {
     #[test]
     fn the_detail_says_how_many_differ_and_how_many_could_not_be_compared() {
         let summary = |out_of_sync, unknown, status| SyncSummary {
+            health: None,
+            health_message: None,
             status,
             resources: 4,
             out_of_sync,

@@ -2,6 +2,7 @@ use crate::components::connection::{ClusterStateView, RenderView, RevisionView};
 use crate::components::drift::SyncLine;
 use crate::components::drift_events::RecentDriftView;
 use crate::components::filter_bar::FilterBar;
+use crate::components::status::{Status, StatusBadge};
 use crate::components::time::TimeAgo;
 use crate::components::{commit::CommitLine, empty_state::EmptyState, error_view::ErrorView};
 use crate::filter::by_cluster;
@@ -186,6 +187,19 @@ fn ApplicationCard(status: ApplicationStatus, cluster: Option<ClusterState>) -> 
         .as_ref()
         .and_then(|s| s.changed_at.clone())
         .map(|at| view! { <p class="muted app-changed">"Last change "<TimeAgo at/></p> });
+    // The worst health of its resources; a kind without a health rule does not weigh on it.
+    let health = match status.sync.as_ref() {
+        Some(s) => match s.health {
+            Some(h) => view! {
+                <p class="app-health" data-health=h.label()>"Health "<StatusBadge status=Status::Health(h)/>
+                    {s.health_message.clone().map(|m| view! { <span class="muted health-why">" "{m}</span> })}
+                </p>
+            }
+            .into_any(),
+            None => view! { <p class="muted app-health">"Health: no resource with a health rule"</p> }.into_any(),
+        },
+        None => view! { <p class="muted app-health">"Health: not compared yet"</p> }.into_any(),
+    };
     let (href, data_app, title) = (routes::application(&app.id), app.id.clone(), app.id.clone());
     view! {
         <article class="card app-card" data-app=data_app>
@@ -204,7 +218,7 @@ fn ApplicationCard(status: ApplicationStatus, cluster: Option<ClusterState>) -> 
             <SyncLine sync=status.sync/>
             {drifted}
             {changed}
-            <p class="muted app-health">"Health: not assessed yet"</p>
+            {health}
             {status.notice.map(|n| view! { <p class="notice" role="alert">{n}</p> })}
             {cluster.map(|state| view! { <div class="app-cluster"><ClusterStateView state compact=true/></div> })}
         </article>

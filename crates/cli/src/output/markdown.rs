@@ -144,6 +144,7 @@ mod tests {
 
     fn modified(name: &str, live: &str, desired: &str) -> ResourceDrift {
         ResourceDrift {
+            health: None,
             group: "apps".into(),
             version: "v1".into(),
             kind: "Deployment".into(),

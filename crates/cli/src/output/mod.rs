@@ -138,6 +138,7 @@ mod tests {
         use shipdeck_ipc::drift::FieldChange;
         let esc = "\x1b]0;pwned\x07\x1b[2J\u{9b}31m\u{202e}";
         let modified = ResourceDrift {
+            health: None,
             group: "example.com".into(),
             version: "v1".into(),
             kind: "Widget".into(),

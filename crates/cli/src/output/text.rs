@@ -97,6 +97,7 @@ mod tests {
 
     fn report() -> DriftReport {
         let base = ResourceDrift {
+            health: None,
             group: "apps".into(),
             version: "v1".into(),
             kind: "Deployment".into(),

@@ -34,6 +34,7 @@ mod tests {
     #[test]
     fn the_diff_goes_from_live_to_desired() {
         let resource = ResourceDrift {
+            health: None,
             group: "apps".into(),
             version: "v1".into(),
             kind: "Deployment".into(),

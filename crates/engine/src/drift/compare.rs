@@ -29,6 +29,7 @@ pub struct Sides<'a> {
 /// Resource `id` at `version` with `status` and nothing found yet.
 pub(super) fn resource(id: &ObjectId, version: &str, status: SyncStatus) -> ResourceDrift {
     ResourceDrift {
+        health: None,
         group: id.group.clone(),
         version: version.to_string(),
         kind: id.kind.clone(),

@@ -131,6 +131,18 @@ impl Scope {
         let followers: Arc<Mutex<Vec<Weak<dyn Follower>>>> = Arc::default();
         let (task_stored, task_followers) = (stored.clone(), followers.clone());
         let what = kind.resource.kind.clone();
+        // Items of a list come without apiVersion and kind; health rules and followers go by
+        // them, so every stored object carries its scope's.
+        let types = kube::core::TypeMeta {
+            api_version: kind.resource.api_version.clone(),
+            kind: kind.resource.kind.clone(),
+        };
+        let typed = move |mut object: DynamicObject| {
+            if !metadata && object.types.is_none() {
+                object.types = Some(types.clone());
+            }
+            object
+        };
         let task = tokio::spawn(async move {
             let tell = |f: &dyn Fn(&dyn Follower)| {
                 let followers: Vec<Arc<dyn Follower>> = lock(&task_followers)
@@ -158,7 +170,7 @@ impl Scope {
                         Ok(Event::Init) => listing = Some(HashMap::new()),
                         Ok(Event::InitApply(object)) => {
                             if let Some(listed) = listing.as_mut() {
-                                listed.insert(name(&object), Arc::new(object));
+                                listed.insert(name(&object), Arc::new(typed(object)));
                             }
                         }
                         Ok(Event::InitDone) => {
@@ -171,7 +183,7 @@ impl Scope {
                             tell(&|f| f.resynced());
                         }
                         Ok(Event::Apply(object)) => {
-                            let object = Arc::new(object);
+                            let object = Arc::new(typed(object));
                             lock(&task_stored)
                                 .objects
                                 .insert(name(&object), object.clone());

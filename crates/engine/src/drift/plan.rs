@@ -216,7 +216,7 @@ pub async fn plan_with(
             {
                 let _ = silent.set(message.clone());
             }
-            compare(
+            let mut drift = compare(
                 Sides {
                     id: &id,
                     version: &version,
@@ -225,7 +225,9 @@ pub async fn plan_with(
                     live: live.as_ref(),
                 },
                 &policy,
-            )
+            );
+            drift.health = health_of(live.as_ref());
+            drift
         });
         task_ids.insert(handle.id(), (task_id, task_version));
     }
@@ -391,4 +393,18 @@ fn unknown(id: &ObjectId, version: &str, message: String) -> ResourceDrift {
         message: Some(message),
         ..super::compare::resource(id, version, SyncStatus::Unknown)
     }
+}
+
+/// A declared object's health: its kind's rule on the live object, Missing when there is none.
+fn health_of(live: Option<&Value>) -> Option<shipdeck_ipc::drift::ResourceHealth> {
+    let health = match live {
+        Some(live) => crate::health::assess(live)?,
+        None => {
+            crate::health::Health::new(shipdeck_ipc::HealthStatus::Missing, "not in the cluster")
+        }
+    };
+    Some(shipdeck_ipc::drift::ResourceHealth {
+        status: health.status,
+        message: health.message,
+    })
 }

@@ -137,6 +137,7 @@ mod tests {
 
     fn resource(name: &str, status: SyncStatus, replicas: Option<u64>) -> ResourceDrift {
         ResourceDrift {
+            health: None,
             group: "apps".into(),
             version: "v1".into(),
             kind: "Deployment".into(),

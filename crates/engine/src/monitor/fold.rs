@@ -977,6 +977,7 @@ mod tests {
         let settings = settings(&[("web", "main")]);
         state.apply(Event::Reconfigured(settings.clone()));
         let mut scaled = shipdeck_ipc::drift::ResourceDrift {
+            health: None,
             group: "apps".into(),
             version: "v1".into(),
             kind: "Deployment".into(),

@@ -1,8 +1,9 @@
 //! What wakes an application's comparison: a change, seen by the cluster's live cache
 //! ([`crate::drift::live_cache`]), to an object the application declares or tracks as its own
 //! (not a leader-election ConfigMap next to it). For objects with a `metadata.generation` (most
-//! workloads) only a new generation or new labels or annotations count, so status updates
-//! during a rollout do not trigger comparisons; for the rest any new resourceVersion.
+//! workloads) only a new generation, new labels or annotations, or a new health count, so the
+//! many status updates of a rollout trigger a comparison only when they change what the
+//! overview shows; for the rest any new resourceVersion.
 
 use crate::drift::live_cache::Follower;
 use crate::drift::tracking;
@@ -85,6 +86,10 @@ fn fingerprint(object: &DynamicObject) -> u64 {
         Some(generation) => {
             generation.hash(&mut h);
             format!("{:?}{:?}", meta.labels, meta.annotations).hash(&mut h);
+            let health = serde_json::to_value(object)
+                .ok()
+                .and_then(|v| crate::health::assess(&v));
+            format!("{health:?}").hash(&mut h);
         }
         None => meta.resource_version.hash(&mut h),
     }

@@ -169,7 +169,10 @@ fn a_label_and_an_env_var_added_by_hand_are_drift_that_a_sync_removes() {
             ("/metadata/labels/team", Some("kubectl-label")),
             // The item kubectl added, not the whole list: `.` on `env` only says it made the
             // list exist, and removing the list would take items of other managers with it.
-            ("/spec/template/spec/containers/0/env/0", Some("kubectl-set")),
+            (
+                "/spec/template/spec/containers/0/env/0",
+                Some("kubectl-set")
+            ),
         ]
     );
     assert!(drift.changes.iter().all(|c| c.desired.is_none()));
