@@ -95,6 +95,7 @@ mod tests {
                 ..SyncSummary::unknown(String::new(), "c")
             }),
             notice: None,
+            automation: None,
         }
     }
 

@@ -507,6 +507,14 @@ fn a_failed_rollout_is_recorded_and_rolled_back_from_the_cluster_records_even_fr
     let colleague = Desk::open(&nowhere, &world.ns, &world.records);
     let seen = colleague.deployments();
     assert_eq!(seen.len(), 3, "the colleague sees the team's deployments");
+    assert!(
+        seen[1]
+            .message
+            .as_deref()
+            .is_some_and(|m| m.contains("ProgressDeadlineExceeded")),
+        "the record in the cluster says why it failed: {:?}",
+        seen[1].message
+    );
     let preview = colleague
         .runtime
         .block_on(colleague.engine.rollback_preview("web", Some(&failed.id)));
@@ -580,4 +588,106 @@ fn a_second_sync_while_one_runs_elsewhere_is_refused_and_leaves_no_record() {
     desk.runtime.block_on(held.release());
     let (done, _) = desk.sync(whole(&first));
     assert_eq!(done.unwrap().result, DeploymentResult::Succeeded);
+}
+
+#[test]
+fn auto_sync_deploys_new_commits_self_heal_undoes_a_hand_edit_and_the_kill_switch_pauses_both() {
+    let world = World::new("auto");
+    let first = world.commit("registry.example/web:1.4", "First");
+    let desk = Desk::open(&world.repo, &world.ns, &world.records);
+    desk.engine
+        .set_sync_policy(
+            "web",
+            shipdeck_ipc::config::SyncPolicy {
+                auto_sync: true,
+                self_heal: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let until = |what: &str, done: &dyn Fn(&[Deployment]) -> bool| -> Vec<Deployment> {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            let history = desk.deployments();
+            if done(&history) {
+                return history;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting: {what}: {history:#?}"
+            );
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    };
+    let succeeded = |kind: DeploymentKind, revision: &str| {
+        let revision = revision.to_string();
+        move |h: &[Deployment]| {
+            h.iter().any(|d| {
+                d.kind == kind && d.revision == revision && d.result == DeploymentResult::Succeeded
+            })
+        }
+    };
+    until(
+        "the first commit is auto-synced",
+        &succeeded(DeploymentKind::AutoSync, &first),
+    );
+    assert_eq!(world.image(), "registry.example/web:1.4");
+
+    // A hand edit of a declared field is drift self-heal undoes (after it settles).
+    kubectl_ok(
+        contexts::A,
+        &[
+            "set",
+            "image",
+            "deployment/web",
+            "-n",
+            &world.ns,
+            "api=registry.example/web:hand",
+        ],
+    );
+    until(
+        "self-heal re-applied the commit",
+        &succeeded(DeploymentKind::SelfHeal, &first),
+    );
+    assert_eq!(world.image(), "registry.example/web:1.4");
+    desk.wait("the overview says what self-heal did", |s| {
+        s.overview.applications[0]
+            .automation
+            .as_deref()
+            .is_some_and(|n| n.starts_with("Self-heal: deployed"))
+    });
+
+    // A new commit is auto-synced.
+    let second = world.commit("registry.example/web:2.0", "Second");
+    until(
+        "the second commit is auto-synced",
+        &succeeded(DeploymentKind::AutoSync, &second),
+    );
+    assert_eq!(world.image(), "registry.example/web:2.0");
+
+    // The kill switch: automation paused first, then back to the last known good deployment.
+    let done = desk
+        .runtime
+        .block_on(
+            desk.engine
+                .kill_switch("web", "kill", &mut |_: SyncProgress| {}),
+        )
+        .unwrap();
+    assert_eq!(done.kind, DeploymentKind::Rollback);
+    assert_eq!(done.result, DeploymentResult::Succeeded, "{done:#?}");
+    assert!(
+        done.message
+            .as_deref()
+            .is_some_and(|m| m.contains("auto-sync and self-heal are paused")),
+        "{:?}",
+        done.message
+    );
+    assert_eq!(world.image(), "registry.example/web:1.4");
+    let policy = desk.engine.settings().applications[0].sync.clone();
+    assert!(!policy.auto_sync && !policy.self_heal);
+    // Nothing automatic puts the second commit back.
+    let count = desk.deployments().len();
+    std::thread::sleep(Duration::from_secs(8));
+    assert_eq!(desk.deployments().len(), count);
+    assert_eq!(world.image(), "registry.example/web:1.4");
 }

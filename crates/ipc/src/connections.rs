@@ -60,6 +60,9 @@ pub struct ApplicationStatus {
     /// crashed and was restarted), shown on its card.
     #[serde(default)]
     pub notice: Option<String>,
+    /// What auto-sync or self-heal last did or why self-heal stopped.
+    #[serde(default)]
+    pub automation: Option<String>,
 }
 
 /// What rendering an application's manifests produced. Errors name the file and line; the

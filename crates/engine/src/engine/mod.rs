@@ -11,6 +11,7 @@
 //! order, with a sequence number.
 
 mod applications;
+mod automation;
 mod clusters;
 mod deploy;
 mod dirs;
@@ -42,6 +43,8 @@ pub struct Engine {
     monitor: Monitor,
     operations: Operations,
     watcher: Option<JoinHandle<()>>,
+    /// Auto-sync and self-heal ([`automation`]).
+    automation: Option<JoinHandle<()>>,
     /// Held from a settings write until the monitor follows it, so the monitor never follows
     /// an older copy after a newer one (two saves, or a save and a hand edit, racing).
     follow: std::sync::Mutex<()>,
@@ -108,6 +111,7 @@ impl Engine {
                 weak.clone(),
                 options.settings_check,
             )),
+            automation: Some(automation::spawn(&runtime, weak.clone())),
             dirs,
             settings,
             secrets,
@@ -218,6 +222,9 @@ impl Drop for Engine {
     fn drop(&mut self) {
         if let Some(w) = self.watcher.take() {
             w.abort();
+        }
+        if let Some(a) = self.automation.take() {
+            a.abort();
         }
     }
 }

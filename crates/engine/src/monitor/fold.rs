@@ -25,6 +25,8 @@ use std::time::Duration;
 /// Something that happened, in the order the fold task received it.
 #[derive(Debug)]
 pub enum Event {
+    /// What auto-sync or self-heal did for an application, or why it stopped.
+    Automation { app: String, note: Option<String> },
     /// The settings in force changed (or were first loaded).
     Reconfigured(Arc<Settings>),
     /// `settings.toml` holds an edit that cannot be used, or no longer does.
@@ -167,6 +169,7 @@ struct AppSlot {
     /// Drift already reported as an event.
     seen: Seen,
     notice: Option<String>,
+    automation: Option<String>,
     /// The newest render asked for; only its result is taken.
     ticket: u64,
 }
@@ -179,6 +182,7 @@ impl AppSlot {
             sync: None,
             seen: Seen::default(),
             notice: None,
+            automation: None,
             ticket: 0,
         }
     }
@@ -257,6 +261,12 @@ impl State {
                 }
             }
             Event::Crashed { scope, message } => self.crashed(scope, message),
+            Event::Automation { app, note } => {
+                if let Some(slot) = self.apps.get_mut(&app) {
+                    slot.automation = note;
+                }
+                Vec::new()
+            }
         }
     }
 
@@ -299,6 +309,7 @@ impl State {
                         render: slot.render.clone(),
                         sync: slot.sync.clone(),
                         notice: slot.notice.clone(),
+                        automation: slot.automation.clone(),
                     })
                 })
                 .collect(),

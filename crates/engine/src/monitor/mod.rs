@@ -169,6 +169,14 @@ impl Monitor {
     }
 
     /// Reports a problem with the settings file (or its end) on the overview.
+    /// Shows what auto-sync or self-heal did for `app`, or why it stopped.
+    pub fn automation_note(&self, app: &str, note: Option<String>) {
+        let _ = self.inner.events.send(Event::Automation {
+            app: app.to_string(),
+            note,
+        });
+    }
+
     pub fn settings_problem(&self, problem: Option<String>) {
         let _ = self.inner.events.send(Event::SettingsProblem(problem));
     }

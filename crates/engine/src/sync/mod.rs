@@ -203,17 +203,19 @@ pub async fn run(
     {
         notes.push("another desk took this sync's lease while it ran".into());
     }
-    let mut message: Vec<String> = message.into_iter().chain(notes).collect();
+    let message: Vec<String> = message.into_iter().chain(notes).collect();
+    deployment.message = (!message.is_empty()).then(|| message.join("; "));
     let saved = match deployment.place {
         RecordPlace::Cluster => records.update(&deployment).await,
         RecordPlace::Local => local.update(&deployment),
     };
     if let Err(e) = saved {
-        message.push(format!(
-            "its record could not be updated ({e}), so it shows as interrupted"
-        ));
+        let note = format!("its record could not be updated ({e}), so it shows as interrupted");
+        deployment.message = Some(match deployment.message.take() {
+            Some(m) => format!("{m}; {note}"),
+            None => note,
+        });
     }
-    deployment.message = (!message.is_empty()).then(|| message.join("; "));
     if let Some(held) = held {
         held.release().await;
     }
