@@ -6,6 +6,8 @@ mod application;
 mod apps;
 mod diff;
 mod plan;
+#[allow(dead_code)]
+mod selection;
 
 use crate::args::{Cli, Command, OutputArgs};
 use crate::exit::Code;
