@@ -159,8 +159,18 @@ mod tests {
             r("apps", "Deployment", Some("shop"), "web"),
             r("apps", "Deployment", Some("other"), "web"),
             r("networking.k8s.io", "Ingress", Some("shop"), "web"),
-            r("networking.k8s.io", "NetworkPolicy", Some("shop"), "deny-all"),
-            r("rbac.authorization.k8s.io", "ClusterRole", None, "web-reader"),
+            r(
+                "networking.k8s.io",
+                "NetworkPolicy",
+                Some("shop"),
+                "deny-all",
+            ),
+            r(
+                "rbac.authorization.k8s.io",
+                "ClusterRole",
+                None,
+                "web-reader",
+            ),
         ]
     }
 
@@ -186,11 +196,19 @@ mod tests {
             one("networkpolicies/deny-all").unwrap().kind,
             "NetworkPolicy"
         );
-        assert_eq!(one("ingress.networking.k8s.io/web").unwrap().kind, "Ingress");
+        assert_eq!(
+            one("ingress.networking.k8s.io/web").unwrap().kind,
+            "Ingress"
+        );
         // GROUP/KIND/NAME for a cluster-scoped object.
         assert_eq!(
             one("rbac.authorization.k8s.io/ClusterRole/web-reader"),
-            Ok(r("rbac.authorization.k8s.io", "ClusterRole", None, "web-reader"))
+            Ok(r(
+                "rbac.authorization.k8s.io",
+                "ClusterRole",
+                None,
+                "web-reader"
+            ))
         );
         assert_eq!(one("clusterrole/web-reader").unwrap().namespace, None);
     }
@@ -203,7 +221,10 @@ mod tests {
             "--resource Deployment/web matches 2 objects (apps/Deployment/shop/web, \
              apps/Deployment/other/web); name one of them as listed"
         );
-        assert_eq!(one("Deployment/other/web").unwrap().namespace.as_deref(), Some("other"));
+        assert_eq!(
+            one("Deployment/other/web").unwrap().namespace.as_deref(),
+            Some("other")
+        );
     }
 
     #[test]
@@ -222,7 +243,10 @@ mod tests {
             "{err}"
         );
         let err = one("ClusterRole/reader").unwrap_err();
-        assert!(err.ends_with("did you mean rbac.authorization.k8s.io/ClusterRole/web-reader?"), "{err}");
+        assert!(
+            err.ends_with("did you mean rbac.authorization.k8s.io/ClusterRole/web-reader?"),
+            "{err}"
+        );
         let err = one("Secret/zzzzzz").unwrap_err();
         assert!(err.ends_with("; `shipdeck diff APP` lists them"), "{err}");
         // The right name in the wrong namespace is not taken for it.
@@ -242,8 +266,12 @@ mod tests {
 
     #[test]
     fn the_same_object_named_twice_is_synced_once() {
-        let specs = ["Service/web", "service/shop/web", "apps/Deployment/shop/web"]
-            .map(String::from);
+        let specs = [
+            "Service/web",
+            "service/shop/web",
+            "apps/Deployment/shop/web",
+        ]
+        .map(String::from);
         let found = resolve(&specs, &known(), "").unwrap();
         assert_eq!(
             found.iter().map(|r| r.kind.as_str()).collect::<Vec<_>>(),

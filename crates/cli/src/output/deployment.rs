@@ -78,7 +78,10 @@ pub fn outcome(d: &Deployment) -> String {
 pub fn short_time(rfc3339: &str) -> String {
     let text = match rfc3339.split_once('.') {
         Some((seconds, rest)) => {
-            format!("{seconds}{}", rest.trim_start_matches(|c: char| c.is_ascii_digit()))
+            format!(
+                "{seconds}{}",
+                rest.trim_start_matches(|c: char| c.is_ascii_digit())
+            )
         }
         None => rfc3339.to_string(),
     };
@@ -246,7 +249,12 @@ pub(crate) mod tests {
             health: Some(HealthStatus::Healthy),
             message: None,
             resources: vec![
-                result("", "ConfigMap", ApplyAction::Created, Some(HealthStatus::Healthy)),
+                result(
+                    "",
+                    "ConfigMap",
+                    ApplyAction::Created,
+                    Some(HealthStatus::Healthy),
+                ),
                 result("apps", "Deployment", ApplyAction::Configured, None),
             ],
             has_manifests: true,
@@ -334,7 +342,9 @@ pub(crate) mod tests {
         d.place = RecordPlace::Local;
         let text = text(&d, "rollback web");
         assert!(
-            text.contains("  rollback  restores web.1, answers web.2\n  record    this desk only\n"),
+            text.contains(
+                "  rollback  restores web.1, answers web.2\n  record    this desk only\n"
+            ),
             "{text}"
         );
         let md = markdown(&d, "rollback web");
@@ -369,7 +379,11 @@ pub(crate) mod tests {
         for (format, out, refusal) in [
             ("text", text(&d, "sync web"), r"refused: \u{1b}]0;pwned"),
             // Markdown also escapes the backslash and bracket.
-            ("markdown", markdown(&d, "sync web"), r"refused: \\u{1b}\]0;pwned"),
+            (
+                "markdown",
+                markdown(&d, "sync web"),
+                r"refused: \\u{1b}\]0;pwned",
+            ),
         ] {
             let bad: Vec<char> = out
                 .chars()

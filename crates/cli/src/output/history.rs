@@ -39,7 +39,10 @@ fn row(d: &Deployment) -> [String; 8] {
         short_sha(&d.revision),
         printable(&d.by),
         short_time(&d.started_at),
-        d.finished_at.as_deref().map(short_time).unwrap_or("-".into()),
+        d.finished_at
+            .as_deref()
+            .map(short_time)
+            .unwrap_or("-".into()),
         place(d.place).to_string(),
     ]
 }
