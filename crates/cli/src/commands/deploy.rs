@@ -14,14 +14,26 @@ use shipdeck_ipc::deploy::{Deployment, SyncProgress};
 use std::time::Duration;
 
 /// Runs `job` with rollouts bounded by `timeout`. A refusal (another sync holds the lease, the
-/// record could not be written) is an error: nothing was applied.
-pub async fn run(cx: &Context<'_>, job: Job, timeout: Duration) -> Result<Deployment> {
+/// record could not be written) is an error: nothing was applied, and its one line is all
+/// stderr says. `announce` goes to stderr once the deployment has started, before anything
+/// is applied or deleted.
+pub async fn run(
+    cx: &Context<'_>,
+    job: Job,
+    timeout: Duration,
+    announce: &[String],
+) -> Result<Deployment> {
     let mut place = cx.place();
     place.timeout = timeout;
     let cancel = CancelToken::new();
     let interrupt = tokio::spawn(cancel_on_ctrl_c(cancel.clone()));
     let mut printer = Progress::default();
     let mut progress = |event: SyncProgress| {
+        if matches!(event, SyncProgress::Started { .. }) {
+            for line in announce {
+                eprintln!("shipdeck: {}", crate::one_line(line));
+            }
+        }
         for line in printer.lines(&event) {
             eprintln!("shipdeck: {line}");
         }

@@ -27,8 +27,8 @@ pub async fn run(args: RollbackArgs, dirs: &Dirs) -> Result<Code> {
     let history = deployments::history(&cx).await?;
     let to = args.to.as_deref().map(|to| deployment_id(&app.id, to));
     let (job, skipped) = deployments::rollback_job(&cx, &history, to.as_deref()).await?;
-    eprintln!(
-        "shipdeck: rolling {} back to {} (revision {}){}",
+    let mut announce = vec![format!(
+        "rolling {} back to {} (revision {}){}",
         app.id,
         printable(job.restores.as_deref().unwrap_or_default()),
         printable(&job.revision.chars().take(10).collect::<String>()),
@@ -36,12 +36,10 @@ pub async fn run(args: RollbackArgs, dirs: &Dirs) -> Result<Code> {
             .as_deref()
             .map(|a| format!(", answering {}", printable(a)))
             .unwrap_or_default()
-    );
+    )];
     let note = deployments::skipped_note(&skipped);
-    if let Some(note) = &note {
-        eprintln!("shipdeck: {}", crate::one_line(note));
-    }
-    let mut done = deploy::run(&cx, job, args.rollout.timeout).await?;
+    announce.extend(note.as_deref().map(crate::one_line));
+    let mut done = deploy::run(&cx, job, args.rollout.timeout, &announce).await?;
     if let Some(note) = note {
         done.message = Some(match done.message {
             Some(m) => format!("{m}; {note}"),

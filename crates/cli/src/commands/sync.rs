@@ -53,24 +53,21 @@ pub async fn run(args: SyncArgs, dirs: &Dirs, git_timeout: Duration) -> Result<C
 
     if args.dry_run {
         let report = selected(report, &selection);
-        tell_extras(&extras, args.prune, true);
+        if let Some(line) = extras_line(&extras, args.prune, true) {
+            eprintln!("shipdeck: {line}");
+        }
         return super::finish(&report, &heading, &args.output);
     }
 
-    let summary = SyncSummary::of(&report, rendered.commit.short_sha());
-    eprintln!(
-        "shipdeck: {} ({at}): {}",
-        app.id,
-        crate::one_line(&summary.detail())
-    );
-    // In a command line the flag is the confirmation, and this line shows the exact list
-    // before anything is deleted; the engine refuses if it changed since.
-    tell_extras(&extras, args.prune, false);
     let request = SyncRequest {
         app: app.id.clone(),
         resources: selection,
         prune: args.prune,
-        prune_confirmed: if args.prune { extras } else { Vec::new() },
+        prune_confirmed: if args.prune {
+            extras.clone()
+        } else {
+            Vec::new()
+        },
         force: args.force,
         reviewed_commit: Some(rendered.commit.sha.clone()),
     };
@@ -89,7 +86,25 @@ pub async fn run(args: SyncArgs, dirs: &Dirs, git_timeout: Duration) -> Result<C
         &request,
         DeploymentKind::Sync,
     )?;
-    let done = deploy::run(&cx, job, args.rollout.timeout).await?;
+    let summary = SyncSummary::of(&report, rendered.commit.short_sha());
+    let mut announce = vec![format!(
+        "{} ({at}) before the sync: {}",
+        app.id,
+        crate::one_line(&summary.detail())
+    )];
+    if args.prune {
+        // Extras that could not be listed are not pruned either.
+        announce.extend(
+            report
+                .incomplete
+                .iter()
+                .map(|left_out| format!("incomplete: {}", crate::one_line(left_out))),
+        );
+    }
+    // In a command line the flag is the confirmation, and this line shows the exact list
+    // (the job holds that list and no other) before anything is deleted.
+    announce.extend(extras_line(&extras, args.prune, false));
+    let done = deploy::run(&cx, job, args.rollout.timeout, &announce).await?;
     deploy::finish(&done, &heading, args.output.output)
 }
 
@@ -152,14 +167,8 @@ fn selected(report: DriftReport, selection: &[ResourceRef]) -> DriftReport {
     }
 }
 
-/// One line on stderr: the objects tracked as the application's that Git no longer declares,
-/// and whether they are (or would be) deleted.
-fn tell_extras(extras: &[ResourceRef], prune: bool, dry_run: bool) {
-    if let Some(line) = extras_line(extras, prune, dry_run) {
-        eprintln!("shipdeck: {line}");
-    }
-}
-
+/// The objects tracked as the application's that Git no longer declares, and whether they
+/// are (or would be) deleted.
 fn extras_line(extras: &[ResourceRef], prune: bool, dry_run: bool) -> Option<String> {
     if extras.is_empty() {
         return None;
