@@ -7,12 +7,49 @@ use std::time::Duration;
 
 const AFTER_HELP: &str = "\
 Exit codes: 0 every resource is Synced; 1 something is OutOfSync; 2 or more an error, \
-including a resource that could not be compared (Unknown).
+including a resource that could not be compared (Unknown). `sync` and `rollback`: 0 done and \
+Healthy, 1 done but Failed or Cancelled, 2 nothing deployed (see their --help).
 
 Credentials are read as kubectl reads them (KUBECONFIG or ~/.kube/config, inline tokens and \
 certificates, exec plugins), plus the token Shipdeck stored in the OS keyring for a configured \
 cluster with that context, plus SHIPDECK_TOKEN, a bearer token for pipelines that replaces the \
 context's own. Never pass a secret on the command line.";
+
+/// The exit codes and outputs of `sync` and `rollback`, around what refuses each.
+macro_rules! deploy_after_help {
+    ($refused:literal, $more:literal) => {
+        concat!(
+            "Exit codes: 0 the deployment succeeded and everything it applied is Healthy; 1 it \
+             ran but did not: Failed (an object was refused, a field another manager owns, the \
+             rollout turned Degraded or was not Healthy within --timeout) or Cancelled (Ctrl-C), \
+             and the record on stdout says what happened to each object; 2 or more nothing was \
+             deployed: refused (another sync of the application is running, and the message \
+             names who; ",
+            $refused,
+            ") or an error. ",
+            $more,
+            "A second Ctrl-C quits at once (exit 130), leaving the record to show as \
+             interrupted.
+
+Progress goes to stderr, one line per object applied and per health change; the deployment \
+record goes to stdout (--output text, json or markdown). Every sync and rollback is recorded in \
+the cluster (settings: [deployments] namespace), where `shipdeck deployments APP` and the \
+window read it."
+        )
+    };
+}
+
+const SYNC_AFTER_HELP: &str = deploy_after_help!(
+    "an unknown --resource; files that did not render",
+    "With --dry-run the codes are those of `shipdeck diff`: 0 nothing to change, 1 something \
+     would change, 2 an error. "
+);
+
+const ROLLBACK_AFTER_HELP: &str = deploy_after_help!(
+    "no earlier deployment to go back to, or --to names one that failed or no longer holds \
+     its manifests",
+    ""
+);
 
 /// Compare Git with live Kubernetes clusters, on the same engine, settings and keyring as the
 /// Shipdeck window.
@@ -84,6 +121,17 @@ pub enum Command {
     /// and compared, one after the other).
     #[command(after_help = AFTER_HELP)]
     Apps,
+    /// Apply a configured application's revision to its cluster, as the window's Sync does,
+    /// and wait until it is Healthy.
+    #[command(after_help = SYNC_AFTER_HELP)]
+    Sync(SyncArgs),
+    /// Re-apply the manifests an earlier deployment recorded in the cluster (by default the
+    /// last successful one before the newest). Needs no Git.
+    #[command(after_help = ROLLBACK_AFTER_HELP)]
+    Rollback(RollbackArgs),
+    /// List an application's deployments, newest first, from the cluster's records and this
+    /// desk's. Needs no Git.
+    Deployments(DeploymentsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -144,9 +192,104 @@ pub struct DiffArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// The application's id, as in Settings → Applications (`shipdeck apps` lists them).
+    #[arg(value_name = "APP")]
+    pub app: String,
+
+    /// Sync only this object (repeat for more): `KIND/NAME`, `KIND/NAMESPACE/NAME`, or with
+    /// the API group first (`apps/Deployment/shop/web`, as `shipdeck diff` names objects).
+    /// The kind is matched without regard to case. Default: the whole application.
+    #[arg(long = "resource", value_name = "KIND/NAME")]
+    pub resources: Vec<String>,
+
+    /// Also delete the objects tracked as the application's that Git no longer declares (of
+    /// the --resource selection, if any). They are listed on stderr before anything is
+    /// deleted; without this flag they are listed and left alone.
+    #[arg(long)]
+    pub prune: bool,
+
+    /// Only show what the sync would apply and prune (the comparison, as `shipdeck diff`
+    /// prints it) and exit as `diff` does; nothing is changed or recorded.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Take over fields another manager owns (`kubectl scale`, a controller). Without it,
+    /// such a conflict fails the object and the conflicting fields and managers are printed.
+    #[arg(long)]
+    pub force: bool,
+
+    #[command(flatten)]
+    pub rollout: RolloutArgs,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// How long a sync or rollback waits for its rollout.
+#[derive(Debug, Args)]
+pub struct RolloutArgs {
+    /// Wait until what was applied is Healthy. This is always done, so the flag changes
+    /// nothing: a deployment counts as Succeeded only once its rollout is Healthy, and its
+    /// record says Running until then (a run that returned earlier would leave it to show as
+    /// interrupted). --timeout bounds the wait.
+    #[arg(long)]
+    pub wait: bool,
+
+    /// How long the rollout may take to become Healthy (each wait, when objects are applied
+    /// in waves): `90s`, `5m`, `1h`. Past it the deployment ends Failed (exit 1).
+    #[arg(
+        long,
+        value_name = "DURATION",
+        default_value = "5m",
+        value_parser = parse_duration
+    )]
+    pub timeout: Duration,
+}
+
+#[derive(Debug, Args)]
+pub struct RollbackArgs {
+    /// The application's id, as in Settings → Applications.
+    #[arg(value_name = "APP")]
+    pub app: String,
+
+    /// The deployment to go back to: its id (`web.12`) or number (`12`), as `shipdeck
+    /// deployments APP` lists them. Default: the newest successful deployment before the
+    /// newest one that still holds its manifests.
+    #[arg(long, value_name = "DEPLOYMENT")]
+    pub to: Option<String>,
+
+    #[command(flatten)]
+    pub rollout: RolloutArgs,
+
+    #[command(flatten)]
+    pub output: FormatArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DeploymentsArgs {
+    /// The application's id, as in Settings → Applications.
+    #[arg(value_name = "APP")]
+    pub app: String,
+
+    #[command(flatten)]
+    pub output: FormatArgs,
+}
+
+/// `--output` alone, for what has no diff to show.
+#[derive(Debug, Args)]
+pub struct FormatArgs {
+    /// `text` for a terminal, `json` for scripts (the deployment record, or records, exactly
+    /// as the cluster keeps them, without their manifests), `markdown` for a comment.
+    #[arg(long, short = 'o', value_enum, default_value_t = Format::Text)]
+    pub output: Format,
+}
+
+#[derive(Debug, Args)]
 pub struct OutputArgs {
     /// `text` for a terminal (colour on a TTY unless NO_COLOR is set), `json` for scripts (the
-    /// report exactly; see the README), `markdown` for a pull-request comment.
+    /// report exactly, or for a sync the deployment record; see the README), `markdown` for a
+    /// pull-request comment.
     #[arg(long, short = 'o', value_enum, default_value_t = Format::Text)]
     pub output: Format,
 
@@ -221,5 +364,77 @@ mod tests {
         assert_eq!(cli.git_timeout, Duration::from_secs(7));
         assert_eq!(show_duration(Duration::from_secs(300)), "5m");
         assert_eq!(show_duration(Duration::from_secs(90)), "90s");
+    }
+
+    #[test]
+    fn sync_takes_a_selection_prune_force_and_a_rollout_timeout() {
+        let sync = |extra: &[&str]| -> Result<SyncArgs, clap::Error> {
+            let mut argv = vec!["shipdeck", "sync", "web"];
+            argv.extend_from_slice(extra);
+            match Cli::try_parse_from(argv)?.command {
+                Command::Sync(s) => Ok(s),
+                other => panic!("{other:?}"),
+            }
+        };
+        let plain = sync(&[]).unwrap();
+        assert_eq!(plain.app, "web");
+        assert!(plain.resources.is_empty());
+        assert!(!plain.prune && !plain.dry_run && !plain.force && !plain.rollout.wait);
+        assert_eq!(plain.rollout.timeout, Duration::from_secs(300));
+        assert_eq!(plain.output.output, Format::Text);
+        let full = sync(&[
+            "--resource",
+            "Deployment/web",
+            "--resource",
+            "apps/Deployment/shop/api",
+            "--prune",
+            "--dry-run",
+            "--force",
+            "--wait",
+            "--timeout",
+            "90s",
+            "-o",
+            "json",
+        ])
+        .unwrap();
+        assert_eq!(
+            full.resources,
+            ["Deployment/web", "apps/Deployment/shop/api"]
+        );
+        assert!(full.prune && full.dry_run && full.force && full.rollout.wait);
+        assert_eq!(full.rollout.timeout, Duration::from_secs(90));
+        assert_eq!(full.output.output, Format::Json);
+        assert!(sync(&["--timeout", "0"]).is_err());
+        assert!(sync(&["--resource"]).is_err());
+        assert!(
+            Cli::try_parse_from(["shipdeck", "sync"]).is_err(),
+            "APP is required"
+        );
+    }
+
+    #[test]
+    fn rollback_and_deployments_need_no_git_options() {
+        match Cli::try_parse_from([
+            "shipdeck", "rollback", "web", "--to", "web.3", "-o", "markdown",
+        ])
+        .unwrap()
+        .command
+        {
+            Command::Rollback(r) => {
+                assert_eq!((r.app.as_str(), r.to.as_deref()), ("web", Some("web.3")));
+                assert_eq!(r.output.output, Format::Markdown);
+                assert_eq!(r.rollout.timeout, Duration::from_secs(300));
+            }
+            other => panic!("{other:?}"),
+        }
+        match Cli::try_parse_from(["shipdeck", "deployments", "web", "-o", "json"])
+            .unwrap()
+            .command
+        {
+            Command::Deployments(d) => assert_eq!(d.output.output, Format::Json),
+            other => panic!("{other:?}"),
+        }
+        // Nothing to diff in a record.
+        assert!(Cli::try_parse_from(["shipdeck", "rollback", "web", "--no-diff"]).is_err());
     }
 }

@@ -2,10 +2,13 @@
 //!
 //! `plan` compares manifests that are not configured as an application with a cluster (what a
 //! pull-request workflow runs), `diff` does it for a configured application (or previews another
-//! revision of it), `apps` lists the applications with their sync status. Exit codes follow
-//! `kubectl diff`: 0 when everything is Synced, 1 when something is OutOfSync, 2 or more on an
-//! error, including a resource that could not be compared. A failure is one line on stderr;
-//! a panic is caught and reported the same way (exit 3), never a backtrace.
+//! revision of it), `apps` lists the applications with their sync status. `sync` applies an
+//! application and waits until it is Healthy, `rollback` re-applies a recorded deployment,
+//! `deployments` lists them. Exit codes follow `kubectl diff`: 0 when everything is Synced (for
+//! a deployment: succeeded and Healthy), 1 when something is OutOfSync (a deployment that ended
+//! Failed or Cancelled), 2 or more on an error, including a resource that could not be
+//! compared or a deployment that was refused. A failure is one line on stderr; a panic is
+//! caught and reported the same way (exit 3), never a backtrace.
 
 mod args;
 mod cluster;

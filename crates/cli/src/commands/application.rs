@@ -12,7 +12,7 @@ use shipdeck_engine::git::{CancelToken, Revision};
 use shipdeck_engine::manifests::Tools;
 use shipdeck_engine::monitor::cluster_target;
 use shipdeck_engine::settings::Settings;
-use shipdeck_engine::settings::model::Application;
+use shipdeck_engine::settings::model::{Application, Cluster};
 use std::time::Duration;
 
 /// Compares `app` at `revisions` (tried in order), or at its own revision when `None`, the
@@ -24,12 +24,33 @@ pub async fn compare(
     dirs: &Dirs,
     git_timeout: Duration,
 ) -> Result<Compared> {
+    let (_, client) = connect(settings, app).await?;
+    compare_on(settings, app, revisions, dirs, git_timeout, &client).await
+}
+
+/// The application's cluster, and a client that has reached it.
+pub async fn connect<'s>(
+    settings: &'s Settings,
+    app: &Application,
+) -> Result<(&'s Cluster, kube::Client)> {
     let cluster = settings
         .cluster(&app.cluster)
         .ok_or_else(|| anyhow!("cluster '{}' is not configured", app.cluster))?;
     let client = cluster::connect(&cluster_target(cluster))
         .await
         .with_context(|| format!("cluster '{}'", cluster.id))?;
+    Ok((cluster, client))
+}
+
+/// [`compare`] with a client the caller keeps (a sync applies with it afterwards).
+pub async fn compare_on(
+    settings: &Settings,
+    app: &Application,
+    revisions: Option<Vec<Revision>>,
+    dirs: &Dirs,
+    git_timeout: Duration,
+    client: &kube::Client,
+) -> Result<Compared> {
     let place = Place {
         mirrors: dirs.mirrors().join("cli"),
         scratch: dirs.scratch(),
@@ -40,7 +61,7 @@ pub async fn compare(
         app,
         revisions,
         &Keyring::from_env(),
-        &client,
+        client,
         &place,
         &CancelToken::new(),
         git_timeout,

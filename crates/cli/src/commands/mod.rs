@@ -1,11 +1,17 @@
 //! The commands. Each renders, compares through the engine's `drift::plan`, prints, and
 //! returns its exit code; a failure before there is a report is an error (exit 2) with a
-//! message that says what to do.
+//! message that says what to do. `sync` and `rollback` deploy through the engine's
+//! `deployments` and `sync`, and print the deployment record.
 
 mod application;
 mod apps;
+mod deploy;
+mod deployments;
 mod diff;
 mod plan;
+mod rollback;
+mod selection;
+mod sync;
 
 use crate::args::{Cli, Command, OutputArgs};
 use crate::exit::Code;
@@ -26,6 +32,9 @@ pub async fn run(cli: Cli) -> Result<Code> {
         Command::Plan(args) => plan::run(args, &dirs, git_timeout).await,
         Command::Diff(args) => diff::run(args, &dirs, git_timeout).await,
         Command::Apps => apps::run(&dirs, git_timeout).await,
+        Command::Sync(args) => sync::run(args, &dirs, git_timeout).await,
+        Command::Rollback(args) => rollback::run(args, &dirs).await,
+        Command::Deployments(args) => deployments::run(args, &dirs).await,
     };
     // This process's scratch space, once everything in it is gone (a kill leaves it to the
     // window's sweep of gone processes).

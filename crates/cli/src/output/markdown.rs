@@ -95,7 +95,7 @@ pub fn render(report: &DriftReport, heading: &str) -> String {
 }
 
 /// An inline code span that holds any text (a longer fence when the text has backticks).
-fn code(text: &str) -> String {
+pub(super) fn code(text: &str) -> String {
     let fence = "`".repeat(longest_backtick_run(text) + 1);
     let pad = if text.starts_with('`') || text.ends_with('`') {
         " "
@@ -106,12 +106,12 @@ fn code(text: &str) -> String {
 }
 
 /// A table cell: `|` would end it and a line break would end the row.
-fn cell(text: &str) -> String {
+pub(super) fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace(['\n', '\r'], " ")
 }
 
 /// Text outside code: characters Markdown or HTML would act on are escaped.
-fn escape_text(text: &str) -> String {
+pub(super) fn escape_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if matches!(

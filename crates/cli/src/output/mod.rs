@@ -1,8 +1,12 @@
 //! Printing a drift report: text for a terminal, the report itself as JSON for scripts,
 //! Markdown for a pull-request comment. Only what the report holds is printed (Secret values
-//! are masked by the engine before they get here); never a raw object.
+//! are masked by the engine before they get here); never a raw object. Deployment records
+//! ([`deployment`], [`history`]) and a sync's progress ([`progress`]) are printed alike.
 
+pub mod deployment;
+pub mod history;
 mod markdown;
+pub mod progress;
 mod text;
 mod unified;
 mod values;

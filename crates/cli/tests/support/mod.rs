@@ -8,6 +8,7 @@ use shipdeck_engine::drift::policy::FIELD_MANAGER;
 use shipdeck_engine::drift::tracking;
 use shipdeck_engine::manifests::{self, Options, Tools};
 use shipdeck_ipc::SyncStatus;
+use shipdeck_ipc::deploy::Deployment;
 use shipdeck_ipc::drift::{DriftReport, ResourceDrift};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -54,6 +55,18 @@ impl Run {
     pub fn report(&self) -> DriftReport {
         serde_json::from_str(&self.stdout)
             .unwrap_or_else(|e| panic!("stdout is not a drift report ({e}): {self:#?}"))
+    }
+
+    /// The deployment record on stdout (`sync`/`rollback -o json`).
+    pub fn deployment(&self) -> Deployment {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not a deployment record ({e}): {self:#?}"))
+    }
+
+    /// The records on stdout (`deployments -o json`), newest first.
+    pub fn deployments(&self) -> Vec<Deployment> {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not a list of deployments ({e}): {self:#?}"))
     }
 
     /// The resources that are not Synced, as `id status reason`.
@@ -106,8 +119,8 @@ impl Home {
         self
     }
 
-    /// Runs `shipdeck args…`, killed after [`RUN_TIMEOUT`].
-    pub fn run(&self, args: &[&str]) -> Run {
+    /// `shipdeck args…` in this home, with stdout and stderr piped, not started.
+    pub fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_shipdeck"));
         command
             .args(args)
@@ -125,8 +138,14 @@ impl Home {
         for (name, value) in &self.env {
             command.env(name, value);
         }
+        command
+    }
+
+    /// Runs `shipdeck args…`, killed after [`RUN_TIMEOUT`].
+    pub fn run(&self, args: &[&str]) -> Run {
         let line = format!("shipdeck {}", args.join(" "));
-        let mut child = command
+        let mut child = self
+            .command(args)
             .spawn()
             .unwrap_or_else(|e| panic!("starting `{line}`: {e}"));
         let read = |pipe: Option<Box<dyn Read + Send>>| {

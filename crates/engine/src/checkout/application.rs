@@ -2,7 +2,7 @@
 //! outside the monitor: the window's preview of another revision and `shipdeck diff`/`apps`
 //! both come through here, so both check out, render and compare it the same way.
 
-use super::render::render;
+use super::render::{Rendered, render};
 use super::{Remote, Tree};
 use crate::credentials::SecretStore;
 use crate::drift::plan::plan;
@@ -19,6 +19,9 @@ pub struct Compared {
     /// With the files that did not render among what it left out.
     pub report: DriftReport,
     pub tree: Tree,
+    /// What was compared: a sync from the command line applies exactly these objects, so
+    /// what it shows with `--dry-run` is what it applies.
+    pub rendered: Rendered,
 }
 
 /// Where a comparison keeps its files and what it renders with.
@@ -107,5 +110,9 @@ pub async fn compare(
     )
     .await;
     rendered.mark_incomplete(&mut report);
-    Ok(Compared { report, tree })
+    Ok(Compared {
+        report,
+        tree,
+        rendered,
+    })
 }

@@ -80,7 +80,7 @@ impl ClusterRecords {
                 Err(e) => tracing::warn!(record = %name, "skipping a deployment record: {e}"),
             }
         }
-        out.sort_by(|a, b| b.seq.cmp(&a.seq));
+        out.sort_by_key(|d| std::cmp::Reverse(d.seq));
         Ok(out)
     }
 

@@ -48,7 +48,7 @@ impl LocalRecords {
             })
             .filter(|d| d.app == app)
             .collect();
-        out.sort_by(|a, b| b.seq.cmp(&a.seq));
+        out.sort_by_key(|d| std::cmp::Reverse(d.seq));
         out
     }
 
