@@ -58,7 +58,9 @@ pub enum Panel {
     Closed,
     Sync(SyncDraft),
     Rollback(RollbackDraft),
-    KillSwitch { error: Option<IpcError> },
+    KillSwitch {
+        error: Option<IpcError>,
+    },
     TakeOver(TakeOver),
     Running(Box<Running>),
 }
@@ -348,11 +350,9 @@ impl Deploys {
         if self.busy(app) {
             return;
         }
-        match self.panels.remove(app) {
-            Some(Panel::TakeOver(t)) => {
-                self.panels.insert(app.to_string(), Panel::Running(t.failed));
-            }
-            Some(_) | None => {}
+        if let Some(Panel::TakeOver(t)) = self.panels.remove(app) {
+            self.panels
+                .insert(app.to_string(), Panel::Running(t.failed));
         }
     }
 }
@@ -426,7 +426,11 @@ mod tests {
         };
         assert_eq!(request.reviewed_commit.as_deref(), Some(COMMIT));
         assert!(deploys.busy("shop"));
-        assert_eq!(deploys.open_sync("shop", draft(false)), None, "one at a time");
+        assert_eq!(
+            deploys.open_sync("shop", draft(false)),
+            None,
+            "one at a time"
+        );
         assert!(!deploys.open_kill_switch("shop"));
         assert_eq!(deploys.shown("shop"), Shown::Running);
         deploys.progress(
@@ -449,12 +453,19 @@ mod tests {
         assert_eq!(deploys.cancel("shop").as_deref(), Some("op-1"));
         assert!(deploys.running("shop").unwrap().run.cancelling);
         deploys.close("shop");
-        assert_eq!(deploys.shown("shop"), Shown::Running, "a run under way stays");
+        assert_eq!(
+            deploys.shown("shop"),
+            Shown::Running,
+            "a run under way stays"
+        );
         let done = deployment("shop.1", DeploymentResult::Cancelled);
         assert_eq!(deploys.finish("shop", "op-1", Ok(done)), None);
         assert!(!deploys.busy("shop"));
         assert_eq!(deploys.ended("shop"), 1);
-        assert_eq!(deploys.running("shop").unwrap().run.result(), Some("cancelled"));
+        assert_eq!(
+            deploys.running("shop").unwrap().run.result(),
+            Some("cancelled")
+        );
         assert_eq!(deploys.cancel("shop"), None, "nothing left to cancel");
         deploys.close("shop");
         assert_eq!(deploys.shown("shop"), Shown::Closed);
@@ -463,7 +474,9 @@ mod tests {
     #[test]
     fn a_refusal_returns_to_the_confirmation_and_asks_for_the_prune_list_again() {
         let mut deploys = Deploys::default();
-        let ticket = deploys.open_sync("shop", draft(true)).expect("prune preset");
+        let ticket = deploys
+            .open_sync("shop", draft(true))
+            .expect("prune preset");
         deploys.candidates_loaded("shop", ticket, Ok(vec![web()]));
         let Some(Action::Sync(request)) = deploys.start("shop", "op-1", Some(COMMIT)) else {
             panic!("not started");
@@ -472,7 +485,9 @@ mod tests {
         let again = deploys.finish(
             "shop",
             "op-1",
-            Err(refused("what prune would delete changed since you confirmed it")),
+            Err(refused(
+                "what prune would delete changed since you confirmed it",
+            )),
         );
         let Some(Panel::Sync(back)) = deploys.panel("shop") else {
             panic!("not back at the confirmation");
@@ -511,7 +526,10 @@ mod tests {
         );
         deploys.finish("shop", "op-1", Err(refused("the app panicked")));
         assert_eq!(deploys.shown("shop"), Shown::Running);
-        assert_eq!(deploys.running("shop").unwrap().run.result(), Some("failed"));
+        assert_eq!(
+            deploys.running("shop").unwrap().run.result(),
+            Some("failed")
+        );
         assert_eq!(deploys.ended("shop"), 1);
     }
 
@@ -523,7 +541,9 @@ mod tests {
         deploys.finish(
             "shop",
             "op-1",
-            Err(refused("auto-sync is paused, but nothing was rolled back: no earlier deployment")),
+            Err(refused(
+                "auto-sync is paused, but nothing was rolled back: no earlier deployment",
+            )),
         );
         let Some(Panel::KillSwitch { error: Some(e) }) = deploys.panel("shop") else {
             panic!("not back at the kill switch");
@@ -535,7 +555,11 @@ mod tests {
     fn a_rollback_applies_what_was_previewed() {
         let mut deploys = Deploys::default();
         let ticket = deploys.open_rollback("shop", None).unwrap();
-        assert_eq!(deploys.start("shop", "op-1", None), None, "not previewed yet");
+        assert_eq!(
+            deploys.start("shop", "op-1", None),
+            None,
+            "not previewed yet"
+        );
         let preview = RollbackPreview {
             target: deployment("shop.4", DeploymentResult::Succeeded),
             answers: Some(deployment("shop.5", DeploymentResult::Failed)),
@@ -585,7 +609,11 @@ mod tests {
         assert_eq!(t.request.reviewed_commit.as_deref(), Some(COMMIT));
         assert_eq!(t.conflicts[0].manager, "kubectl-scale");
         deploys.close("shop");
-        assert_eq!(deploys.shown("shop"), Shown::Running, "back to the failed run");
+        assert_eq!(
+            deploys.shown("shop"),
+            Shown::Running,
+            "back to the failed run"
+        );
         deploys.take_over("shop");
         let Some(Action::Sync(forced)) = deploys.start("shop", "op-2", None) else {
             panic!()

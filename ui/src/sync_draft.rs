@@ -241,8 +241,12 @@ impl SyncDraft {
                 )
             }
             Scope::Selected(chosen) => match chosen.len() {
-                1 => format!("Applies the 1 reviewed resource of {app}, as commit {at} declares it."),
-                n => format!("Applies the {n} reviewed resources of {app}, as commit {at} declares them."),
+                1 => {
+                    format!("Applies the 1 reviewed resource of {app}, as commit {at} declares it.")
+                }
+                n => format!(
+                    "Applies the {n} reviewed resources of {app}, as commit {at} declares them."
+                ),
             },
         }
     }
@@ -322,7 +326,10 @@ mod tests {
     fn a_commit_that_moved_since_the_review_blocks_the_sync() {
         let draft = whole();
         let why = draft.blocked(Some("9999999aaa")).unwrap();
-        assert!(why.contains("moved to commit 9999999 since you reviewed 3f2a9c1"), "{why}");
+        assert!(
+            why.contains("moved to commit 9999999 since you reviewed 3f2a9c1"),
+            "{why}"
+        );
         assert_eq!(draft.request("shop", Some("9999999aaa")), None);
     }
 
@@ -360,7 +367,10 @@ mod tests {
     fn a_selection_prunes_only_its_own_candidates() {
         let mut draft = selected(&[("web", false), ("old", true)]);
         let why = draft.blocked(None).unwrap();
-        assert!(why.starts_with("1 of the chosen resources is only in the cluster"), "{why}");
+        assert!(
+            why.starts_with("1 of the chosen resources is only in the cluster"),
+            "{why}"
+        );
         draft.set_prune(true, 1);
         draft.candidates_loaded(1, Ok(vec![r("old"), r("other")]));
         let request = draft.request("shop", None).unwrap();

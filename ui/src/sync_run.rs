@@ -168,17 +168,18 @@ impl Run {
     pub fn headline(&self) -> String {
         let of = |n: usize, total: usize, what: &str| format!("{n} of {total} {what}");
         match self.stage {
-            Stage::Starting => "Starting: taking the lease and writing the deployment record…".into(),
+            Stage::Starting => {
+                "Starting: taking the lease and writing the deployment record…".into()
+            }
             Stage::Applying if self.cancelling => format!(
                 "Cancelling… ({})",
                 of(self.applied, self.total, "objects applied")
             ),
             Stage::Applying => format!("Applying: {}", of(self.applied, self.total, "objects")),
             Stage::RollingOut if self.cancelling => "Cancelling the rollout watch…".into(),
-            Stage::RollingOut => format!(
-                "Rolling out: {}",
-                of(self.healthy, self.watched, "Healthy")
-            ),
+            Stage::RollingOut => {
+                format!("Rolling out: {}", of(self.healthy, self.watched, "Healthy"))
+            }
             Stage::Ended => match self.result() {
                 Some("succeeded") => "Succeeded".into(),
                 Some("cancelled") => "Cancelled".into(),
@@ -221,11 +222,13 @@ impl Run {
         d.resources
             .iter()
             .flat_map(|r| {
-                r.conflicts.iter().map(|FieldConflict { field, manager }| Conflict {
-                    resource: r.resource.display(),
-                    field: field.clone(),
-                    manager: manager.clone(),
-                })
+                r.conflicts
+                    .iter()
+                    .map(|FieldConflict { field, manager }| Conflict {
+                        resource: r.resource.display(),
+                        field: field.clone(),
+                        manager: manager.clone(),
+                    })
             })
             .collect()
     }

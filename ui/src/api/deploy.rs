@@ -58,7 +58,11 @@ pub async fn rollback_preview(app: String, to: Option<String>) -> ApiResult<Roll
 }
 
 pub async fn application_sync_policy(id: String, policy: SyncPolicy) -> ApiResult<Settings> {
-    call(commands::APPLICATION_SYNC_POLICY, SyncPolicyArgs { id, policy }).await
+    call(
+        commands::APPLICATION_SYNC_POLICY,
+        SyncPolicyArgs { id, policy },
+    )
+    .await
 }
 
 type Handler = Closure<dyn FnMut(JsValue)>;
