@@ -4,6 +4,7 @@
 pub mod api;
 mod components;
 mod deploy_panel;
+mod deploy_runner;
 mod diff;
 mod filter;
 mod format;
