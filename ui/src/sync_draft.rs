@@ -88,9 +88,10 @@ impl SyncDraft {
     }
 
     /// Ticks or unticks prune; `true` when the candidates must be asked for under `ticket`.
+    /// Ticking always asks afresh: the list shown must be the one the engine will check.
     pub fn set_prune(&mut self, on: bool, ticket: u64) -> bool {
         self.prune = on;
-        self.ask_if_needed(ticket)
+        on && self.ask_again(ticket)
     }
 
     /// Starts asking for the candidates under `ticket` when prune is ticked and they are not
@@ -350,6 +351,11 @@ mod tests {
         draft.set_prune(false, 3);
         let request = draft.request("shop", None).unwrap();
         assert!(!request.prune && request.prune_confirmed.is_empty());
+        assert!(
+            draft.set_prune(true, 4),
+            "ticked again, the list is asked afresh"
+        );
+        assert_eq!(draft.candidates, Candidates::Loading(4));
     }
 
     #[test]

@@ -37,8 +37,13 @@ where
 pub fn DeploySection(app: String) -> impl IntoView {
     let store = use_store();
     let status = application_status(store, app.clone());
-    let compared = Memo::new(move |_| {
-        status.with(|s| s.as_ref().and_then(|s| s.sync.as_ref().map(|s| s.compared)))
+    // What a deployment by anyone changes: the commit compared and when the drift last
+    // changed. Not every comparison, which a rollout triggers many times.
+    let drifted = Memo::new(move |_| {
+        status.with(|s| {
+            let sync = s.as_ref()?.sync.as_ref()?;
+            Some((sync.commit.clone(), sync.changed_at.clone()))
+        })
     });
     let reload = RwSignal::new(0u32);
     // A memo, so that progress (which updates the panels) does not read the records again.
@@ -49,10 +54,10 @@ pub fn DeploySection(app: String) -> impl IntoView {
     let history = {
         let app = app.clone();
         LocalResource::new(move || {
-            // A run that ended, a new comparison (an auto-sync or someone else's sync changes
-            // what is live) or a click on Refresh: the records are read again.
+            // A run that ended, a drift change (an auto-sync or someone else's sync) or a
+            // click on Refresh: the records are read again.
             ended.track();
-            compared.track();
+            drifted.track();
             reload.track();
             deploy::deployments(app.clone())
         })
