@@ -1,5 +1,8 @@
 //! The one typed bridge to the backend: Tauri's `invoke` and event `listen`, wrapped with the
-//! shared IPC types. Pages never name a command or event by string.
+//! shared IPC types. Pages never name a command or event by string. Syncs, rollbacks and
+//! deployment history are in [`deploy`].
+
+pub mod deploy;
 
 use serde::{Serialize, de::DeserializeOwned};
 use shipdeck_ipc::{
@@ -34,7 +37,12 @@ pub type ApiResult<T> = Result<T, IpcError>;
 
 async fn invoke<A: Serialize, R: DeserializeOwned>(cmd: &str, args: &A) -> ApiResult<R> {
     let args = serde_wasm_bindgen::to_value(args).map_err(|e| bridge_error(cmd, e))?;
-    match tauri_invoke(cmd, args).await {
+    decode(cmd, tauri_invoke(cmd, args).await)
+}
+
+/// A command's answer as the shared types: its value, or the [`IpcError`] it failed with.
+fn decode<R: DeserializeOwned>(cmd: &str, answer: Result<JsValue, JsValue>) -> ApiResult<R> {
+    match answer {
         Ok(value) => serde_wasm_bindgen::from_value(value).map_err(|e| bridge_error(cmd, e)),
         Err(value) => Err(serde_wasm_bindgen::from_value::<IpcError>(value.clone())
             .unwrap_or_else(|_| untyped_error(cmd, &value))),

@@ -3,9 +3,12 @@
 
 pub mod api;
 mod components;
+mod deploy_panel;
+mod deploy_runner;
 mod diff;
 mod filter;
 mod format;
+mod history;
 mod open_rows;
 mod pages;
 mod recent_drift;
@@ -13,6 +16,8 @@ mod resource_groups;
 mod routes;
 mod selection;
 mod store;
+mod sync_draft;
+mod sync_run;
 mod theme;
 mod virtual_window;
 

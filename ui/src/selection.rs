@@ -22,6 +22,19 @@ impl Selection {
             .collect()
     }
 
+    /// The chosen resources of each application, applications in order: a sync applies one
+    /// application, so a selection across several is synced one application at a time.
+    pub fn by_application(&self) -> Vec<(String, Vec<ResourceDrift>)> {
+        let mut out: Vec<(String, Vec<ResourceDrift>)> = Vec::new();
+        for ((app, _), r) in &self.chosen {
+            match out.last_mut() {
+                Some((last, list)) if last == app => list.push(r.clone()),
+                _ => out.push((app.clone(), vec![r.clone()])),
+            }
+        }
+        out
+    }
+
     pub fn len(&self) -> usize {
         self.chosen.len()
     }
@@ -181,6 +194,18 @@ mod tests {
             ]
         );
         assert_eq!((selection.len(), selection.applications()), (3, 2));
+        let grouped: Vec<(String, Vec<String>)> = selection
+            .by_application()
+            .into_iter()
+            .map(|(app, rs)| (app, rs.into_iter().map(|r| r.name).collect()))
+            .collect();
+        assert_eq!(
+            grouped,
+            [
+                ("blog".to_string(), vec!["web".to_string()]),
+                ("shop".into(), vec!["api".into(), "web".into()]),
+            ]
+        );
         selection.clear_app("shop");
         assert_eq!(
             chosen(&selection),

@@ -1,6 +1,7 @@
 //! App-wide state pushed by the backend, provided as context so every page reads one copy.
 
 use crate::api::{self, ApiResult};
+use crate::deploy_panel::Deploys;
 use crate::filter::AppFilter;
 use crate::format;
 use crate::recent_drift::RecentDrift;
@@ -33,6 +34,9 @@ pub struct Store {
     pub now: RwSignal<i64>,
     /// How drift is judged (which field managers edit by hand), from the settings in force.
     pub drift_settings: RwSignal<DriftSettings>,
+    /// Each application's sync, rollback or kill switch panel: a run is followed wherever
+    /// the user goes, since its progress arrives here.
+    pub deploys: RwSignal<Deploys>,
 }
 
 /// How often relative times are recomputed: the coarsest unit shown is a minute.
@@ -49,6 +53,7 @@ pub fn provide() {
         selection: RwSignal::new(Selection::default()),
         now: RwSignal::new(format::now_secs()),
         drift_settings: RwSignal::new(DriftSettings::default()),
+        deploys: RwSignal::new(Deploys::default()),
     };
     provide_context(store);
     // A chosen resource is only refreshed from its application's comparison while that review

@@ -21,3 +21,15 @@ pub fn ErrorView(error: IpcError) -> impl IntoView {
         </div>
     }
 }
+
+/// An operation the engine would not start, under the caller's title: a refusal comes with the
+/// code of the layer that refused (often `cluster`), whose generic title would mislead.
+#[component]
+pub fn Refusal(id: &'static str, title: &'static str, error: IpcError) -> impl IntoView {
+    view! {
+        <div class="error-view refusal" id=id role="alert" data-code=format!("{:?}", error.code)>
+            <strong>{title}</strong>
+            <p>{error.message}</p>
+        </div>
+    }
+}

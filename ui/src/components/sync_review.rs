@@ -1,24 +1,23 @@
-//! Choosing what to sync: how many resources are chosen, and the review of exactly that set
-//! with the server-side dry run of each (the comparison's changes and desired object).
+//! Choosing what to sync: how many resources are chosen, the review of exactly that set with
+//! the server-side dry run of each (the comparison's changes and desired object), and "Sync
+//! selected", which opens the application's sync confirmation with that set.
 
 use crate::api::ApiResult;
 use crate::components::change_list::ChangeList;
 use crate::components::status::{Status, StatusBadge};
+use crate::deploy_runner as runner;
+use crate::routes;
 use crate::selection::Selection;
-use crate::store::use_store;
+use crate::store::{Store, use_store};
+use crate::sync_draft::{Chosen, Scope, SyncDraft};
 use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
 use shipdeck_ipc::drift::{DriftReason, DriftReport, ResourceDrift};
 
 /// Chosen resources shown at first and added per "Show more": each carries its dry run.
 const SHOWN_AT_ONCE: usize = 200;
 
-/// The sentence that keeps the review honest until syncing exists.
-const NOT_YET: &str = "Applying comes with the reconciliation feature; this is the exact set and \
-                       dry-run result it will apply.";
-
-/// The chosen resources' count with "Review selected" and "Clear", and the review. Applying
-/// the reviewed set comes with the reconciliation work; until then the button says only what
-/// it does.
+/// The chosen resources' count with "Review selected" and "Clear", and the review.
 #[component]
 pub fn SelectionBar() -> impl IntoView {
     let store = use_store();
@@ -81,7 +80,7 @@ fn SyncReview(reviewing: RwSignal<bool>) -> impl IntoView {
                 <h2>"Review before sync"</h2>
                 <button id="sync-review-close" on:click=move |_| reviewing.set(false)>"Close"</button>
             </div>
-            <p class="sync-review-note">{NOT_YET}</p>
+            <SyncSelected reviewing/>
             {move || {
                 let chosen = store.selection.with(Selection::resources);
                 if chosen.is_empty() {
@@ -144,5 +143,105 @@ fn ReviewItem(app: String, resource: ResourceDrift) -> impl IntoView {
                 </Show>
             })}
         </li>
+    }
+}
+
+/// Opens application `app`'s sync confirmation with its chosen resources; `false` when there
+/// is nothing reviewed to sync (no comparison shows a commit).
+fn open_chosen(store: Store, app: &str) -> bool {
+    let Some(commit) = runner::current_commit(store, app) else {
+        return false;
+    };
+    let chosen: Vec<Chosen> = store.selection.with_untracked(|s| {
+        s.by_application()
+            .into_iter()
+            .find(|(a, _)| a == app)
+            .map(|(_, resources)| resources.iter().map(Chosen::of).collect())
+            .unwrap_or_default()
+    });
+    if chosen.is_empty() {
+        return false;
+    }
+    let prune = store.connections.with_untracked(|c| {
+        c.as_ref()
+            .and_then(|c| c.as_ref().ok())
+            .and_then(|o| o.applications.iter().find(|a| a.app.id == app))
+            .is_some_and(|a| a.app.sync.prune)
+    });
+    let draft = SyncDraft::new(Scope::Selected(chosen), commit, prune);
+    runner::open_sync(store, app.to_string(), draft);
+    true
+}
+
+/// "Sync selected": a sync applies one application, so a selection across several offers one
+/// button per application. The confirmation and the progress are on the application's page.
+#[component]
+fn SyncSelected(reviewing: RwSignal<bool>) -> impl IntoView {
+    let store = use_store();
+    let navigate = use_navigate();
+    let groups = Memo::new(move |_| {
+        store.selection.with(|s| {
+            s.by_application()
+                .into_iter()
+                .map(|(app, resources)| (app, resources.len()))
+                .collect::<Vec<_>>()
+        })
+    });
+    let start = move |app: String| {
+        if open_chosen(store, &app) {
+            reviewing.set(false);
+            navigate(&routes::application(&app), Default::default());
+        }
+    };
+    let busy = move |app: &str| store.deploys.with(|d| d.busy(app));
+    view! {
+        <div class="sync-review-actions">
+            {move || {
+                let groups = groups.get();
+                match groups.as_slice() {
+                    [(app, n)] => {
+                        let (app, n) = (app.clone(), *n);
+                        let start = start.clone();
+                        let (busy_app, click_app) = (app.clone(), app.clone());
+                        view! {
+                            <button id="sync-selected" class="primary big" data-app=app.clone()
+                                disabled=move || busy(&busy_app)
+                                on:click=move |_| start(click_app.clone())>
+                                {format!("Sync selected ({n})")}
+                            </button>
+                            <span class="muted">
+                                {format!("Opens the sync confirmation of {app}: prune and the exact list it deletes are chosen there.")}
+                            </span>
+                        }
+                        .into_any()
+                    }
+                    [] => view! {
+                        <button id="sync-selected" class="primary big" disabled=true>"Sync selected"</button>
+                    }
+                    .into_any(),
+                    several => {
+                        let buttons = several.iter().map(|(app, n)| {
+                            let start = start.clone();
+                            let (busy_app, click_app) = (app.clone(), app.clone());
+                            view! {
+                                <button class="sync-selected-app" data-app=app.clone()
+                                    disabled=move || busy(&busy_app)
+                                    on:click=move |_| start(click_app.clone())>
+                                    {format!("Sync {n} of {app}")}
+                                </button>
+                            }
+                        }).collect_view();
+                        view! {
+                            <button id="sync-selected" class="primary big" disabled=true>"Sync selected"</button>
+                            <p class="sync-review-note">
+                                {format!("A sync applies one application, and these resources are in {}. Sync each application's:", several.len())}
+                            </p>
+                            <div class="sync-selected-apps">{buttons}</div>
+                        }
+                        .into_any()
+                    }
+                }
+            }}
+        </div>
     }
 }

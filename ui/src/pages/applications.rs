@@ -1,8 +1,10 @@
 use crate::components::connection::{RenderView, RevisionView};
+use crate::components::deploy_section::DeploySection;
 use crate::components::drift::{DriftReview, SyncLine};
 use crate::components::preview::PreviewPanel;
 use crate::components::sync_review::SelectionBar;
 use crate::components::{empty_state::EmptyState, error_view::ErrorView};
+use crate::routes;
 use crate::store::{Phase, application_status, connections_phase, use_store};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -28,6 +30,9 @@ pub fn Applications() -> impl IntoView {
             _ => Vec::new(),
         })
     });
+    // Sync, rollback and history belong to the page of one application: their controls
+    // carry ids the window has once.
+    let single = Memo::new(move |_| ids.with(|ids| ids.len() == 1));
     view! {
         <section class="page" id="page-applications">
             <header class="page-header">
@@ -63,7 +68,7 @@ pub fn Applications() -> impl IntoView {
                 })}
                 <SelectionBar/>
                 <div class="card" id="application-list">
-                    <For each=move || ids.get() key=|id| id.clone() children=move |id| view! { <AppRow id/> }/>
+                    <For each=move || ids.get() key=|id| id.clone() children=move |id| view! { <AppRow id single/> }/>
                 </div>
             </Show>
         </section>
@@ -71,12 +76,13 @@ pub fn Applications() -> impl IntoView {
 }
 
 #[component]
-fn AppRow(id: String) -> impl IntoView {
+fn AppRow(id: String, single: Memo<bool>) -> impl IntoView {
     let store = use_store();
     let status = application_status(store, id.clone());
     let compared =
         Memo::new(move |_| status.with(|s| s.as_ref().is_some_and(|s| s.sync.is_some())));
     let review = id.clone();
+    let (deploy, href) = (id.clone(), routes::application(&id));
     view! {
         <div class="app-row" data-app=id.clone()>
             <h3>{id.clone()}</h3>
@@ -89,6 +95,12 @@ fn AppRow(id: String) -> impl IntoView {
                 <RenderView summary=s.render/>
                 <SyncLine sync=s.sync/>
             })}
+            <Show when=move || single.get()
+                fallback=move || view! {
+                    <p class="open-deploy"><A href=href.clone()>"Sync, roll back and deployment history →"</A></p>
+                }>
+                <DeploySection app=deploy.clone()/>
+            </Show>
             <Show when=move || compared.get()>
                 <DriftReview app=review.clone()/>
             </Show>

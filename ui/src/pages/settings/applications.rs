@@ -57,6 +57,15 @@ pub fn Applications(config: ConfigSignal) -> impl IntoView {
     let save = move |_| {
         let name = revision.get_untracked().trim().to_string();
         let app_id = id.get_untracked().trim().to_string();
+        // The sync policy is edited on the application's page; the form sends the stored one
+        // back as it is, so the entry it saves is true even to a reader that trusts it.
+        let sync = config.with_untracked(|c| {
+            c.as_ref()
+                .and_then(|c| c.as_ref().ok())
+                .and_then(|c| c.applications.iter().find(|a| a.id == app_id))
+                .map(|a| a.sync.clone())
+                .unwrap_or_default()
+        });
         let entry = ApplicationEntry {
             id: app_id,
             repository: repository.get_untracked(),
@@ -78,10 +87,9 @@ pub fn Applications(config: ConfigSignal) -> impl IntoView {
                 values: values.get_untracked(),
                 release_name: release_name.get_untracked().trim().to_string(),
             },
-            // Edited from the drift review and the sync panel; the engine keeps the stored
-            // ones on a save.
+            // Edited from the drift review; the engine keeps the stored ones on a save.
             ignore: Vec::new(),
-            sync: Default::default(),
+            sync,
         };
         apply_change(store, config, error, api::application_save(entry));
     };
