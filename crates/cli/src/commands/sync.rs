@@ -210,6 +210,7 @@ mod tests {
             changes: vec![],
             ignored: vec![],
             message: None,
+            health: None,
             live_yaml: None,
             desired_yaml: None,
         }
