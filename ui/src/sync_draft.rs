@@ -409,6 +409,8 @@ mod tests {
             message: None,
             compared: 1,
             changed_at: None,
+            health: None,
+            health_message: None,
         };
         assert_eq!(reviewed_commit(Some(&summary)), None);
         assert_eq!(reviewed_commit(None), None);
