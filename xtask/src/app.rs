@@ -31,7 +31,10 @@ pub fn build_all(purpose: Purpose) -> Result<PathBuf> {
     })?;
     step("UI bundle (Leptos → wasm)", || ui::build(&wasm_bindgen))?;
     match purpose {
-        Purpose::Run => step("Shipdeck app", || build(&["-p", "shipdeck-app"])),
+        // The demo deploys its applications with the `shipdeck` command line.
+        Purpose::Run => step("Shipdeck app and command line", || {
+            build(&["-p", "shipdeck-app", "-p", "shipdeck-cli"])
+        }),
         Purpose::Test => step("Shipdeck app and every test target", || {
             build(&["--workspace", "--all-targets"])
         }),
@@ -49,6 +52,11 @@ fn build(selection: &[&str]) -> Result<PathBuf> {
         .env("CARGO_TARGET_DIR", paths::target_dir())
         .current_dir(paths::workspace_root()))?;
     Ok(app_binary())
+}
+
+/// The `shipdeck` command line, built with the app.
+pub fn cli_binary() -> PathBuf {
+    paths::target_dir().join("debug").join("shipdeck")
 }
 
 pub fn app_binary() -> PathBuf {

@@ -27,7 +27,7 @@ pub fn run(args: &[&str]) -> Result<()> {
     let kubectl = cluster::kubectl()?;
     step(
         "Demo applications in the clusters, one edited by hand",
-        || demo_cluster::ensure(&workspace, &kubeconfig, &kubectl),
+        || demo_cluster::ensure(&workspace, &kubeconfig, &kubectl, &app::cli_binary()),
     )?;
     let display = step("Display", || {
         let display = if screenshot_and_exit {

@@ -2,6 +2,11 @@
 //! (five applications, five authors in different time zones, about four months of weekday
 //! commits: releases, scaling, config changes, one revert). Created once; a pseudo-random
 //! generator with a fixed seed gives every machine the same shape of history.
+//!
+//! The newest commit is a catalog release whose image follows the local cluster's failure
+//! convention (tag `broken`: its pods crash, so the rollout passes its 60 s progress deadline
+//! and turns Degraded): the demo deploys the commit before it, and a newcomer syncs this one,
+//! watches it fail and rolls it back.
 
 use crate::paths;
 use crate::step::run;
@@ -14,6 +19,10 @@ use std::time::{SystemTime, UNIX_EPOCH};
 const DAY: i64 = 86_400;
 const SEED: u64 = 0x5EED_D0C5;
 const HISTORY_DAYS: i64 = 120;
+/// Bumped when what the demo repository holds changes, so a cached one is made again.
+const VERSION: &str = "2: catalog's newest release is broken; 60 s progress deadlines";
+/// The demo application whose newest commit is the broken release.
+pub const BROKEN_APP: &str = "catalog";
 
 const AUTHORS: [(&str, &str, &str, i64); 5] = [
     ("Maya Chen", "maya.chen@shipdeck.example", "+0100", 3600),
@@ -41,12 +50,15 @@ struct App {
     cpu_millis: u32,
     log_level: &'static str,
     feature_flags: u32,
+    /// An image tag other than the version (the broken release).
+    tag: Option<&'static str>,
 }
 
 /// Returns the demo repository, creating it first if needed.
 pub fn ensure() -> Result<PathBuf> {
     let dir = paths::demo_dir();
-    if dir.join(".git").is_dir() {
+    let marker = dir.join(".git").join("shipdeck-demo-version");
+    if fs::read_to_string(&marker).is_ok_and(|v| v == VERSION) {
         println!("    demo workspace present at {}", dir.display());
         return Ok(dir);
     }
@@ -55,6 +67,7 @@ pub fn ensure() -> Result<PathBuf> {
     let _ = fs::remove_dir_all(&staging);
     fs::create_dir_all(&staging)?;
     create(&staging).context("creating the demo repository")?;
+    fs::write(staging.join(".git").join("shipdeck-demo-version"), VERSION)?;
     let _ = fs::remove_dir_all(&dir);
     fs::rename(&staging, &dir)?;
     println!("    created demo workspace at {}", dir.display());
@@ -158,6 +171,20 @@ fn create(repo: &Path) -> Result<()> {
             commit(repo, t, who, &msg)?;
         }
     }
+
+    // Half an hour ago: the release that fails (see the module comment).
+    let catalog = apps
+        .iter_mut()
+        .find(|a| a.name == BROKEN_APP)
+        .context("the broken demo application")?;
+    catalog.version = bump(catalog.version, true);
+    catalog.tag = Some("broken");
+    write_app(repo, catalog)?;
+    let message = format!(
+        "{BROKEN_APP}: release {} (new search backend)",
+        semver(catalog.version)
+    );
+    commit(repo, now - 1800, 0, &message)?;
     Ok(())
 }
 
@@ -217,6 +244,7 @@ fn app(
         cpu_millis: 100,
         log_level: "info",
         feature_flags: 0,
+        tag: None,
     }
 }
 
@@ -243,7 +271,8 @@ fn semver((major, minor, patch): (u32, u32, u32)) -> String {
 fn write_app(repo: &Path, a: &App) -> Result<()> {
     let dir = repo.join("apps").join(a.name);
     fs::create_dir_all(&dir)?;
-    let (name, ns, version) = (a.name, a.namespace, semver(a.version));
+    let (name, ns) = (a.name, a.namespace);
+    let version = a.tag.map_or_else(|| semver(a.version), str::to_string);
     fs::write(
         dir.join("deployment.yaml"),
         format!(
@@ -256,6 +285,7 @@ metadata:
     app.kubernetes.io/name: {name}
 spec:
   replicas: {replicas}
+  progressDeadlineSeconds: 60
   selector:
     matchLabels:
       app.kubernetes.io/name: {name}
