@@ -30,6 +30,7 @@ fn main() {
             "application_rollback",
             "application_kill_switch",
             "application_sync_policy",
+            "application_undo",
         ]));
     tauri_build::try_build(attributes).expect("tauri-build failed");
 }

@@ -89,6 +89,7 @@ pub fn run() {
             commands::deploy::application_rollback,
             commands::deploy::application_kill_switch,
             commands::deploy::application_sync_policy,
+            commands::deploy::application_undo,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("Shipdeck failed to start its window");

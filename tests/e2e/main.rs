@@ -3,6 +3,7 @@
 
 mod clusters;
 mod connections;
+mod deploy;
 mod drift;
 mod keyring;
 mod navigation;

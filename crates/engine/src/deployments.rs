@@ -231,6 +231,98 @@ pub async fn rollback_job(
     Ok((job, skipped))
 }
 
+/// The undo of Deployment `namespace/name` of the application, as `kubectl rollout undo` does
+/// it: the previous ReplicaSet revision's pod template put back, applied over what Shipdeck
+/// last deployed of that Deployment (so the fields it manages stay as they were), or over the
+/// live object when no record holds it. Recorded as a deployment of kind undo answering the
+/// newest one; its revision names the ReplicaSet revision, not a commit, so self-heal does not
+/// take it for the deployed commit and revert it.
+pub async fn undo_job(
+    cx: &Context<'_>,
+    history: &[Deployment],
+    namespace: &str,
+    name: &str,
+) -> Result<Job> {
+    use k8s_openapi::api::apps::v1::{Deployment as Workload, ReplicaSet};
+    use kube::api::{Api, ListParams};
+    let refused = |e: kube::Error| Error::Refused(crate::sync::apply::said(&e));
+    let workloads: Api<Workload> = Api::namespaced(cx.client.clone(), namespace);
+    let live = crate::sync::apply::bounded(workloads.get_opt(name))
+        .await
+        .map_err(refused)?
+        .ok_or_else(|| Error::NotFound(format!("there is no Deployment {namespace}/{name}")))?;
+    let selector = live
+        .spec
+        .as_ref()
+        .and_then(|s| s.selector.match_labels.clone())
+        .unwrap_or_default()
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(",");
+    let sets: Api<ReplicaSet> = Api::namespaced(cx.client.clone(), namespace);
+    let listed = crate::sync::apply::bounded(sets.list(&ListParams::default().labels(&selector)))
+        .await
+        .map_err(refused)?;
+    let live_value = serde_json::to_value(&live).unwrap_or_default();
+    let replica_sets: Vec<serde_json::Value> = listed
+        .items
+        .iter()
+        .filter_map(|r| serde_json::to_value(r).ok())
+        .collect();
+    let (template, number) =
+        crate::undo::previous_template(&live_value, &replica_sets).map_err(Error::Refused)?;
+    let id = ObjectId {
+        group: "apps".into(),
+        kind: "Deployment".into(),
+        namespace: Some(namespace.to_string()),
+        name: name.to_string(),
+    };
+    let mut base = None;
+    for deployed in history.iter().filter(|d| d.can_restore()) {
+        if let Ok((objects, _)) = restored(cx, deployed).await
+            && let Some(found) = objects.into_iter().find(|o| o.id == id)
+        {
+            base = Some(found);
+            break;
+        }
+    }
+    let mut object = match base {
+        Some(found) => found,
+        None => RenderedObject {
+            id: id.clone(),
+            version: "v1".into(),
+            source: Source {
+                path: format!("live Deployment {namespace}/{name}").into(),
+                document: 0,
+                line: 1,
+                item: None,
+            },
+            object: serde_json::json!({
+                "apiVersion": "apps/v1",
+                "kind": "Deployment",
+                "metadata": {"name": name, "namespace": namespace},
+                "spec": live_value.get("spec").cloned().unwrap_or_default(),
+            }),
+        },
+    };
+    object.object["spec"]["template"] = template;
+    Ok(Job {
+        app: cx.app.id.clone(),
+        cluster: cx.cluster.id.clone(),
+        kind: DeploymentKind::Undo,
+        revision: format!("undo of {namespace}/{name} to ReplicaSet revision {number}"),
+        commits: Vec::new(),
+        selection: vec![sync::reference(&id)],
+        objects: vec![object],
+        prune: Vec::new(),
+        policy: cx.app.policy(&cx.settings.drift),
+        force: true,
+        answers: history.first().map(|d| d.id.clone()),
+        restores: None,
+    })
+}
+
 /// The deployment to roll back to and the one it answers (the newest). By default the newest
 /// successful deployment, older than the newest one, that still holds its manifests.
 pub fn choose(

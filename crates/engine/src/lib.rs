@@ -26,6 +26,7 @@ pub mod settings;
 pub mod sources;
 pub mod supervise;
 pub mod sync;
+pub mod undo;
 pub mod workspace;
 
 pub use engine::{Dirs, Engine};

@@ -691,3 +691,50 @@ fn auto_sync_deploys_new_commits_self_heal_undoes_a_hand_edit_and_the_kill_switc
     assert_eq!(desk.deployments().len(), count);
     assert_eq!(world.image(), "registry.example/web:1.4");
 }
+
+#[test]
+fn undo_puts_the_previous_replicaset_revision_back_and_is_recorded() {
+    let world = World::new("undo");
+    let first = world.commit("registry.example/web:1.4", "First");
+    let desk = Desk::open(&world.repo, &world.ns, &world.records);
+    desk.rendered(&first);
+    let (one, _) = desk.sync(whole(&first));
+    assert_eq!(one.unwrap().result, DeploymentResult::Succeeded);
+    let second = world.commit("registry.example/web:2.0", "Second");
+    desk.rendered(&second);
+    let (two, _) = desk.sync(whole(&second));
+    let two = two.unwrap();
+    assert_eq!(two.result, DeploymentResult::Succeeded);
+    assert_eq!(world.image(), "registry.example/web:2.0");
+
+    let undone = desk
+        .runtime
+        .block_on(
+            desk.engine
+                .undo("web", &world.ns, "web", "undo", &mut |_: SyncProgress| {}),
+        )
+        .unwrap();
+    assert_eq!(undone.result, DeploymentResult::Succeeded, "{undone:#?}");
+    assert_eq!(undone.kind, DeploymentKind::Undo);
+    assert_eq!(undone.answers.as_deref(), Some(two.id.as_str()));
+    assert!(
+        undone.revision.contains("ReplicaSet revision 1"),
+        "{}",
+        undone.revision
+    );
+    assert_eq!(world.image(), "registry.example/web:1.4");
+    // Kept what Shipdeck manages: the replicas Git declares, and Shipdeck's tracking.
+    let replicas = kubectl_ok(
+        contexts::A,
+        &[
+            "get",
+            "deployment",
+            "web",
+            "-n",
+            &world.ns,
+            "-o",
+            "jsonpath={.spec.replicas}",
+        ],
+    );
+    assert_eq!(replicas, "2");
+}

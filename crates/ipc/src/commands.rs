@@ -31,6 +31,7 @@ pub const ROLLBACK_PREVIEW: &str = "rollback_preview";
 pub const APPLICATION_ROLLBACK: &str = "application_rollback";
 pub const APPLICATION_KILL_SWITCH: &str = "application_kill_switch";
 pub const APPLICATION_SYNC_POLICY: &str = "application_sync_policy";
+pub const APPLICATION_UNDO: &str = "application_undo";
 
 /// Every command the backend registers.
 pub const ALL: &[&str] = &[
@@ -60,6 +61,7 @@ pub const ALL: &[&str] = &[
     APPLICATION_ROLLBACK,
     APPLICATION_KILL_SWITCH,
     APPLICATION_SYNC_POLICY,
+    APPLICATION_UNDO,
 ];
 
 /// A sync the window runs: progress streams to a channel (`onProgress`, a
@@ -84,6 +86,15 @@ pub struct RollbackPreviewArgs {
 pub struct SyncPolicyArgs {
     pub id: String,
     pub policy: crate::config::SyncPolicy,
+}
+
+/// Undo of one Deployment of `app` to its previous ReplicaSet revision (`kubectl rollout undo`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct UndoArgs {
+    pub app: String,
+    pub namespace: String,
+    pub name: String,
+    pub operation: String,
 }
 
 /// The kill switch of application `app`: pause auto-sync and self-heal, roll back.

@@ -8,7 +8,7 @@ use crate::{
 };
 use shipdeck_ipc::IpcError;
 use shipdeck_ipc::commands::{
-    IdArgs, KillSwitchArgs, RollbackArgs, RollbackPreviewArgs, SyncArgs, SyncPolicyArgs,
+    IdArgs, KillSwitchArgs, RollbackArgs, RollbackPreviewArgs, SyncArgs, SyncPolicyArgs, UndoArgs,
 };
 use shipdeck_ipc::config::Settings;
 use shipdeck_ipc::deploy::{Deployment, ResourceRef, RollbackPreview, SyncProgress};
@@ -115,6 +115,29 @@ pub async fn application_sync_policy(
     let engine = state.engine.clone();
     blocking("application_sync_policy", move || {
         engine.set_sync_policy(&args.id, args.policy)
+    })
+    .await
+}
+
+/// Undoes one Deployment to its previous ReplicaSet revision; cancellable like a sync.
+#[tauri::command]
+pub async fn application_undo(
+    state: State<'_, AppState>,
+    args: UndoArgs,
+    on_progress: Channel<SyncProgress>,
+) -> Result<Deployment, IpcError> {
+    let engine = state.engine.clone();
+    task("application_undo", async move {
+        let mut send = sender(on_progress);
+        engine
+            .undo(
+                &args.app,
+                &args.namespace,
+                &args.name,
+                &args.operation,
+                &mut send,
+            )
+            .await
     })
     .await
 }

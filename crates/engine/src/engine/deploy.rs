@@ -178,6 +178,32 @@ impl Engine {
         Ok(done)
     }
 
+    /// Undoes Deployment `namespace/name` of application `id` to its previous ReplicaSet
+    /// revision, as `kubectl rollout undo` does, recorded as a deployment of kind undo.
+    pub async fn undo(
+        &self,
+        id: &str,
+        namespace: &str,
+        name: &str,
+        operation: &str,
+        progress: &mut (dyn FnMut(SyncProgress) + Send),
+    ) -> Result<Deployment> {
+        let registered = self.operations.register(operation);
+        let target = self.target(id).await?;
+        let cx = target.context();
+        let history = deployments::history(&cx).await?;
+        let job = deployments::undo_job(&cx, &history, namespace, name).await?;
+        sync::run(
+            &target.client,
+            job,
+            &cx.place(),
+            &registered.token,
+            progress,
+        )
+        .await
+        .map_err(|e| Error::Refused(e.to_string()))
+    }
+
     /// The kill switch: pauses auto-sync and self-heal for application `id` (first, so nothing
     /// automatic fights the rollback), then rolls back to the last known good deployment. The
     /// deployment's message says what was paused.

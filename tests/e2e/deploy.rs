@@ -1,0 +1,154 @@
+//! Syncing and rolling back in the real window, against the local control plane: an
+//! application synced from empty ends Healthy with a record in the history; a release whose
+//! image is broken fails as Degraded; "Roll back" shows the dry run of what it will change and
+//! puts the last good deployment back in one confirmation.
+
+use anyhow::Result;
+use shipdeck_e2e::{App, Home, Options};
+use shipdeck_testkit::{contexts, kubectl, kubectl_ok};
+
+fn git(dir: &std::path::Path, args: &[&str]) {
+    let status = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["-c", "user.name=Test", "-c", "user.email=t@example.com"])
+        .args(args)
+        .status()
+        .unwrap();
+    assert!(status.success(), "git {args:?}");
+}
+
+/// A ConfigMap and a Deployment of `image` whose rollout gives up after 10 s.
+fn manifests(image: &str) -> String {
+    format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-config\ndata:\n  greeting: hello\n---\n\
+         apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n  \
+         progressDeadlineSeconds: 10\n  selector:\n    matchLabels: {{app: web}}\n  template:\n    \
+         metadata:\n      labels: {{app: web}}\n    spec:\n      containers:\n        - name: api\n          \
+         image: {image}\n"
+    )
+}
+
+/// The application's namespace and the records namespace on cluster A, deleted when dropped.
+struct Namespaces(Vec<String>);
+
+impl Drop for Namespaces {
+    fn drop(&mut self) {
+        for ns in &self.0 {
+            let _ = kubectl(contexts::A, &["delete", "namespace", ns, "--wait=false"]);
+        }
+    }
+}
+
+fn image(ns: &str) -> String {
+    kubectl_ok(
+        contexts::A,
+        &[
+            "get",
+            "deployment",
+            "web",
+            "-n",
+            ns,
+            "-o",
+            "jsonpath={.spec.template.spec.containers[0].image}",
+        ],
+    )
+}
+
+#[tokio::test]
+#[ignore = "drives the real window: run with `cargo xtask test`"]
+async fn a_sync_fails_on_a_broken_release_and_one_click_rolls_it_back() -> Result<()> {
+    let ns = format!("t-e2e-deploy-{}", std::process::id());
+    let records = format!("t-e2e-records-{}", std::process::id());
+    let _cleanup = Namespaces(vec![ns.clone(), records.clone()]);
+    kubectl_ok(contexts::A, &["create", "namespace", &ns]);
+    let work = tempfile::tempdir()?;
+    let repo = work.path().join("repo");
+    std::fs::create_dir_all(repo.join("apps/web"))?;
+    std::fs::write(
+        repo.join("apps/web/all.yaml"),
+        manifests("registry.example/web:1.4"),
+    )?;
+    git(&repo, &["init", "-q", "-b", "main"]);
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "web 1.4"]);
+
+    let home = Home::new()?;
+    let settings = home.settings_file();
+    std::fs::create_dir_all(settings.parent().unwrap())?;
+    std::fs::write(
+        &settings,
+        format!(
+            "format = 2\n\n[deployments]\nnamespace = {records:?}\n\n[[clusters]]\nid = \"shipdeck-a\"\n\
+             context = \"shipdeck-a\"\n\n[[repositories]]\nid = \"deploy\"\nurl = {:?}\n\
+             poll_interval_secs = 5\n\n[[applications]]\nid = \"web\"\nrepository = \"deploy\"\n\
+             path = \"apps/web\"\ncluster = \"shipdeck-a\"\nnamespace = {ns:?}\n\n\
+             [applications.revision]\nkind = \"branch\"\nname = \"main\"\n",
+            repo.display().to_string()
+        ),
+    )?;
+    let app = App::start(home, Options::demo()?).await?;
+    let card = "#application-cards [data-app='web']";
+    app.wait_for_text(
+        &format!("{card} .sync-line[data-sync='OutOfSync']"),
+        "2 of 2",
+    )
+    .await?;
+    app.click(&format!("{card} h3 a")).await?;
+
+    // Sync from empty: the confirmation says what it applies, progress streams, it ends
+    // Succeeded with both objects created and Healthy, and the history shows the record.
+    app.click("#sync-app").await?;
+    app.wait_for_text("#sync-confirm", "web").await?;
+    app.click("#sync-start").await?;
+    app.wait_for("#sync-result[data-result='succeeded']")
+        .await?;
+    assert_eq!(app.count("li.sync-row[data-action='created']").await?, 2);
+    let deployment_row = format!("li.sync-row[data-resource='Deployment/{ns}/web']");
+    app.wait_for(&format!("{deployment_row}[data-health='Healthy']"))
+        .await?;
+    app.screenshot("sync-succeeded").await?;
+    app.click("#sync-done").await?;
+    assert_eq!(app.count("#sync-result").await?, 0, "the result was closed");
+    app.wait_for("#deployments li.deployment-row[data-kind='sync'][data-result='succeeded']")
+        .await?;
+    assert_eq!(image(&ns), "registry.example/web:1.4");
+
+    // A broken release: the sync fails when the rollout turns Degraded, and says why.
+    std::fs::write(
+        repo.join("apps/web/all.yaml"),
+        manifests("registry.example/web:broken"),
+    )?;
+    git(&repo, &["commit", "-q", "-am", "web broken"]);
+    app.wait_for_text(
+        "#application-list [data-app='web'] .sync-line[data-sync='OutOfSync']",
+        "1 of 2",
+    )
+    .await?;
+    app.click("#sync-app").await?;
+    app.click("#sync-start").await?;
+    app.wait_for("#sync-result[data-result='failed']").await?;
+    app.wait_for_text("#sync-result", "ProgressDeadlineExceeded")
+        .await?;
+    app.wait_for(&format!("{deployment_row}[data-health='Degraded']"))
+        .await?;
+    app.screenshot("sync-failed").await?;
+    app.click("#sync-done").await?;
+    app.wait_for("#deployments li.deployment-row[data-kind='sync'][data-result='failed']")
+        .await?;
+
+    // One click: the dry run of what the rollback changes, then one confirmation.
+    app.click("#rollback-last").await?;
+    app.wait_for("#rollback-confirm").await?;
+    app.wait_for_text("#rollback-confirm", "registry.example/web:1.4")
+        .await?;
+    app.screenshot("rollback-preview").await?;
+    app.click("#rollback-start").await?;
+    app.wait_for("#sync-result[data-result='succeeded']")
+        .await?;
+    app.wait_for("#deployments li.deployment-row[data-kind='rollback'][data-result='succeeded']")
+        .await?;
+    assert_eq!(image(&ns), "registry.example/web:1.4");
+    app.screenshot("rolled-back").await?;
+    app.close().await
+}
