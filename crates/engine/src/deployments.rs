@@ -191,8 +191,9 @@ pub fn sync_job(
         cluster: cx.cluster.id.clone(),
         kind,
         revision: rendered.commit.sha.clone(),
-        // The commit the manifests were rendered from: the last one that changed the
-        // application's path.
+        // The commit the manifests were rendered from (the revision's head). The commits a
+        // deployment brought since the previous one come from Git's log of the application's
+        // path, which the history index works out (DORA lead time).
         commits: vec![rendered.commit.sha.clone()],
         selection: request.resources.clone(),
         objects,
