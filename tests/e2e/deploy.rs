@@ -98,8 +98,9 @@ async fn a_sync_fails_on_a_broken_release_and_one_click_rolls_it_back() -> Resul
 
     // Sync from empty: the confirmation says what it applies, progress streams, it ends
     // Succeeded with both objects created and Healthy, and the history shows the record.
+    assert_eq!(app.count("#sync-confirm").await?, 0);
     app.click("#sync-app").await?;
-    app.wait_for_text("#sync-confirm", "web").await?;
+    app.wait_for("#sync-confirm[data-scope='whole']").await?;
     app.click("#sync-start").await?;
     app.wait_for("#sync-result[data-result='succeeded']")
         .await?;
@@ -128,7 +129,7 @@ async fn a_sync_fails_on_a_broken_release_and_one_click_rolls_it_back() -> Resul
     app.click("#sync-app").await?;
     app.click("#sync-start").await?;
     app.wait_for("#sync-result[data-result='failed']").await?;
-    app.wait_for_text("#sync-result", "ProgressDeadlineExceeded")
+    app.wait_for_text("#sync-result", "exceeded its progress deadline")
         .await?;
     app.wait_for(&format!("{deployment_row}[data-health='Degraded']"))
         .await?;

@@ -571,6 +571,7 @@ fn a_sync_while_another_desk_syncs_is_refused_naming_who_and_leaves_no_record() 
             &world.records,
             "web",
             "bob@desk-2 (pid 1)",
+            &shipdeck_engine::git::CancelToken::new(),
         )
         .await
         .unwrap()

@@ -202,16 +202,18 @@ pub fn sync_job(
         force: request.force,
         answers: None,
         restores: None,
+        notes: Vec::new(),
     })
 }
 
-/// The rollback of the application to `to` (by default the last known good deployment): the
-/// job, and the Secrets left out because a record kept on this desk masks their values.
+/// The rollback of the application to `to` (by default the last known good deployment). Secrets
+/// of a record kept on this desk are left out (their values are masked there), and the record
+/// says so.
 pub async fn rollback_job(
     cx: &Context<'_>,
     history: &[Deployment],
     to: Option<&str>,
-) -> Result<(Job, Vec<ResourceRef>)> {
+) -> Result<Job> {
     let (chosen, answers) = choose(history, to, &cx.app.id)?;
     let (objects, skipped) = restored(cx, &chosen).await?;
     let job = Job {
@@ -228,8 +230,9 @@ pub async fn rollback_job(
         force: true,
         answers: answers.map(|a| a.id),
         restores: Some(chosen.id.clone()),
+        notes: skipped_note(&skipped).into_iter().collect(),
     };
-    Ok((job, skipped))
+    Ok(job)
 }
 
 /// The undo of Deployment `namespace/name` of the application, as `kubectl rollout undo` does
@@ -288,25 +291,15 @@ pub async fn undo_job(
             break;
         }
     }
-    let mut object = match base {
-        Some(found) => found,
-        None => RenderedObject {
-            id: id.clone(),
-            version: "v1".into(),
-            source: Source {
-                path: format!("live Deployment {namespace}/{name}").into(),
-                document: 0,
-                line: 1,
-                item: None,
-            },
-            object: serde_json::json!({
-                "apiVersion": "apps/v1",
-                "kind": "Deployment",
-                "metadata": {"name": name, "namespace": namespace},
-                "spec": live_value.get("spec").cloned().unwrap_or_default(),
-            }),
-        },
-    };
+    // Only a Deployment Shipdeck deployed for this application: applying the live spec
+    // instead would take over fields others own (an HPA's replicas) and drop them on the next
+    // sync.
+    let mut object = base.ok_or_else(|| {
+        Error::Refused(format!(
+            "Deployment {namespace}/{name} is in no deployment record of '{}' that still holds its manifests: undo works on what Shipdeck deployed",
+            cx.app.id
+        ))
+    })?;
     object.object["spec"]["template"] = template;
     Ok(Job {
         app: cx.app.id.clone(),
@@ -321,6 +314,7 @@ pub async fn undo_job(
         force: true,
         answers: history.first().map(|d| d.id.clone()),
         restores: None,
+        notes: Vec::new(),
     })
 }
 
@@ -337,10 +331,11 @@ pub fn choose(
             .find(|d| d.id == wanted)
             .cloned()
             .ok_or_else(|| Error::NotFound(format!("application '{app}' has no deployment {wanted}")))?,
+        // A sync of a selection restored alone would put back only part of the application.
         None => history
             .iter()
             .skip(1)
-            .find(|d| d.can_restore())
+            .find(|d| d.can_restore() && d.selection.is_empty())
             .cloned()
             .ok_or_else(|| {
                 Error::Refused(format!(

@@ -511,7 +511,7 @@ fn a_failed_rollout_is_recorded_and_rolled_back_from_the_cluster_records_even_fr
         seen[1]
             .message
             .as_deref()
-            .is_some_and(|m| m.contains("ProgressDeadlineExceeded")),
+            .is_some_and(|m| m.contains("exceeded its progress deadline")),
         "the record in the cluster says why it failed: {:?}",
         seen[1].message
     );
@@ -570,6 +570,7 @@ fn a_second_sync_while_one_runs_elsewhere_is_refused_and_leaves_no_record() {
             &world.records,
             "web",
             "bob@desk-2 (pid 1)",
+            &shipdeck_engine::git::CancelToken::new(),
         ))
         .unwrap();
     let (refused, _) = desk.sync(whole(&first));
@@ -670,7 +671,7 @@ fn auto_sync_deploys_new_commits_self_heal_undoes_a_hand_edit_and_the_kill_switc
         .runtime
         .block_on(
             desk.engine
-                .kill_switch("web", "kill", &mut |_: SyncProgress| {}),
+                .kill_switch("web", None, "kill", &mut |_: SyncProgress| {}),
         )
         .unwrap();
     assert_eq!(done.kind, DeploymentKind::Rollback);

@@ -101,6 +101,10 @@ pub struct UndoArgs {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct KillSwitchArgs {
     pub app: String,
+    /// The deployment the user saw as the target; `None` lets the engine choose the last known
+    /// good one.
+    #[serde(default)]
+    pub to: Option<String>,
     pub operation: String,
 }
 

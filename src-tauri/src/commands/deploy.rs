@@ -101,7 +101,7 @@ pub async fn application_kill_switch(
     task("application_kill_switch", async move {
         let mut send = sender(on_progress);
         engine
-            .kill_switch(&args.app, &args.operation, &mut send)
+            .kill_switch(&args.app, args.to.as_deref(), &args.operation, &mut send)
             .await
     })
     .await

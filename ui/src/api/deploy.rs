@@ -39,7 +39,12 @@ pub async fn application_kill_switch(
     operation: String,
     on_progress: impl FnMut(SyncProgress) + 'static,
 ) -> ApiResult<Deployment> {
-    let args = KillSwitchArgs { app, operation };
+    // The engine chooses the last known good deployment itself, under the lease.
+    let args = KillSwitchArgs {
+        app,
+        to: None,
+        operation,
+    };
     invoke_streaming(commands::APPLICATION_KILL_SWITCH, args, on_progress).await
 }
 

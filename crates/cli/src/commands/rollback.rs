@@ -26,7 +26,7 @@ pub async fn run(args: RollbackArgs, dirs: &Dirs) -> Result<Code> {
     };
     let history = deployments::history(&cx).await?;
     let to = args.to.as_deref().map(|to| deployment_id(&app.id, to));
-    let (job, skipped) = deployments::rollback_job(&cx, &history, to.as_deref()).await?;
+    let job = deployments::rollback_job(&cx, &history, to.as_deref()).await?;
     let mut announce = vec![format!(
         "rolling {} back to {} (revision {}){}",
         app.id,
@@ -37,15 +37,9 @@ pub async fn run(args: RollbackArgs, dirs: &Dirs) -> Result<Code> {
             .map(|a| format!(", answering {}", printable(a)))
             .unwrap_or_default()
     )];
-    let note = deployments::skipped_note(&skipped);
-    announce.extend(note.as_deref().map(crate::one_line));
-    let mut done = deploy::run(&cx, job, args.rollout.timeout, &announce).await?;
-    if let Some(note) = note {
-        done.message = Some(match done.message {
-            Some(m) => format!("{m}; {note}"),
-            None => note,
-        });
-    }
+    // What the record will say about Secrets left out is also said up front.
+    announce.extend(job.notes.iter().map(|n| crate::one_line(n)));
+    let done = deploy::run(&cx, job, args.rollout.timeout, &announce).await?;
     let heading = format!(
         "rollback {} → cluster {}, namespace {}",
         app.id, app.cluster, app.namespace

@@ -76,6 +76,26 @@ impl Engine {
         Ok(saved)
     }
 
+    /// Turns auto-sync and self-heal off for application `id` in one read-modify-write of the
+    /// stored settings (never from an older copy); returns whether each was on.
+    pub fn pause_automation(&self, id: &str) -> Result<(bool, bool)> {
+        let (was, _) = self.change_settings(
+            |s| {
+                let app = s
+                    .applications
+                    .iter_mut()
+                    .find(|a| a.id == id)
+                    .ok_or_else(|| Error::NotFound(format!("there is no application '{id}'")))?;
+                let was = (app.sync.auto_sync, app.sync.self_heal);
+                app.sync.auto_sync = false;
+                app.sync.self_heal = false;
+                Ok(was)
+            },
+            no_secrets,
+        )?;
+        Ok(was)
+    }
+
     pub fn remove_application(&self, id: &str) -> Result<ipc::Settings> {
         let (_, saved) = self.change_settings(
             |s| {

@@ -136,8 +136,19 @@ async fn carry_out(
     done: mpsc::UnboundedSender<String>,
 ) {
     let app = request.app.clone();
-    if let Some(engine) = engine.upgrade() {
-        let operation = format!("{}-{app}", kind.label());
+    // The kill switch may have paused automation since the decision.
+    let still_on = |engine: &Engine| {
+        engine
+            .settings
+            .get()
+            .application(&app)
+            .is_some_and(|a| match kind {
+                DeploymentKind::AutoSync => a.sync.auto_sync,
+                _ => a.sync.self_heal,
+            })
+    };
+    if let Some(engine) = engine.upgrade().filter(|e| still_on(e)) {
+        let operation = operation(kind, &app);
         let commit: String = request
             .reviewed_commit
             .clone()
@@ -168,6 +179,11 @@ async fn carry_out(
     let _ = done.send(app);
 }
 
+/// The operation id of an automated sync of `app`, so the kill switch can cancel it.
+pub(super) fn operation(kind: DeploymentKind, app: &str) -> String {
+    format!("{}-{app}", kind.label())
+}
+
 fn title(kind: DeploymentKind) -> &'static str {
     match kind {
         DeploymentKind::AutoSync => "Auto-sync",
@@ -178,11 +194,17 @@ fn title(kind: DeploymentKind) -> &'static str {
 
 fn of(history: &[shipdeck_ipc::deploy::Deployment]) -> Deployed {
     Deployed {
+        // A sync of a selection deployed only part of its commit: self-heal must not apply
+        // the rest, and auto-sync must still deploy the whole.
         current: history
             .iter()
-            .find(|d| d.result == DeploymentResult::Succeeded)
+            .find(|d| d.result == DeploymentResult::Succeeded && d.selection.is_empty())
             .map(|d| d.revision.clone()),
-        tried: history.iter().map(|d| d.revision.clone()).collect(),
+        tried: history
+            .iter()
+            .filter(|d| d.selection.is_empty())
+            .map(|d| d.revision.clone())
+            .collect(),
     }
 }
 

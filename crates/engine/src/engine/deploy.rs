@@ -10,6 +10,9 @@ use crate::drift::plan::plan;
 use crate::monitor::cluster_target;
 use crate::settings::model::{Application, Cluster, Settings};
 use crate::sync;
+/// How long the kill switch waits for a cancelled automated sync to let go of the lease.
+const KILL_SWITCH_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
 use shipdeck_ipc::deploy::{
     Deployment, DeploymentKind, ResourceRef, RollbackPreview, SyncProgress, SyncRequest,
 };
@@ -155,12 +158,26 @@ impl Engine {
         operation: &str,
         progress: &mut (dyn FnMut(SyncProgress) + Send),
     ) -> Result<Deployment> {
+        self.rollback_noting(id, to, operation, progress, Vec::new())
+            .await
+    }
+
+    /// [`Engine::rollback`], with `notes` for its record.
+    async fn rollback_noting(
+        &self,
+        id: &str,
+        to: Option<&str>,
+        operation: &str,
+        progress: &mut (dyn FnMut(SyncProgress) + Send),
+        notes: Vec<String>,
+    ) -> Result<Deployment> {
         let registered = self.operations.register(operation);
         let target = self.target(id).await?;
         let cx = target.context();
         let history = deployments::history(&cx).await?;
-        let (job, skipped) = deployments::rollback_job(&cx, &history, to).await?;
-        let mut done = sync::run(
+        let mut job = deployments::rollback_job(&cx, &history, to).await?;
+        job.notes.extend(notes);
+        sync::run(
             &target.client,
             job,
             &cx.place(),
@@ -168,14 +185,7 @@ impl Engine {
             progress,
         )
         .await
-        .map_err(|e| Error::Refused(e.to_string()))?;
-        if let Some(note) = deployments::skipped_note(&skipped) {
-            done.message = Some(match done.message {
-                Some(m) => format!("{m}; {note}"),
-                None => note,
-            });
-        }
-        Ok(done)
+        .map_err(|e| Error::Refused(e.to_string()))
     }
 
     /// Undoes Deployment `namespace/name` of application `id` to its previous ReplicaSet
@@ -210,36 +220,41 @@ impl Engine {
     pub async fn kill_switch(
         &self,
         id: &str,
+        to: Option<&str>,
         operation: &str,
         progress: &mut (dyn FnMut(SyncProgress) + Send),
     ) -> Result<Deployment> {
-        let mut policy = self
-            .settings()
-            .applications
-            .into_iter()
-            .find(|a| a.id == id)
-            .ok_or_else(|| Error::NotFound(format!("there is no application '{id}'")))?
-            .sync;
-        let paused = match (policy.auto_sync, policy.self_heal) {
+        let was = self.pause_automation(id)?;
+        let paused = match was {
             (false, false) => "auto-sync and self-heal were already off",
             (true, true) => "auto-sync and self-heal are paused",
             (true, false) => "auto-sync is paused",
             (false, true) => "self-heal is paused",
         };
-        policy.auto_sync = false;
-        policy.self_heal = false;
-        self.set_sync_policy(id, policy)?;
-        match self.rollback(id, None, operation, progress).await {
-            Ok(mut done) => {
-                done.message = Some(match done.message {
-                    Some(m) => format!("{paused}; {m}"),
-                    None => paused.to_string(),
-                });
-                Ok(done)
+        // An automated sync still running (watching a bad rollout) holds the application's
+        // lease: it is stopped, and the rollback waits for its lease to be released.
+        for kind in [DeploymentKind::AutoSync, DeploymentKind::SelfHeal] {
+            self.operations
+                .cancel(&super::automation::operation(kind, id));
+        }
+        let deadline = tokio::time::Instant::now() + KILL_SWITCH_WAIT;
+        loop {
+            let attempt = self
+                .rollback_noting(id, to, operation, progress, vec![paused.to_string()])
+                .await;
+            match attempt {
+                Err(Error::Refused(m))
+                    if m.contains("already running") && tokio::time::Instant::now() < deadline =>
+                {
+                    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+                }
+                Err(e) => {
+                    return Err(Error::Refused(format!(
+                        "{paused}, but nothing was rolled back: {e}"
+                    )));
+                }
+                Ok(done) => return Ok(done),
             }
-            Err(e) => Err(Error::Refused(format!(
-                "{paused}, but nothing was rolled back: {e}"
-            ))),
         }
     }
 }

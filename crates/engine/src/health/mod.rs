@@ -44,6 +44,21 @@ impl Health {
     }
 }
 
+/// Whether `object` is a Deployment whose `Progressing` condition says its progress deadline
+/// passed, and said so before `at` (so about an earlier rollout).
+pub fn deadline_passed_before(object: &Value, at: jiff::Timestamp) -> bool {
+    let Some(progressing) = condition(object, "Progressing") else {
+        return false;
+    };
+    let exceeded =
+        progressing.get("reason").and_then(Value::as_str) == Some("ProgressDeadlineExceeded");
+    let updated = progressing
+        .get("lastUpdateTime")
+        .and_then(Value::as_str)
+        .and_then(|t| t.parse::<jiff::Timestamp>().ok());
+    exceeded && updated.is_some_and(|t| t < at)
+}
+
 /// The health of `object` (a live object as JSON); `None` for a kind without a rule.
 pub fn assess(object: &Value) -> Option<Health> {
     if object.pointer("/metadata/deletionTimestamp").is_some() {

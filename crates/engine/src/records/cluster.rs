@@ -28,6 +28,10 @@ const CHUNKS_ANNOTATION: &str = "shipdeck.dev/chunks";
 const DIGEST_ANNOTATION: &str = "shipdeck.dev/digest";
 const MANAGED_BY: (&str, &str) = ("app.kubernetes.io/managed-by", "shipdeck");
 
+/// The most records of one application read: a history longer than this is cut, newest
+/// kept (the API server pages the list; the rest would not fit a review anyway).
+pub const MAX_LISTED: u32 = 500;
+
 /// How long one call about records may take.
 pub const CALL_TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -58,9 +62,11 @@ impl ClusterRecords {
         Api::namespaced(self.client.clone(), &self.namespace)
     }
 
-    /// Every record of `app`, newest first, without manifests.
+    /// Every record of `app`, newest first, without manifests; at most [`MAX_LISTED`].
     pub async fn list(&self, app: &str) -> Result<Vec<Deployment>> {
-        let params = ListParams::default().labels(&format!("{APP_LABEL}={app}"));
+        let params = ListParams::default()
+            .labels(&format!("{APP_LABEL}={app}"))
+            .limit(MAX_LISTED);
         let listed = match self.bounded(self.secrets().list(&params)).await {
             Ok(listed) => listed,
             // No namespace yet: nothing was ever recorded here.
@@ -74,9 +80,18 @@ impl ClusterRecords {
             }
             let name = secret.metadata.name.clone().unwrap_or_default();
             match meta_of(&secret) {
-                // A record that names another application than its label is not this one's.
-                Ok(d) if d.app == app => out.push(d),
-                Ok(_) => {}
+                // A record whose metadata names another application or number than its name
+                // and labels is not this one's, whoever wrote it.
+                Ok(d)
+                    if d.app == app
+                        && secret_name(app, d.seq) == name
+                        && d.id == super::id(app, d.seq) =>
+                {
+                    out.push(d)
+                }
+                Ok(_) => {
+                    tracing::warn!(record = %name, "skipping a deployment record that does not match its name")
+                }
                 Err(e) => tracing::warn!(record = %name, "skipping a deployment record: {e}"),
             }
         }
@@ -103,7 +118,12 @@ impl ClusterRecords {
             }
             None => (Vec::new(), None),
         };
-        let mut seq = self.list(&app).await?.first().map_or(1, |d| d.seq + 1);
+        let newest = self.list(&app).await?.first().map_or(0, |d| d.seq);
+        let mut seq = newest.checked_add(1).ok_or_else(|| {
+            Error::Cluster(format!(
+                "the records of {app} are numbered up to the largest number"
+            ))
+        })?;
         // Two desks may pick the same number; the API server lets one create it.
         for _ in 0..8 {
             let mut deployment = record.deployment.clone();
@@ -128,7 +148,7 @@ impl ClusterRecords {
                 Err(Error::Cluster(m))
                     if m.contains("AlreadyExists") || m.contains("already exists") =>
                 {
-                    seq += 1;
+                    seq = seq.saturating_add(1);
                 }
                 Err(e) => return Err(e),
             }
@@ -167,10 +187,17 @@ impl ClusterRecords {
         ) else {
             return Ok(None);
         };
-        let count: usize = count.parse().map_err(|_| Error::Damaged {
-            name: name.clone(),
-            message: format!("chunk count '{count}' is not a number"),
-        })?;
+        let count: usize = count
+            .parse()
+            .ok()
+            .filter(|c| (1..=codec::MAX_CHUNKS).contains(c))
+            .ok_or_else(|| Error::Damaged {
+                name: name.clone(),
+                message: format!(
+                    "chunk count '{count}' is not a number from 1 to {}",
+                    codec::MAX_CHUNKS
+                ),
+            })?;
         let first = data(&main, "manifests").ok_or_else(|| Error::Damaged {
             name: name.clone(),
             message: "its manifests are missing".into(),
@@ -193,10 +220,16 @@ impl ClusterRecords {
     }
 
     /// Drops the manifests of all but the newest `keep` records of `app` (their metadata
-    /// stays, so they still count in the history).
+    /// stays, so they still count in the history). The newest record a rollback would go back
+    /// to by default keeps them whatever its age: failed syncs must not cost the last good one.
     pub async fn trim(&self, app: &str, keep: usize) -> Result<()> {
-        for old in self.list(app).await?.iter().skip(keep) {
-            if !old.has_manifests {
+        let all = self.list(app).await?;
+        let last_good = all
+            .iter()
+            .find(|d| d.can_restore() && d.selection.is_empty())
+            .map(|d| d.seq);
+        for old in all.iter().skip(keep) {
+            if !old.has_manifests || Some(old.seq) == last_good {
                 continue;
             }
             let name = secret_name(app, old.seq);
@@ -207,7 +240,8 @@ impl ClusterRecords {
                 .as_ref()
                 .and_then(|a| a.get(CHUNKS_ANNOTATION))
                 .and_then(|c| c.parse().ok())
-                .unwrap_or(0);
+                .unwrap_or(0)
+                .min(codec::MAX_CHUNKS);
             let mut meta = old.clone();
             meta.has_manifests = false;
             let patch = json!({
@@ -367,7 +401,7 @@ fn meta_of(secret: &Secret) -> Result<Deployment> {
         name: name.clone(),
         message: "it has no metadata".into(),
     })?;
-    let mut deployment: Deployment = codec::decompress(&name, &bytes)?;
+    let mut deployment: Deployment = codec::decompress_meta(&name, &bytes)?;
     let chunks = secret
         .metadata
         .annotations

@@ -24,8 +24,20 @@ pub fn compress<T: serde::Serialize>(value: &T) -> Vec<u8> {
     encoder.finish().expect("writing to memory")
 }
 
+/// The most a record's metadata may take once decompressed: it is read for every record of
+/// an application each time the history is listed.
+pub const MAX_META: u64 = 4 * 1024 * 1024;
+
+/// The most chunks a record may claim (at [`CHUNK`] each, 32 MiB compressed).
+pub const MAX_CHUNKS: usize = 64;
+
 pub fn decompress<T: serde::de::DeserializeOwned>(name: &str, bytes: &[u8]) -> Result<T> {
     decompress_within(name, bytes, MAX_DECOMPRESSED)
+}
+
+/// A record's metadata, within [`MAX_META`].
+pub fn decompress_meta<T: serde::de::DeserializeOwned>(name: &str, bytes: &[u8]) -> Result<T> {
+    decompress_within(name, bytes, MAX_META)
 }
 
 fn decompress_within<T: serde::de::DeserializeOwned>(

@@ -2,6 +2,7 @@
 //! application next to its records, held while a sync runs and renewed as it goes. A desk that
 //! was killed mid-sync stops renewing, so its lease expires and the next sync may go ahead.
 
+use crate::git::CancelToken;
 use k8s_openapi::api::coordination::v1::{Lease, LeaseSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::MicroTime;
 use kube::api::{Api, DeleteParams, ObjectMeta, PostParams, Preconditions};
@@ -11,7 +12,12 @@ use std::time::Duration;
 
 /// How long a lease lasts without renewal.
 pub const DURATION: Duration = Duration::from_secs(30);
-const RENEW_EVERY: Duration = Duration::from_secs(10);
+const RENEW_EVERY: Duration = Duration::from_secs(5);
+/// How long one renewal may take: several must fit in [`DURATION`].
+const RENEW_TIMEOUT: Duration = Duration::from_secs(5);
+/// Unrenewed for this long, the lease may expire before the next renewal lands: the sync
+/// stops rather than run on beside another desk's.
+const GIVE_UP_AFTER: Duration = Duration::from_secs(20);
 
 pub fn lease_name(app: &str) -> String {
     format!("shipdeck.{app}")
@@ -27,6 +33,7 @@ pub enum Error {
         holder: String,
         since: String,
     },
+    /// The cluster refused the lease, or its namespace does not exist and cannot be made.
     #[error("{0}")]
     Forbidden(String),
     #[error("{0}")]
@@ -62,12 +69,14 @@ fn live_holder(lease: &Lease) -> Option<String> {
     (expires > jiff::Timestamp::now()).then(|| spec.holder_identity.clone().unwrap_or_default())
 }
 
-/// Takes `app`'s lease for `holder`, or says who has it.
+/// Takes `app`'s lease for `holder`, or says who has it. While it is held, `cancel` is
+/// cancelled if the lease cannot be kept (renewals failing, another desk taking it).
 pub async fn acquire(
     client: &kube::Client,
     namespace: &str,
     app: &str,
     holder: &str,
+    cancel: &CancelToken,
 ) -> Result<Held, Error> {
     let api: Api<Lease> = Api::namespaced(client.clone(), namespace);
     let name = lease_name(app);
@@ -128,6 +137,7 @@ pub async fn acquire(
         name.clone(),
         holder.to_string(),
         lost.clone(),
+        cancel.clone(),
     ));
     Ok(Held {
         api,
@@ -138,22 +148,40 @@ pub async fn acquire(
     })
 }
 
-async fn renew(api: Api<Lease>, name: String, holder: String, lost: Arc<AtomicBool>) {
+async fn renew(
+    api: Api<Lease>,
+    name: String,
+    holder: String,
+    lost: Arc<AtomicBool>,
+    cancel: CancelToken,
+) {
+    let mut renewed = tokio::time::Instant::now();
+    let give_up = |why: &str| {
+        tracing::warn!(lease = %name, "{why}: the sync stops");
+        lost.store(true, Ordering::Relaxed);
+        cancel.cancel();
+    };
     loop {
         tokio::time::sleep(RENEW_EVERY).await;
-        let Ok(mut lease) = bounded(api.get(&name)).await else {
-            // The cluster may be back before the lease expires.
-            continue;
-        };
-        let spec = lease.spec.get_or_insert_with(Default::default);
-        if spec.holder_identity.as_deref() != Some(holder.as_str()) {
-            tracing::warn!(lease = %name, "the sync lease was taken by another desk");
-            lost.store(true, Ordering::Relaxed);
-            return;
+        let answer = tokio::time::timeout(RENEW_TIMEOUT, async {
+            let mut lease = api.get(&name).await?;
+            let spec = lease.spec.get_or_insert_with(Default::default);
+            if spec.holder_identity.as_deref() != Some(holder.as_str()) {
+                return Ok(false);
+            }
+            spec.renew_time = Some(MicroTime(jiff::Timestamp::now()));
+            api.replace(&name, &PostParams::default(), &lease).await?;
+            Ok::<_, kube::Error>(true)
+        })
+        .await;
+        match answer {
+            Ok(Ok(true)) => renewed = tokio::time::Instant::now(),
+            Ok(Ok(false)) => return give_up("another desk took the sync lease"),
+            Ok(Err(e)) => tracing::warn!(lease = %name, "renewing the sync lease failed: {e}"),
+            Err(_) => tracing::warn!(lease = %name, "renewing the sync lease timed out"),
         }
-        spec.renew_time = Some(MicroTime(jiff::Timestamp::now()));
-        if let Err(e) = bounded(api.replace(&name, &PostParams::default(), &lease)).await {
-            tracing::warn!(lease = %name, "renewing the sync lease failed: {e}");
+        if renewed.elapsed() > GIVE_UP_AFTER {
+            return give_up("the sync lease could not be renewed in time");
         }
     }
 }
@@ -210,7 +238,7 @@ async fn bounded<T>(call: impl std::future::Future<Output = kube::Result<T>>) ->
 
 fn sorted(e: kube::Error) -> Error {
     match e {
-        kube::Error::Api(s) if s.code == 403 => Error::Forbidden(s.message),
+        kube::Error::Api(s) if s.code == 403 || s.code == 404 => Error::Forbidden(s.message),
         kube::Error::Api(s) => Error::Cluster(s.message),
         other => Error::Cluster(format!("the cluster could not be asked: {other}")),
     }

@@ -59,7 +59,9 @@ impl LocalRecords {
         let seq = self.list(app).first().map_or(after, |d| d.seq.max(after)) + 1;
         let mut deployment = record.deployment.clone();
         deployment.seq = seq;
-        deployment.id = super::id(app, seq);
+        // Numbers here and in the cluster are given out apart: the id says which it is, so a
+        // colleague's cluster record with the same number is never taken for this one.
+        deployment.id = format!("{}-local", super::id(app, seq));
         deployment.place = RecordPlace::Local;
         let manifests = record.manifests.as_ref().map(|m| masked(m));
         deployment.has_manifests = manifests.is_some();
@@ -177,7 +179,7 @@ mod tests {
             manifests: Some(vec![secret]),
         };
         let first = records.create(&record, 7).unwrap();
-        assert_eq!((first.seq, first.id.as_str()), (8, "web.8"));
+        assert_eq!((first.seq, first.id.as_str()), (8, "web.8-local"));
         let second = records.create(&record, 3).unwrap();
         assert_eq!(second.seq, 9);
         let stored = records.manifests("web", 8).unwrap().unwrap();

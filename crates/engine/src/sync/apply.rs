@@ -89,10 +89,20 @@ pub async fn apply(
     let mut message = None;
     let added = added_by_hand(object, &live, policy);
     if !added.is_empty() {
-        let ops: Vec<Value> = added
-            .iter()
-            .map(|p| json!({"op": "remove", "path": p}))
-            .collect();
+        // Each removal is guarded by the value it removes and the whole by the object's
+        // version: an edit between the apply and this patch (a controller reordering a list)
+        // makes the server refuse it rather than remove another item.
+        let version = live
+            .pointer("/metadata/resourceVersion")
+            .cloned()
+            .unwrap_or(Value::Null);
+        let mut ops =
+            vec![json!({"op": "test", "path": "/metadata/resourceVersion", "value": version})];
+        for p in &added {
+            let value = live.pointer(p).cloned().unwrap_or(Value::Null);
+            ops.push(json!({"op": "test", "path": p, "value": value}));
+            ops.push(json!({"op": "remove", "path": p}));
+        }
         let patch: json_patch::Patch = match serde_json::from_value(Value::Array(ops)) {
             Ok(p) => p,
             Err(e) => return failed(e.to_string(), Vec::new()),

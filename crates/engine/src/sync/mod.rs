@@ -32,6 +32,9 @@ use std::time::Duration;
 /// How many objects are applied at once within a step.
 const CONCURRENCY: usize = 8;
 
+/// How long dropping old records' manifests may take after a sync.
+const TRIM_DEADLINE: Duration = Duration::from_secs(30);
+
 /// How long a rollout may take to become Healthy unless the caller says otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
 
@@ -52,6 +55,9 @@ pub struct Job {
     pub force: bool,
     pub answers: Option<String>,
     pub restores: Option<String>,
+    /// Said in the record's message whatever the outcome (what a kill switch paused, Secrets
+    /// a rollback could not restore), so colleagues read it too.
+    pub notes: Vec<String>,
 }
 
 /// Where records go and how long to wait.
@@ -87,8 +93,8 @@ pub async fn run(
     // The lease comes first: a refused sync must not leave a record behind.
     let _ = records.ensure_namespace().await;
     let holder = format!("{by} (pid {})", std::process::id());
-    let mut notes = Vec::new();
-    let held = match lease::acquire(client, &place.namespace, &job.app, &holder).await {
+    let mut notes = job.notes.clone();
+    let held = match lease::acquire(client, &place.namespace, &job.app, &holder, cancel).await {
         Ok(held) => Some(held),
         Err(lease::Error::Forbidden(m)) => {
             notes.push(format!(
@@ -201,14 +207,25 @@ pub async fn run(
     if let Some(held) = &held
         && held.lost()
     {
-        notes.push("another desk took this sync's lease while it ran".into());
+        notes.push(
+            "the sync stopped because its lease could not be kept (the API server did not answer in time, or another desk took it)".into(),
+        );
     }
     let message: Vec<String> = message.into_iter().chain(notes).collect();
     deployment.message = (!message.is_empty()).then(|| message.join("; "));
-    let saved = match deployment.place {
-        RecordPlace::Cluster => records.update(&deployment).await,
-        RecordPlace::Local => local.update(&deployment),
-    };
+    // A record left `running` would tell every desk this deployment was cut off: worth a few
+    // tries through a brief outage.
+    let mut saved = Err(records::Error::Cluster(String::new()));
+    for attempt in 0..3 {
+        saved = match deployment.place {
+            RecordPlace::Cluster => records.update(&deployment).await,
+            RecordPlace::Local => local.update(&deployment),
+        };
+        if saved.is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(500 << attempt)).await;
+    }
     if let Err(e) = saved {
         let note = format!("its record could not be updated ({e}), so it shows as interrupted");
         deployment.message = Some(match deployment.message.take() {
@@ -219,14 +236,24 @@ pub async fn run(
     if let Some(held) = held {
         held.release().await;
     }
-    if deployment.place == RecordPlace::Cluster
-        && let Err(e) = records.trim(&job.app, place.keep_manifests).await
-    {
-        tracing::warn!(app = %job.app, "old deployment records were not trimmed: {e}");
-    }
     progress(SyncProgress::Finished {
         deployment: deployment.clone(),
     });
+    if deployment.place == RecordPlace::Cluster {
+        // Housekeeping after the result is out, and bounded: a slow server or a damaged old
+        // record must not hold up the answer.
+        match tokio::time::timeout(TRIM_DEADLINE, records.trim(&job.app, place.keep_manifests))
+            .await
+        {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => {
+                tracing::warn!(app = %job.app, "old deployment records were not trimmed: {e}")
+            }
+            Err(_) => {
+                tracing::warn!(app = %job.app, "trimming old deployment records took too long; left for the next sync")
+            }
+        }
+    }
     Ok(deployment)
 }
 
@@ -329,12 +356,20 @@ async fn deploy(
             }
         }
     }
-    for (i, (resource, version)) in job.prune.iter().enumerate() {
+    // Deletions last, in the reverse of the apply order: custom resources before their CRDs,
+    // namespaced objects before cluster-scoped ones and Namespaces.
+    let mut pruning: Vec<usize> = (0..job.prune.len()).collect();
+    pruning.sort_by_key(|&i| {
+        let (r, _) = &job.prune[i];
+        std::cmp::Reverse(order::prune_rank(&r.group, &r.kind, r.namespace.is_some()))
+    });
+    for i in pruning {
+        let (resource, version) = &job.prune[i];
         if cancel.is_cancelled() {
             return (DeploymentResult::Cancelled, Some(cancelled(done, total)));
         }
         let row = objects.len() + i;
-        results[row] = prune(client, &catalog, resource, version).await;
+        results[row] = prune(client, &catalog, &job.app, resource, version).await;
         done += 1;
         let result = results[row].clone();
         if result.action == ApplyAction::Failed {
@@ -436,14 +471,20 @@ async fn watch(
         rollout::Ended::TimedOut(why) => Some((DeploymentResult::Failed, Some(why))),
         rollout::Ended::Cancelled => Some((
             DeploymentResult::Cancelled,
-            Some("cancelled while the rollout was watched; everything was applied".into()),
+            Some(
+                "cancelled while the rollout was watched; what was applied so far stays, anything after it (later waves, prune) was not done"
+                    .into(),
+            ),
         )),
     }
 }
 
+/// Deletes one confirmed object, if it is still the application's: a copy made since with the
+/// same name (no tracking annotation naming it, another uid) is left alone.
 async fn prune(
     client: &kube::Client,
     catalog: &Catalog,
+    app: &str,
     resource: &ResourceRef,
     version: &str,
 ) -> ResourceResult {
@@ -460,7 +501,42 @@ async fn prune(
         }
     };
     let api = apply::api(client, &kind, resource.namespace.as_deref());
-    let params = kube::api::DeleteParams::foreground();
+    let live = match apply::bounded(api.get_opt(&resource.name)).await {
+        Ok(Some(live)) => live,
+        Ok(None) => {
+            result.action = ApplyAction::Pruned;
+            result.message = Some("already gone".into());
+            return result;
+        }
+        Err(e) => {
+            result.action = ApplyAction::Failed;
+            result.message = Some(apply::said(&e));
+            return result;
+        }
+    };
+    let id = ObjectId {
+        group: resource.group.clone(),
+        kind: resource.kind.clone(),
+        namespace: resource.namespace.clone(),
+        name: resource.name.clone(),
+    };
+    let owner = serde_json::to_value(&live)
+        .ok()
+        .and_then(|v| tracking::owner(&v, &id));
+    if owner.as_deref() != Some(app) {
+        result.action = ApplyAction::Failed;
+        result.message = Some(format!(
+            "not deleted: it is no longer tracked as {app}'s (changed since it was confirmed)"
+        ));
+        return result;
+    }
+    let params = kube::api::DeleteParams {
+        preconditions: Some(kube::api::Preconditions {
+            uid: live.metadata.uid.clone(),
+            resource_version: None,
+        }),
+        ..kube::api::DeleteParams::foreground()
+    };
     match apply::bounded(api.delete(&resource.name, &params)).await {
         Ok(_) => result.action = ApplyAction::Pruned,
         Err(kube::Error::Api(s)) if s.code == 404 => {

@@ -110,6 +110,18 @@ fn kind_rank(kind: &str) -> usize {
         .unwrap_or(KIND_ORDER.len())
 }
 
+/// Where an object of this kind comes in the apply order, as a number; prune deletes in the
+/// reverse.
+pub fn prune_rank(group: &str, kind: &str, namespaced: bool) -> (u8, usize) {
+    let class = match (group, kind) {
+        ("", "Namespace") => 0,
+        ("apiextensions.k8s.io", "CustomResourceDefinition") => 1,
+        _ if !namespaced => 2,
+        _ => 3,
+    };
+    (class, kind_rank(kind))
+}
+
 /// `objects` in steps, in apply order. `namespaced` answers whether a kind is namespaced.
 pub fn steps<'a>(
     objects: &'a [RenderedObject],

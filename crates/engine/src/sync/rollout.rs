@@ -7,6 +7,7 @@ use crate::drift::predict::Kind;
 use crate::git::CancelToken;
 use crate::health::{self, Health};
 use crate::manifests::RenderedObject;
+use futures::StreamExt;
 use shipdeck_ipc::HealthStatus;
 use shipdeck_ipc::deploy::ResourceResult;
 use std::time::Duration;
@@ -42,10 +43,32 @@ pub async fn watch(
     report: &mut (dyn FnMut(&[ResourceResult]) + Send),
 ) -> Ended {
     let deadline = Instant::now() + timeout;
+    // Conditions set before this rollout began say nothing about it (see `health_of`).
+    let began = jiff::Timestamp::now() - jiff::SignedDuration::from_secs(2);
     loop {
         let mut changed = false;
-        for w in watched {
-            let health = health_of(client, w).await;
+        // All at once (a few at a time), and given up as soon as the user cancels or the time
+        // is up: a silent API server must not hold a cancel for one timeout per object.
+        // Made up front, not in a closure the stream calls: a closure returning a future that
+        // borrows its argument is not `Send` for every lifetime (rust-lang/rust#64552).
+        let pending: Vec<_> = watched
+            .iter()
+            .map(|w| health_of(client, w, began))
+            .collect();
+        let asked = futures::stream::iter(pending)
+            .buffered(8)
+            .collect::<Vec<_>>();
+        let healths = tokio::select! {
+            healths = asked => healths,
+            () = cancel.cancelled() => return Ended::Cancelled,
+            () = tokio::time::sleep_until(deadline) => {
+                return Ended::TimedOut(format!(
+                    "not healthy within {}s: the cluster did not answer",
+                    timeout.as_secs()
+                ));
+            }
+        };
+        for (w, health) in watched.iter().zip(healths) {
             let row = &mut results[w.row];
             let (status, message) = match health {
                 Some(h) => (Some(h.status), h.message),
@@ -89,11 +112,30 @@ pub async fn watch(
 }
 
 /// The object's health now; Unknown when it cannot be read, Missing when it is gone.
-async fn health_of(client: &kube::Client, w: &Watched<'_>) -> Option<Health> {
+///
+/// A Deployment whose previous rollout passed its progress deadline keeps saying so until the
+/// controller sees progress in the new one: that verdict, older than `began`, is not this
+/// rollout's, which is still Progressing.
+async fn health_of(
+    client: &kube::Client,
+    w: &Watched<'_>,
+    began: jiff::Timestamp,
+) -> Option<Health> {
     let api = api(client, &w.kind, w.object.id.namespace.as_deref());
     match bounded(api.get_opt(&w.object.id.name)).await {
         Ok(Some(live)) => match serde_json::to_value(&live) {
-            Ok(value) => health::assess(&value),
+            Ok(value) => health::assess(&value).map(|h| {
+                if h.status == HealthStatus::Degraded
+                    && health::deadline_passed_before(&value, began)
+                {
+                    Health::new(
+                        HealthStatus::Progressing,
+                        "Waiting for rollout to finish: the deadline passed was the previous rollout's",
+                    )
+                } else {
+                    h
+                }
+            }),
             Err(e) => Some(Health::new(HealthStatus::Unknown, e.to_string())),
         },
         Ok(None) => Some(Health::new(HealthStatus::Missing, "not in the cluster")),
