@@ -1,12 +1,14 @@
 //! The one deploy panel each application has: closed, a confirmation (sync, rollback, kill
-//! switch, take-over), or a run with its progress and result. Kept per application in the
-//! store, so a run goes on being followed when the user looks at another page.
+//! switch, take-over, undo of one Deployment), or a run with its progress and result. Kept per
+//! application in the store, so a run goes on being followed when the user looks at another
+//! page.
 //!
 //! A confirmation that the engine refuses (nothing was started) comes back with the refusal,
 //! so the user sees why next to the button that asked; a run that started ends in its result.
 
 use crate::sync_draft::SyncDraft;
 use crate::sync_run::{Conflict, Run};
+use crate::undo::UndoTarget;
 use shipdeck_ipc::deploy::{Deployment, ResourceRef, RollbackPreview, SyncProgress, SyncRequest};
 use shipdeck_ipc::{ErrorCode, IpcError};
 use std::collections::BTreeMap;
@@ -15,8 +17,24 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     Sync(SyncRequest),
-    Rollback { to: Option<String> },
+    Rollback {
+        to: Option<String>,
+    },
     KillSwitch,
+    /// One Deployment back to its previous ReplicaSet revision.
+    Undo(UndoTarget),
+}
+
+impl Action {
+    /// What the progress panel calls the run: "Sync", "Rollback", "Kill switch", "Undo".
+    pub fn title(&self) -> &'static str {
+        match self {
+            Action::Sync(_) => "Sync",
+            Action::Rollback { .. } => "Rollback",
+            Action::KillSwitch => "Kill switch",
+            Action::Undo(_) => "Undo",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -62,6 +80,10 @@ pub enum Panel {
         error: Option<IpcError>,
     },
     TakeOver(TakeOver),
+    Undo {
+        target: UndoTarget,
+        error: Option<IpcError>,
+    },
     Running(Box<Running>),
 }
 
@@ -74,6 +96,7 @@ pub enum Shown {
     Rollback,
     KillSwitch,
     TakeOver,
+    Undo,
     Running,
 }
 
@@ -85,6 +108,7 @@ impl Panel {
             Panel::Rollback(_) => Shown::Rollback,
             Panel::KillSwitch { .. } => Shown::KillSwitch,
             Panel::TakeOver(_) => Shown::TakeOver,
+            Panel::Undo { .. } => Shown::Undo,
             Panel::Running(_) => Shown::Running,
         }
     }
@@ -95,6 +119,7 @@ impl Panel {
             Panel::Rollback(d) => d.error = Some(error),
             Panel::KillSwitch { error: e } => *e = Some(error),
             Panel::TakeOver(t) => t.error = Some(error),
+            Panel::Undo { error: e, .. } => *e = Some(error),
             Panel::Closed | Panel::Running(_) => {}
         }
         self
@@ -106,6 +131,7 @@ impl Panel {
             Panel::Rollback(d) => d.error = None,
             Panel::KillSwitch { error } => *error = None,
             Panel::TakeOver(t) => t.error = None,
+            Panel::Undo { error, .. } => *error = None,
             Panel::Closed | Panel::Running(_) => {}
         }
         self
@@ -223,6 +249,20 @@ impl Deploys {
         true
     }
 
+    /// Opens the confirmation of an undo of Deployment `target`; `false` while a run is under
+    /// way.
+    pub fn open_undo(&mut self, app: &str, target: UndoTarget) -> bool {
+        if self.busy(app) {
+            return false;
+        }
+        let panel = Panel::Undo {
+            target,
+            error: None,
+        };
+        self.panels.insert(app.to_string(), panel);
+        true
+    }
+
     /// From a sync that failed on fields other managers own: the confirmation to take them
     /// over, re-running the same request with force.
     pub fn take_over(&mut self, app: &str) -> bool {
@@ -270,6 +310,7 @@ impl Deploys {
             },
             Panel::KillSwitch { .. } => Action::KillSwitch,
             Panel::TakeOver(t) => Action::Sync(t.request.clone()),
+            Panel::Undo { target, .. } => Action::Undo(target.clone()),
             _ => return None,
         };
         let from = self.panels.remove(app)?.without_error();
@@ -632,5 +673,79 @@ mod tests {
             Ok(deployment("shop.1", DeploymentResult::Succeeded)),
         );
         assert!(!deploys.take_over("shop"));
+    }
+
+    fn web_target() -> UndoTarget {
+        UndoTarget {
+            namespace: "shop".into(),
+            name: "web".into(),
+        }
+    }
+
+    #[test]
+    fn an_undo_runs_its_deployment_from_its_confirmation_and_a_refusal_comes_back_to_it() {
+        let mut deploys = Deploys::default();
+        assert!(deploys.open_undo("shop", web_target()));
+        assert_eq!(deploys.shown("shop"), Shown::Undo);
+        let action = deploys.start("shop", "op-1", None);
+        assert_eq!(action, Some(Action::Undo(web_target())));
+        assert_eq!(action.unwrap().title(), "Undo");
+        assert!(deploys.busy("shop"));
+        assert!(
+            !deploys.open_undo("shop", web_target()),
+            "not while a run is under way"
+        );
+        // Refused before the record was written: back at the confirmation, with why.
+        deploys.finish(
+            "shop",
+            "op-1",
+            Err(refused(
+                "Deployment web has no revision before 1 to go back to",
+            )),
+        );
+        let Some(Panel::Undo {
+            target,
+            error: Some(e),
+        }) = deploys.panel("shop")
+        else {
+            panic!("not back at the undo confirmation");
+        };
+        assert_eq!(target, &web_target());
+        assert!(e.message.contains("no revision before 1"));
+        assert_eq!(deploys.ended("shop"), 0, "nothing ran");
+
+        // Started this time: its progress and result are the run's, the refusal forgotten.
+        deploys.start("shop", "op-2", None).unwrap();
+        deploys.progress(
+            "shop",
+            "op-2",
+            SyncProgress::Started {
+                deployment: "shop.3".into(),
+                total: 1,
+            },
+        );
+        let mut undone = deployment("shop.3", DeploymentResult::Succeeded);
+        undone.kind = DeploymentKind::Undo;
+        deploys.finish("shop", "op-2", Ok(undone));
+        let running = deploys.running("shop").unwrap();
+        assert_eq!(running.action, Action::Undo(web_target()));
+        assert_eq!(running.run.result(), Some("succeeded"));
+        assert_eq!(
+            running.from,
+            Panel::Undo {
+                target: web_target(),
+                error: None
+            }
+        );
+        assert_eq!(deploys.ended("shop"), 1);
+        deploys.close("shop");
+        assert_eq!(deploys.shown("shop"), Shown::Closed);
+    }
+
+    #[test]
+    fn every_action_has_its_title() {
+        assert_eq!(Action::KillSwitch.title(), "Kill switch");
+        assert_eq!(Action::Rollback { to: None }.title(), "Rollback");
+        assert_eq!(Action::Sync(SyncRequest::default()).title(), "Sync");
     }
 }

@@ -98,6 +98,16 @@ pub fn start(store: Store, app: String) {
             Action::KillSwitch => {
                 deploy::application_kill_switch(app.clone(), operation.clone(), progress).await
             }
+            Action::Undo(target) => {
+                deploy::application_undo(
+                    app.clone(),
+                    target.namespace,
+                    target.name,
+                    operation.clone(),
+                    progress,
+                )
+                .await
+            }
         };
         let again = store
             .deploys
@@ -106,8 +116,8 @@ pub fn start(store: Store, app: String) {
         if let Some(ticket) = again {
             fetch_candidates(store, app, ticket);
         }
-        // The comparison changed after a sync, the sync policy after the kill switch: show
-        // them without waiting for the next push.
+        // The comparison changed after a sync or undo, the sync policy after the kill switch:
+        // show them without waiting for the next push.
         refresh_connections(store);
     });
 }

@@ -7,15 +7,15 @@ use std::time::Duration;
 
 const AFTER_HELP: &str = "\
 Exit codes: 0 every resource is Synced; 1 something is OutOfSync; 2 or more an error, \
-including a resource that could not be compared (Unknown). `sync` and `rollback`: 0 done and \
-Healthy, 1 done but Failed or Cancelled, 2 nothing deployed (see their --help).
+including a resource that could not be compared (Unknown). `sync`, `rollback` and `undo`: 0 \
+done and Healthy, 1 done but Failed or Cancelled, 2 nothing deployed (see their --help).
 
 Credentials are read as kubectl reads them (KUBECONFIG or ~/.kube/config, inline tokens and \
 certificates, exec plugins), plus the token Shipdeck stored in the OS keyring for a configured \
 cluster with that context, plus SHIPDECK_TOKEN, a bearer token for pipelines that replaces the \
 context's own. Never pass a secret on the command line.";
 
-/// The exit codes and outputs of `sync` and `rollback`, around what refuses each.
+/// The exit codes and outputs of `sync`, `rollback` and `undo`, around what refuses each.
 macro_rules! deploy_after_help {
     ($refused:literal, $more:literal) => {
         concat!(
@@ -32,9 +32,9 @@ macro_rules! deploy_after_help {
              interrupted.
 
 Progress goes to stderr, one line per object applied and per health change; the deployment \
-record goes to stdout (--output text, json or markdown). Every sync and rollback is recorded in \
-the cluster (settings: [deployments] namespace), where `shipdeck deployments APP` and the \
-window read it."
+record goes to stdout (--output text, json or markdown). Every sync, rollback and undo is \
+recorded in the cluster (settings: [deployments] namespace), where `shipdeck deployments APP` \
+and the window read it."
         )
     };
 }
@@ -48,6 +48,12 @@ const SYNC_AFTER_HELP: &str = deploy_after_help!(
 const ROLLBACK_AFTER_HELP: &str = deploy_after_help!(
     "no earlier deployment to go back to, or --to names one that failed or no longer holds \
      its manifests",
+    ""
+);
+
+const UNDO_AFTER_HELP: &str = deploy_after_help!(
+    "no such Deployment, or none of its ReplicaSets has a revision before the current one \
+     (see its revisionHistoryLimit)",
     ""
 );
 
@@ -129,6 +135,11 @@ pub enum Command {
     /// last successful one before the newest). Needs no Git.
     #[command(after_help = ROLLBACK_AFTER_HELP)]
     Rollback(RollbackArgs),
+    /// Put one Deployment of an application back to its previous ReplicaSet revision, as
+    /// `kubectl rollout undo` does, recorded as a deployment of kind undo. Needs no Git; the
+    /// next sync puts Git's version back.
+    #[command(after_help = UNDO_AFTER_HELP)]
+    Undo(UndoArgs),
     /// List an application's deployments, newest first, from the cluster's records and this
     /// desk's. Needs no Git.
     Deployments(DeploymentsArgs),
@@ -226,7 +237,7 @@ pub struct SyncArgs {
     pub output: OutputArgs,
 }
 
-/// How long a sync or rollback waits for its rollout.
+/// How long a sync, rollback or undo waits for its rollout.
 #[derive(Debug, Args)]
 pub struct RolloutArgs {
     /// Wait until what was applied is Healthy. This is always done, so the flag changes
@@ -258,6 +269,23 @@ pub struct RollbackArgs {
     /// newest one that still holds its manifests.
     #[arg(long, value_name = "DEPLOYMENT")]
     pub to: Option<String>,
+
+    #[command(flatten)]
+    pub rollout: RolloutArgs,
+
+    #[command(flatten)]
+    pub output: FormatArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct UndoArgs {
+    /// The application's id, as in Settings → Applications.
+    #[arg(value_name = "APP")]
+    pub app: String,
+
+    /// The Deployment to undo: `NAME` in the application's namespace, or `NAMESPACE/NAME`.
+    #[arg(value_name = "DEPLOYMENT")]
+    pub deployment: String,
 
     #[command(flatten)]
     pub rollout: RolloutArgs,
@@ -436,5 +464,34 @@ mod tests {
         }
         // Nothing to diff in a record.
         assert!(Cli::try_parse_from(["shipdeck", "rollback", "web", "--no-diff"]).is_err());
+    }
+
+    #[test]
+    fn undo_takes_an_application_and_a_deployment() {
+        match Cli::try_parse_from([
+            "shipdeck",
+            "undo",
+            "web",
+            "shop/api",
+            "--timeout",
+            "90s",
+            "-o",
+            "json",
+        ])
+        .unwrap()
+        .command
+        {
+            Command::Undo(u) => {
+                assert_eq!((u.app.as_str(), u.deployment.as_str()), ("web", "shop/api"));
+                assert_eq!(u.rollout.timeout, Duration::from_secs(90));
+                assert_eq!(u.output.output, Format::Json);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(
+            Cli::try_parse_from(["shipdeck", "undo", "web"]).is_err(),
+            "DEPLOYMENT is required"
+        );
+        assert!(Cli::try_parse_from(["shipdeck", "undo", "web", "web", "--no-diff"]).is_err());
     }
 }

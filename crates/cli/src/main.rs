@@ -4,10 +4,11 @@
 //! pull-request workflow runs), `diff` does it for a configured application (or previews another
 //! revision of it), `apps` lists the applications with their sync status. `sync` applies an
 //! application and waits until it is Healthy, `rollback` re-applies a recorded deployment,
-//! `deployments` lists them. Exit codes follow `kubectl diff`: 0 when everything is Synced (for
-//! a deployment: succeeded and Healthy), 1 when something is OutOfSync (a deployment that ended
-//! Failed or Cancelled), 2 or more on an error, including a resource that could not be
-//! compared or a deployment that was refused. A failure is one line on stderr; a panic is
+//! `undo` puts one Deployment back to its previous ReplicaSet revision, `deployments` lists
+//! them. Exit codes follow `kubectl diff`: 0 when everything is Synced (for a deployment:
+//! succeeded and Healthy), 1 when something is OutOfSync (a deployment that ended Failed or
+//! Cancelled), 2 or more on an error, including a resource that could not be compared or a
+//! deployment that was refused. A failure is one line on stderr; a panic is
 //! caught and reported the same way (exit 3), never a backtrace.
 
 mod args;

@@ -1,7 +1,8 @@
-//! `shipdeck sync`, `rollback` and `deployments` against the local control plane, through the
-//! built binary with the window's settings: a real Git repository, a namespace for the
-//! application and one for its deployment records, both removed however the test ends. Each
-//! case reads as (repository and cluster, command, expected exit code, record and cluster).
+//! `shipdeck sync`, `rollback`, `undo` and `deployments` against the local control plane,
+//! through the built binary with the window's settings: a real Git repository, a namespace for
+//! the application and one for its deployment records, both removed however the test ends.
+//! Each case reads as (repository and cluster, command, expected exit code, record and
+//! cluster).
 
 mod support;
 
@@ -362,6 +363,67 @@ fn a_broken_image_fails_and_rollback_restores_the_last_good_one_even_with_git_un
         "{refused:#?}"
     );
     assert_eq!(world.history().len(), 4);
+}
+
+#[test]
+fn undo_puts_the_previous_replicaset_revision_back_without_git_and_records_it() {
+    const NEWER: &str = "registry.example/web:2.0";
+    let world = World::new("undo");
+    let ns = world.ns.clone();
+    world.commit(GOOD, true);
+    world.run(&["sync", "web", "-o", "json"]).expect(0);
+    world.commit(NEWER, true);
+    let second = world
+        .run(&["sync", "web", "-o", "json"])
+        .expect(0)
+        .deployment();
+    assert_eq!(world.image(), NEWER);
+
+    // Git points nowhere: undo does not need it.
+    let nowhere = world.work.path().join("no-such-repository");
+    world.settings(&nowhere.display().to_string());
+    let run = world.run(&["undo", "web", "web", "-o", "json"]).expect(0);
+    let undone = run.deployment();
+    assert_eq!(undone.result, DeploymentResult::Succeeded, "{run:#?}");
+    assert_eq!(undone.kind, DeploymentKind::Undo);
+    assert_eq!(undone.health, Some(HealthStatus::Healthy), "{run:#?}");
+    assert_eq!(undone.answers.as_deref(), Some(second.id.as_str()));
+    assert!(
+        undone.revision.contains("ReplicaSet revision 1"),
+        "{run:#?}"
+    );
+    assert!(
+        run.stderr.contains(&format!(
+            "shipdeck: web: undo of {ns}/web to ReplicaSet revision 1, answering {}",
+            second.id
+        )),
+        "{run:#?}"
+    );
+    assert_eq!(world.image(), GOOD);
+    let newest = world.history().remove(0);
+    assert_eq!(
+        (newest.id.as_str(), newest.kind),
+        (undone.id.as_str(), DeploymentKind::Undo)
+    );
+
+    // As kubectl rollout undo does, a second undo goes back to the revision just left.
+    let again = world
+        .run(&["undo", "web", &format!("{ns}/web"), "-o", "json"])
+        .expect(0)
+        .deployment();
+    assert_eq!(again.answers.as_deref(), Some(undone.id.as_str()));
+    assert_eq!(world.image(), NEWER);
+
+    // No such Deployment: refused, nothing recorded.
+    let count = world.history().len();
+    let refused = world.run(&["undo", "web", "nope"]).expect(2);
+    assert!(
+        refused
+            .stderr
+            .contains(&format!("there is no Deployment {ns}/nope")),
+        "{refused:#?}"
+    );
+    assert_eq!(world.history().len(), count);
 }
 
 #[test]

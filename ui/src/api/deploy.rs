@@ -1,10 +1,12 @@
-//! Syncs, rollbacks, the kill switch and deployment history. The three commands that deploy
-//! stream [`SyncProgress`] through a Tauri `Channel` passed as their `onProgress` argument.
+//! Syncs, rollbacks, the kill switch, undo and deployment history. The four commands that
+//! deploy stream [`SyncProgress`] through a Tauri `Channel` passed as their `onProgress`
+//! argument.
 
 use super::{ApiResult, bridge_error, call, tauri_invoke, untyped_error};
 use serde::{Serialize, de::DeserializeOwned};
 use shipdeck_ipc::commands::{
     self, IdArgs, KillSwitchArgs, RollbackArgs, RollbackPreviewArgs, SyncArgs, SyncPolicyArgs,
+    UndoArgs,
 };
 use shipdeck_ipc::config::{Settings, SyncPolicy};
 use shipdeck_ipc::deploy::{Deployment, ResourceRef, RollbackPreview, SyncProgress, SyncRequest};
@@ -46,6 +48,24 @@ pub async fn application_kill_switch(
         operation,
     };
     invoke_streaming(commands::APPLICATION_KILL_SWITCH, args, on_progress).await
+}
+
+/// Undoes Deployment `namespace/name` of application `app` to its previous ReplicaSet revision,
+/// as `kubectl rollout undo` does; no Git.
+pub async fn application_undo(
+    app: String,
+    namespace: String,
+    name: String,
+    operation: String,
+    on_progress: impl FnMut(SyncProgress) + 'static,
+) -> ApiResult<Deployment> {
+    let args = UndoArgs {
+        app,
+        namespace,
+        name,
+        operation,
+    };
+    invoke_streaming(commands::APPLICATION_UNDO, args, on_progress).await
 }
 
 /// What a sync of application `id` with prune would delete now.

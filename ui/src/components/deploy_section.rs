@@ -1,20 +1,23 @@
-//! An application's syncs and rollbacks on its page: Sync, Roll back and the kill switch, its
-//! sync policy, the one panel (a confirmation, or a run's progress and result) and the
-//! deployment history.
+//! An application's syncs and rollbacks on its page: Sync, Roll back and the kill switch, an
+//! Undo for each of its Deployments, its sync policy, the one panel (a confirmation, or a
+//! run's progress and result) and the deployment history.
 
-use crate::api::deploy;
+use crate::api::{ApiResult, deploy};
 use crate::components::deployments::Deployments;
 use crate::components::kill_switch::KillSwitchConfirm;
 use crate::components::rollback::RollbackConfirm;
 use crate::components::sync_panel::SyncConfirm;
 use crate::components::sync_policy::SyncPolicySwitches;
 use crate::components::sync_progress::{SyncProgressPanel, TakeOverConfirm};
+use crate::components::undo::{UndoButtons, UndoConfirm};
 use crate::deploy_panel::Shown;
 use crate::deploy_runner as runner;
 use crate::history;
 use crate::store::{application_status, use_store};
 use crate::sync_draft::{Scope, SyncDraft, reviewed_commit};
+use crate::undo;
 use leptos::prelude::*;
+use shipdeck_ipc::drift::DriftReport;
 use wasm_bindgen::JsCast;
 
 /// Brings a panel that just opened into view without jumping past what is above it.
@@ -33,8 +36,13 @@ where
     });
 }
 
+/// `report` is the application's newest comparison, which the page's drift review shows: the
+/// Deployments it declares are the ones offered an undo.
 #[component]
-pub fn DeploySection(app: String) -> impl IntoView {
+pub fn DeploySection(
+    app: String,
+    report: LocalResource<ApiResult<Option<DriftReport>>>,
+) -> impl IntoView {
     let store = use_store();
     let status = application_status(store, app.clone());
     // What a deployment by anyone changes: the commit compared and when the drift last
@@ -77,6 +85,12 @@ pub fn DeploySection(app: String) -> impl IntoView {
         })
     });
     let reviewed = Memo::new(move |_| status.with(|s| reviewed_commit(s.as_ref()?.sync.as_ref())));
+    let undoable = Memo::new(move |_| {
+        report.with(|r| match r {
+            Some(Ok(Some(report))) => undo::undoable(report),
+            _ => Vec::new(),
+        })
+    });
 
     let sync_app = app.clone();
     let open_sync = move |_| {
@@ -95,7 +109,7 @@ pub fn DeploySection(app: String) -> impl IntoView {
     };
     let rollback_app = app.clone();
     let kill_app = app.clone();
-    let panel_app = app.clone();
+    let (panel_app, undo_app) = (app.clone(), app.clone());
     let label = format!("Sync and roll back {app}");
     view! {
         <section class="deploy" aria-label=label>
@@ -122,6 +136,7 @@ pub fn DeploySection(app: String) -> impl IntoView {
                     "Kill switch"
                 </button>
             </div>
+            <UndoButtons app=undo_app targets=undoable busy/>
             <SyncPolicySwitches app=app.clone()/>
             {move || {
                 let app = panel_app.clone();
@@ -131,6 +146,7 @@ pub fn DeploySection(app: String) -> impl IntoView {
                     Shown::Rollback => view! { <RollbackConfirm app/> }.into_any(),
                     Shown::KillSwitch => view! { <KillSwitchConfirm app last_good/> }.into_any(),
                     Shown::TakeOver => view! { <TakeOverConfirm app/> }.into_any(),
+                    Shown::Undo => view! { <UndoConfirm app/> }.into_any(),
                     Shown::Running => view! { <SyncProgressPanel app/> }.into_any(),
                 }
             }}

@@ -63,12 +63,14 @@ pub fn drift_report(store: Store, app: String) -> LocalResource<ApiResult<Option
     report
 }
 
-/// Every resource of application `app` compared: grouped by kind, each row opening its diff,
-/// with the choice of what to sync and the application's ignore rules.
+/// Every resource of application `app` compared (`report`, from [`drift_report`]): grouped by
+/// kind, each row opening its diff, with the choice of what to sync and the application's
+/// ignore rules.
 #[component]
-pub fn DriftReview(app: String) -> impl IntoView {
-    let store = use_store();
-    let report = drift_report(store, app.clone());
+pub fn DriftReview(
+    app: String,
+    report: LocalResource<ApiResult<Option<DriftReport>>>,
+) -> impl IntoView {
     let open = RwSignal::new(OpenRows::default());
     let heights = StoredValue::new(KnownHeights::new());
     let (choose, list_app) = (app.clone(), app.clone());

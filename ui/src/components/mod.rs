@@ -21,4 +21,5 @@ pub mod sync_policy;
 pub mod sync_progress;
 pub mod sync_review;
 pub mod time;
+pub mod undo;
 pub mod virtual_list;

@@ -1,11 +1,12 @@
-//! A sync, rollback or kill switch under way and how it ended: the bar, each object's apply
-//! action and health, Cancel, then the result with the engine's message and every failure's
-//! server message; a sync stopped by fields other managers own offers to take them over.
+//! A sync, rollback, kill switch or undo under way and how it ended: the bar, each object's
+//! apply action and health, Cancel, then the result with the engine's message and every
+//! failure's server message; a sync stopped by fields other managers own offers to take them
+//! over.
 
 use crate::components::deploy_section::reveal_on_mount;
 use crate::components::error_view::Refusal;
 use crate::components::status::{Status, StatusBadge};
-use crate::deploy_panel::{Action, Panel};
+use crate::deploy_panel::Panel;
 use crate::deploy_runner as runner;
 use crate::store::use_store;
 use crate::sync_run::{self, Run, take_over_question};
@@ -27,13 +28,9 @@ pub fn SyncProgressPanel(app: String) -> impl IntoView {
     let what = {
         let app = app.clone();
         Memo::new(move |_| {
-            store.deploys.with(|d| {
-                d.running(&app).map_or("Sync", |r| match r.action {
-                    Action::Sync(_) => "Sync",
-                    Action::Rollback { .. } => "Rollback",
-                    Action::KillSwitch => "Kill switch",
-                })
-            })
+            store
+                .deploys
+                .with(|d| d.running(&app).map_or("Sync", |r| r.action.title()))
         })
     };
     let with_run = move |f: fn(&Run) -> String| run.with(|r| r.as_ref().map(f).unwrap_or_default());

@@ -1,6 +1,6 @@
 use crate::components::connection::{RenderView, RevisionView};
 use crate::components::deploy_section::DeploySection;
-use crate::components::drift::{DriftReview, SyncLine};
+use crate::components::drift::{DriftReview, SyncLine, drift_report};
 use crate::components::preview::PreviewPanel;
 use crate::components::sync_review::SelectionBar;
 use crate::components::{empty_state::EmptyState, error_view::ErrorView};
@@ -81,6 +81,9 @@ fn AppRow(id: String, single: Memo<bool>) -> impl IntoView {
     let status = application_status(store, id.clone());
     let compared =
         Memo::new(move |_| status.with(|s| s.as_ref().is_some_and(|s| s.sync.is_some())));
+    // One comparison for the drift review and the deploy section (which offers an undo for
+    // each Deployment in it).
+    let report = drift_report(store, id.clone());
     let review = id.clone();
     let (deploy, href) = (id.clone(), routes::application(&id));
     view! {
@@ -99,10 +102,10 @@ fn AppRow(id: String, single: Memo<bool>) -> impl IntoView {
                 fallback=move || view! {
                     <p class="open-deploy"><A href=href.clone()>"Sync, roll back and deployment history →"</A></p>
                 }>
-                <DeploySection app=deploy.clone()/>
+                <DeploySection app=deploy.clone() report/>
             </Show>
             <Show when=move || compared.get()>
-                <DriftReview app=review.clone()/>
+                <DriftReview app=review.clone() report/>
             </Show>
             <PreviewPanel app=id.clone()/>
         </div>

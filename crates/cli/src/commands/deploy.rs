@@ -1,4 +1,4 @@
-//! What `sync` and `rollback` share once they have a job: running it through the engine's
+//! What `sync`, `rollback` and `undo` share once they have a job: running it through the engine's
 //! `sync::run` with progress on stderr and Ctrl-C as its cancel, then printing the record and
 //! choosing the exit code.
 

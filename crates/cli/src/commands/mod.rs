@@ -1,6 +1,6 @@
 //! The commands. Each renders, compares through the engine's `drift::plan`, prints, and
 //! returns its exit code; a failure before there is a report is an error (exit 2) with a
-//! message that says what to do. `sync` and `rollback` deploy through the engine's
+//! message that says what to do. `sync`, `rollback` and `undo` deploy through the engine's
 //! `deployments` and `sync`, and print the deployment record.
 
 mod application;
@@ -12,6 +12,7 @@ mod plan;
 mod rollback;
 mod selection;
 mod sync;
+mod undo;
 
 use crate::args::{Cli, Command, OutputArgs};
 use crate::exit::Code;
@@ -34,6 +35,7 @@ pub async fn run(cli: Cli) -> Result<Code> {
         Command::Apps => apps::run(&dirs, git_timeout).await,
         Command::Sync(args) => sync::run(args, &dirs, git_timeout).await,
         Command::Rollback(args) => rollback::run(args, &dirs).await,
+        Command::Undo(args) => undo::run(args, &dirs).await,
         Command::Deployments(args) => deployments::run(args, &dirs).await,
     };
     // This process's scratch space, once everything in it is gone (a kill leaves it to the
