@@ -21,7 +21,7 @@ pub enum Stage {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
     /// The engine's record of how it ended.
-    Finished(Deployment),
+    Finished(Box<Deployment>),
     /// The command failed after the deployment had started (or was cancelled before).
     Broken(IpcError),
 }
@@ -129,7 +129,7 @@ impl Run {
                 for r in &deployment.resources {
                     self.upsert(r.clone());
                 }
-                self.outcome = Some(Outcome::Finished(deployment));
+                self.outcome = Some(Outcome::Finished(Box::new(deployment)));
             }
             Err(error) => self.outcome = Some(Outcome::Broken(error)),
         }
