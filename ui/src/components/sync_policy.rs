@@ -39,7 +39,9 @@ impl Toggle {
         match self {
             Toggle::AutoSync => "sync when a new revision arrives",
             Toggle::SelfHeal => "re-apply Git after live drift, with backoff",
-            Toggle::Prune => "preselect Prune in each sync (its list is still shown)",
+            Toggle::Prune => {
+                "preselect Prune in each sync (its list is still shown); auto-sync and self-heal prune too"
+            }
         }
     }
 

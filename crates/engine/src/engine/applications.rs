@@ -96,6 +96,32 @@ impl Engine {
         Ok(was)
     }
 
+    /// The settings in force, application `id` and its cluster's entry, or which is missing.
+    pub(super) fn application_and_cluster(
+        &self,
+        id: &str,
+    ) -> Result<(
+        crate::settings::Settings,
+        crate::settings::model::Application,
+        crate::settings::model::Cluster,
+    )> {
+        let settings = self.settings.get();
+        let app = settings
+            .application(id)
+            .ok_or_else(|| Error::NotFound(format!("there is no application '{id}'")))?
+            .clone();
+        let cluster = settings
+            .cluster(&app.cluster)
+            .ok_or_else(|| {
+                Error::NotFound(format!(
+                    "application '{id}': cluster '{}' is not configured",
+                    app.cluster
+                ))
+            })?
+            .clone();
+        Ok((settings, app, cluster))
+    }
+
     pub fn remove_application(&self, id: &str) -> Result<ipc::Settings> {
         let (_, saved) = self.change_settings(
             |s| {

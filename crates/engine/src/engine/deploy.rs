@@ -49,20 +49,7 @@ impl From<deployments::Error> for Error {
 
 impl Engine {
     async fn target(&self, id: &str) -> Result<Target> {
-        let settings = self.settings.get();
-        let app = settings
-            .application(id)
-            .ok_or_else(|| Error::NotFound(format!("there is no application '{id}'")))?
-            .clone();
-        let cluster = settings
-            .cluster(&app.cluster)
-            .ok_or_else(|| {
-                Error::NotFound(format!(
-                    "application '{id}': cluster '{}' is not configured",
-                    app.cluster
-                ))
-            })?
-            .clone();
+        let (settings, app, cluster) = self.application_and_cluster(id)?;
         let client = self.monitor.client(&cluster_target(&cluster)).await?;
         Ok(Target {
             settings,

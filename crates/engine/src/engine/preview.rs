@@ -21,20 +21,7 @@ impl Engine {
     /// Compares application `id` at `revision` (a branch, tag or commit of its repository)
     /// with its cluster. `operation` names it for [`Engine::cancel_operation`].
     pub async fn preview(&self, id: &str, revision: &str, operation: &str) -> Result<Preview> {
-        let settings = self.settings.get();
-        let app = settings
-            .application(id)
-            .ok_or_else(|| Error::NotFound(format!("there is no application '{id}'")))?
-            .clone();
-        let cluster = settings
-            .cluster(&app.cluster)
-            .ok_or_else(|| {
-                Error::NotFound(format!(
-                    "application '{id}': cluster '{}' is not configured",
-                    app.cluster
-                ))
-            })?
-            .clone();
+        let (settings, app, cluster) = self.application_and_cluster(id)?;
         let revisions = spelled::candidates(revision).map_err(|e| {
             Error::Invalid(format!(
                 "'{}' is not a branch, tag or commit: {e}",

@@ -577,13 +577,31 @@ pub fn reference(id: &ObjectId) -> ResourceRef {
 
 /// Who runs the sync on this desk: the OS user and host.
 pub fn desk_user() -> String {
-    let user = std::env::var("USER")
-        .or_else(|_| std::env::var("USERNAME"))
-        .unwrap_or_else(|_| "unknown user".into());
+    let user = ["USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+        .or_else(account_name)
+        .unwrap_or_else(|| "unknown user".into());
     match hostname() {
         Some(host) => format!("{user}@{host}"),
         None => user,
     }
+}
+
+/// The account's name from the password database, when the environment does not say.
+#[cfg(unix)]
+fn account_name() -> Option<String> {
+    let uid = rustix::process::getuid().as_raw().to_string();
+    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+    passwd.lines().find_map(|line| {
+        let fields: Vec<&str> = line.split(':').collect();
+        (fields.get(2) == Some(&uid.as_str())).then(|| fields[0].to_string())
+    })
+}
+
+#[cfg(not(unix))]
+fn account_name() -> Option<String> {
+    None
 }
 
 fn hostname() -> Option<String> {
