@@ -179,12 +179,15 @@ impl World {
             repo,
         };
         kubectl_ok(contexts::A, &["create", "namespace", &world.ns]);
-        for ns in [&world.ns] {
-            kubectl_ok(
-                contexts::A,
-                &["label", "namespace", ns, "shipdeck.dev/test=engine-sync"],
-            );
-        }
+        kubectl_ok(
+            contexts::A,
+            &[
+                "label",
+                "namespace",
+                &world.ns,
+                "shipdeck.dev/test=engine-sync",
+            ],
+        );
         world
     }
 
@@ -452,7 +455,13 @@ fn a_failed_rollout_is_recorded_and_rolled_back_from_the_cluster_records_even_fr
     let (first, _) = desk.sync(whole(&good));
     let first = first.unwrap();
     assert_eq!(first.result, DeploymentResult::Succeeded);
+    assert_eq!(first.commits, std::slice::from_ref(&good));
 
+    // A commit elsewhere in the repository is not one the application's deployment brings;
+    // the next change to its path is.
+    std::fs::write(world.repo.join("README.md"), "docs\n").unwrap();
+    git(&world.repo, &["add", "-A"]);
+    git(&world.repo, &["commit", "-q", "-m", "Docs"]);
     // The failure convention of the local cluster: the image tag `broken` never runs.
     let bad = world.commit("registry.example/web:broken", "Bad");
     desk.rendered(&bad);
@@ -462,6 +471,11 @@ fn a_failed_rollout_is_recorded_and_rolled_back_from_the_cluster_records_even_fr
     let (failed, _) = desk.sync(whole(&bad));
     let failed = failed.unwrap();
     assert_eq!(failed.result, DeploymentResult::Failed, "{failed:#?}");
+    assert_eq!(
+        failed.commits,
+        std::slice::from_ref(&bad),
+        "only the commit that changed apps/web"
+    );
     desk.wait("the overview shows the application Degraded", |s| {
         s.overview.applications.first().is_some_and(|a| {
             a.sync.as_ref().is_some_and(|x| {
@@ -738,4 +752,103 @@ fn undo_puts_the_previous_replicaset_revision_back_and_is_recorded() {
         ],
     );
     assert_eq!(replicas, "2");
+}
+
+#[test]
+fn a_record_larger_than_one_object_is_stored_in_chunks_and_read_back_whole_and_old_ones_are_trimmed()
+ {
+    use shipdeck_engine::records::{Manifest, Record};
+    use shipdeck_ipc::deploy::RecordPlace;
+    let world = World::new("chunks");
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    kubectl_ok(contexts::A, &["create", "namespace", &world.records]);
+    let records = world.records_client(&runtime);
+    // Data that does not compress: 3,000 objects of 2 KiB of hex digits, about 3 MiB gzipped.
+    let manifests: Vec<Manifest> = (0..3000u32)
+        .map(|i| Manifest {
+            resource: ResourceRef {
+                group: String::new(),
+                kind: "ConfigMap".into(),
+                namespace: Some(world.ns.clone()),
+                name: format!("c{i}"),
+            },
+            version: "v1".into(),
+            object: serde_json::json!({"data": {"v": (0..32u32)
+                .map(|j| shipdeck_engine::records::codec::digest(&[i.to_le_bytes(), j.to_le_bytes()].concat()))
+                .collect::<String>()}}),
+        })
+        .collect();
+    let deployment = |seq: u64| Deployment {
+        id: String::new(),
+        app: "web".into(),
+        cluster: "local".into(),
+        seq,
+        kind: DeploymentKind::Sync,
+        result: DeploymentResult::Succeeded,
+        interrupted: false,
+        revision: format!("r{seq}"),
+        commits: vec![],
+        selection: vec![],
+        started_at: "2026-12-06T10:00:00Z".into(),
+        finished_at: None,
+        by: "test".into(),
+        identity: None,
+        answers: None,
+        restores: None,
+        health: None,
+        message: None,
+        resources: vec![],
+        has_manifests: true,
+        place: RecordPlace::Cluster,
+        incident: false,
+    };
+    let stored = runtime
+        .block_on(records.create(&Record {
+            deployment: deployment(0),
+            manifests: Some(manifests.clone()),
+        }))
+        .unwrap();
+    let parts = kubectl_ok(
+        contexts::A,
+        &["get", "secrets", "-n", &world.records, "-o", "name"],
+    );
+    assert!(
+        parts.lines().count() > 2,
+        "several objects hold it: {parts}"
+    );
+    let read = runtime
+        .block_on(records.manifests("web", stored.seq))
+        .unwrap()
+        .unwrap();
+    assert_eq!(read, manifests);
+
+    // Two newer records: keeping one, the oldest drops its manifests (and its chunks), the
+    // newest good whole-application record keeps them.
+    for _ in 0..2 {
+        runtime
+            .block_on(records.create(&Record {
+                deployment: deployment(0),
+                manifests: Some(manifests[..2].to_vec()),
+            }))
+            .unwrap();
+    }
+    runtime.block_on(records.trim("web", 1)).unwrap();
+    let listed = runtime.block_on(records.list("web")).unwrap();
+    assert_eq!(
+        listed
+            .iter()
+            .map(|d| (d.seq, d.has_manifests))
+            .collect::<Vec<_>>(),
+        [(3, true), (2, false), (1, false)]
+    );
+    assert_eq!(runtime.block_on(records.manifests("web", 1)).unwrap(), None);
+    let left = kubectl_ok(
+        contexts::A,
+        &["get", "secrets", "-n", &world.records, "-o", "name"],
+    );
+    assert_eq!(
+        left.lines().count(),
+        3,
+        "the chunks went with the manifests: {left}"
+    );
 }

@@ -120,6 +120,9 @@ pub fn controller_manager(bins: &Binaries, cluster: &Cluster, pki: &Pki) -> Comp
             ),
             format!("--root-ca-file={}", pki.ca_cert.display()),
             "--leader-elect=false".into(),
+            // KWOK reports its node's status about once a minute, past the default 50 s grace:
+            // the node would flap NotReady and take its pods' readiness with it.
+            "--node-monitor-grace-period=5m".into(),
             // No metrics/health endpoint: one fewer port per cluster to clash or leak.
             "--secure-port=0".into(),
             "--profiling=false".into(),

@@ -10,6 +10,9 @@ use crate::drift::plan::plan;
 use crate::monitor::cluster_target;
 use crate::settings::model::{Application, Cluster, Settings};
 use crate::sync;
+/// The most commits a deployment record lists as brought.
+const MAX_COMMITS: usize = 200;
+
 /// How long the kill switch waits for a cancelled automated sync to let go of the lease.
 const KILL_SWITCH_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 
@@ -100,7 +103,13 @@ impl Engine {
         })?;
         let report = live.drift.get(&request.app).map(|r| &**r);
         let cx = target.context();
-        let job = deployments::sync_job(&cx, rendered, report, &request, kind)?;
+        let mut job = deployments::sync_job(&cx, rendered, report, &request, kind)?;
+        if let Some(mirror) = self.monitor.mirror_of(&target.app) {
+            job.commits = self
+                .commits_brought(&cx, &mirror, &rendered.commit.sha)
+                .await
+                .unwrap_or(job.commits);
+        }
         sync::run(
             &target.client,
             job,
@@ -110,6 +119,36 @@ impl Engine {
         )
         .await
         .map_err(|e| Error::Refused(e.to_string()))
+    }
+
+    /// The commits a sync of `commit` brings since the application's last successful
+    /// deployment of the whole application, from its mirror (`None` when Git cannot say).
+    async fn commits_brought(
+        &self,
+        cx: &Context<'_>,
+        mirror: &std::path::Path,
+        commit: &str,
+    ) -> Option<Vec<String>> {
+        let history = deployments::history(cx).await.ok()?;
+        let previous = history
+            .iter()
+            .find(|d| {
+                d.result == shipdeck_ipc::deploy::DeploymentResult::Succeeded
+                    && d.selection.is_empty()
+            })
+            .map(|d| d.revision.clone());
+        let (mirror, commit, path) = (
+            mirror.to_path_buf(),
+            commit.to_string(),
+            cx.app.path.clone(),
+        );
+        tokio::task::spawn_blocking(move || {
+            crate::git::commits_between(&mirror, &commit, previous.as_deref(), &path, MAX_COMMITS)
+        })
+        .await
+        .ok()?
+        .ok()
+        .filter(|c| !c.is_empty())
     }
 
     /// Every deployment of application `id` in its cluster and on this desk, newest first.

@@ -73,3 +73,50 @@ impl Mirror {
         tree.get_path(Path::new(path.as_str())).ok().map(|e| e.id())
     }
 }
+
+/// The commits a deployment of `path` at `to` brings after one at `from`: those reachable from
+/// `to` and not from `from` (all of `to`'s history when `from` is `None` or unknown here) that
+/// changed `path`, newest first, first parents only, at most `limit`. DORA's lead time counts
+/// from each. Read from the bare mirror at `mirror` without writing to it.
+pub fn commits_between(
+    mirror: &Path,
+    to: &str,
+    from: Option<&str>,
+    path: &str,
+    limit: usize,
+) -> Result<Vec<String>, git2::Error> {
+    let repo = git2::Repository::open_bare(mirror)?;
+    let mut walk = repo.revwalk()?;
+    walk.simplify_first_parent()?;
+    walk.push(git2::Oid::from_str(to)?)?;
+    if let Some(from) = from.and_then(|f| git2::Oid::from_str(f).ok())
+        && repo.find_commit(from).is_ok()
+    {
+        walk.hide(from)?;
+    }
+    let path = path.trim_matches('/');
+    let entry = |commit: &git2::Commit<'_>| -> Option<git2::Oid> {
+        if path.is_empty() {
+            return Some(commit.tree_id());
+        }
+        commit
+            .tree()
+            .ok()?
+            .get_path(Path::new(path))
+            .ok()
+            .map(|e| e.id())
+    };
+    let mut out = Vec::new();
+    for oid in walk.take(MAX_PATH_HISTORY) {
+        let commit = repo.find_commit(oid?)?;
+        let here = entry(&commit);
+        let before = commit.parent(0).ok().and_then(|p| entry(&p));
+        if here != before {
+            out.push(commit.id().to_string());
+            if out.len() >= limit {
+                break;
+            }
+        }
+    }
+    Ok(out)
+}

@@ -169,6 +169,13 @@ impl Monitor {
     }
 
     /// Reports a problem with the settings file (or its end) on the overview.
+    /// The bare mirror application `app`'s revision is polled into, once its poller started.
+    pub fn mirror_of(&self, app: &crate::settings::model::Application) -> Option<PathBuf> {
+        lock(&self.inner.sources)
+            .get(&SourceKey::of(app))
+            .map(|w| w.mirror.clone())
+    }
+
     /// Shows what auto-sync or self-heal did for `app`, or why it stopped.
     pub fn automation_note(&self, app: &str, note: Option<String>) {
         let _ = self.inner.events.send(Event::Automation {
