@@ -56,6 +56,11 @@ struct Desk {
 
 impl Desk {
     fn open(repo: &Path, ns: &str, records: &str) -> Self {
+        Self::open_as(repo, ns, records, contexts::A)
+    }
+
+    /// A desk whose cluster credential is `context`'s.
+    fn open_as(repo: &Path, ns: &str, records: &str, context: &str) -> Self {
         let work = tempfile::tempdir().unwrap();
         let dirs = Dirs::new(
             work.path().join("config"),
@@ -69,7 +74,7 @@ impl Desk {
                 "format = 2\n\n[deployments]\nnamespace = {records:?}\n\n[[clusters]]\nid = \"local\"\n\
                  context = {:?}\nkubeconfig = [{:?}]\n\n[[repositories]]\nid = \"repo\"\nurl = {:?}\n\
                  poll_interval_secs = 5\n",
-                contexts::A,
+                context,
                 shipdeck_testkit::kubeconfig().display().to_string(),
                 repo.display().to_string()
             ),
@@ -851,4 +856,55 @@ fn a_record_larger_than_one_object_is_stored_in_chunks_and_read_back_whole_and_o
         3,
         "the chunks went with the manifests: {left}"
     );
+}
+
+#[test]
+fn where_records_may_not_be_written_the_sync_runs_and_keeps_its_record_on_this_desk_masked() {
+    use shipdeck_engine::records::local::LocalRecords;
+    let world = World::new("forbidden");
+    // A user who may manage the application's namespace and nothing else: no records
+    // namespace, no Secrets outside it.
+    kubectl_ok(
+        contexts::A,
+        &[
+            "create",
+            "rolebinding",
+            "deployer",
+            "-n",
+            &world.ns,
+            "--clusterrole=admin",
+            "--user=shipdeck-nobody",
+        ],
+    );
+    let secret = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: hunter2-very-secret\n";
+    std::fs::write(world.repo.join("apps/web/secret.yaml"), secret).unwrap();
+    let first = world.commit("registry.example/web:1.4", "First");
+    let desk = Desk::open_as(&world.repo, &world.ns, &world.records, contexts::A_NOBODY);
+    desk.rendered(&first);
+    let (done, _) = desk.sync(whole(&first));
+    let done = done.unwrap();
+    assert_eq!(done.result, DeploymentResult::Succeeded, "{done:#?}");
+    assert_eq!(done.place, RecordPlace::Local);
+    assert!(done.id.ends_with("-local"), "{}", done.id);
+    assert!(
+        done.message
+            .as_deref()
+            .is_some_and(|m| m.contains("kept on this desk only")),
+        "the deployment says where its record is: {:?}",
+        done.message
+    );
+    assert_eq!(world.image(), "registry.example/web:1.4");
+    // Nothing reached the records namespace; this desk's history shows the deployment.
+    let none = kubectl(contexts::A, &["get", "namespace", &world.records]);
+    assert!(!none.status.success(), "no records namespace was made");
+    let history = desk.deployments();
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].result, DeploymentResult::Succeeded);
+    assert_eq!(history[0].place, RecordPlace::Local);
+    // The local record holds no Secret value.
+    let local = LocalRecords::new(&desk._work.path().join("data").join("deployments"), "local");
+    let manifests = local.manifests("web", done.seq).unwrap().unwrap();
+    let text = serde_json::to_string(&manifests).unwrap();
+    assert!(!text.contains("hunter2"), "{text}");
+    assert!(text.contains("masked value"), "{text}");
 }

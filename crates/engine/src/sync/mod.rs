@@ -159,7 +159,8 @@ pub async fn run(
     };
     let written = match records.create(&record).await {
         Ok(stored) => Ok(stored),
-        Err(records::Error::Forbidden { message, .. }) => {
+        // Refused, or no records namespace and no right to make one.
+        Err(records::Error::Forbidden { message, .. } | records::Error::NotFound(message)) => {
             let after = records
                 .list(&job.app)
                 .await
