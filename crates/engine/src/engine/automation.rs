@@ -15,6 +15,8 @@ use tokio::task::JoinHandle;
 
 /// How long what the records say about deployments is trusted (another desk may deploy).
 const RECORDS_FRESH: Duration = Duration::from_secs(60);
+/// How long after failing to read an application's records they are asked for again.
+const RETRY_RECORDS: Duration = Duration::from_secs(10);
 
 pub(super) fn spawn(runtime: &tokio::runtime::Handle, engine: Weak<Engine>) -> JoinHandle<()> {
     runtime.spawn(run(engine))
@@ -28,6 +30,7 @@ async fn run(engine: Weak<Engine>) {
     let mut pilots: HashMap<String, Pilot> = HashMap::new();
     let mut deployed: HashMap<String, (Deployed, Instant)> = HashMap::new();
     let mut running: HashSet<String> = HashSet::new();
+    let mut unreadable: HashMap<String, Instant> = HashMap::new();
     loop {
         let mut wait = RECORDS_FRESH;
         {
@@ -66,13 +69,24 @@ async fn run(engine: Weak<Engine>) {
                 let fresh = deployed
                     .get(&app.id)
                     .is_some_and(|(_, at)| now.duration_since(*at) < RECORDS_FRESH);
+                // States come often (every comparison of every application): a cluster that
+                // cannot be read is asked again after a pause, not on each.
+                let resting = unreadable
+                    .get(&app.id)
+                    .is_some_and(|at: &Instant| now.duration_since(*at) < RETRY_RECORDS);
+                if !fresh && resting {
+                    continue;
+                }
                 if !fresh {
                     match engine.deployments(&app.id).await {
                         Ok(history) => {
+                            unreadable.remove(&app.id);
                             deployed.insert(app.id.clone(), (of(&history), Instant::now()));
                         }
                         Err(e) => {
                             tracing::debug!(app = %app.id, "automation cannot read deployments: {e}");
+                            unreadable.insert(app.id.clone(), Instant::now());
+                            wait = wait.min(RETRY_RECORDS);
                             continue;
                         }
                     }

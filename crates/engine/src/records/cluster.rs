@@ -137,11 +137,25 @@ impl ClusterRecords {
                 Ok(_) => {
                     let name = secret_name(&app, seq);
                     for (i, chunk) in chunks.iter().enumerate().skip(1) {
-                        self.bounded(
-                            self.secrets()
-                                .create(&PostParams::default(), &chunk_secret(&name, i, chunk)),
-                        )
-                        .await?;
+                        let part = chunk_secret(&name, i, chunk);
+                        if let Err(e) = self
+                            .bounded(self.secrets().create(&PostParams::default(), &part))
+                            .await
+                        {
+                            // Nothing was applied yet: a record missing parts must not stay
+                            // behind looking like a deployment that ran.
+                            for j in 0..i {
+                                let part = if j == 0 {
+                                    name.clone()
+                                } else {
+                                    format!("{name}.{j}")
+                                };
+                                let _ = self
+                                    .bounded(self.secrets().delete(&part, &DeleteParams::default()))
+                                    .await;
+                            }
+                            return Err(e);
+                        }
                     }
                     return Ok(deployment);
                 }

@@ -56,7 +56,11 @@ impl LocalRecords {
     /// every local one; Secret values masked.
     pub fn create(&self, record: &Record, after: u64) -> Result<Deployment> {
         let app = &record.deployment.app;
-        let seq = self.list(app).first().map_or(after, |d| d.seq.max(after)) + 1;
+        let mut seq = self
+            .list(app)
+            .first()
+            .map_or(after, |d| d.seq.max(after))
+            .saturating_add(1);
         let mut deployment = record.deployment.clone();
         deployment.seq = seq;
         // Numbers here and in the cluster are given out apart: the id says which it is, so a
@@ -65,11 +69,21 @@ impl LocalRecords {
         deployment.place = RecordPlace::Local;
         let manifests = record.manifests.as_ref().map(|m| masked(m));
         deployment.has_manifests = manifests.is_some();
-        self.write(&Stored {
-            deployment: deployment.clone(),
+        let mut stored = Stored {
+            deployment,
             manifests,
-        })?;
-        Ok(deployment)
+        };
+        for _ in 0..8 {
+            if self.write_new(&stored)? {
+                return Ok(stored.deployment);
+            }
+            seq = seq.saturating_add(1);
+            stored.deployment.seq = seq;
+            stored.deployment.id = format!("{}-local", super::id(app, seq));
+        }
+        Err(Error::Local(format!(
+            "no free number for a local record of {app}: another process keeps taking them"
+        )))
     }
 
     pub fn update(&self, deployment: &Deployment) -> Result<()> {
@@ -104,6 +118,25 @@ impl LocalRecords {
         file.persist(&path)
             .map_err(|e| Error::Local(format!("{}: {e}", path.display())))?;
         Ok(())
+    }
+
+    /// Like [`Self::write`] for a new record: never over another process's record of the same
+    /// number (the window and the command line on one desk).
+    fn write_new(&self, stored: &Stored) -> Result<bool> {
+        let dir = self.dir(&stored.deployment.app);
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| Error::Local(format!("{}: {e}", dir.display())))?;
+        let mut file = tempfile::NamedTempFile::new_in(&dir)
+            .map_err(|e| Error::Local(format!("{}: {e}", dir.display())))?;
+        std::io::Write::write_all(&mut file, &codec::compress(stored))
+            .and_then(|()| file.as_file().sync_all())
+            .map_err(|e| Error::Local(e.to_string()))?;
+        let path = self.path(&stored.deployment.app, stored.deployment.seq);
+        match file.persist_noclobber(&path) {
+            Ok(_) => Ok(true),
+            Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+            Err(e) => Err(Error::Local(format!("{}: {}", path.display(), e.error))),
+        }
     }
 }
 

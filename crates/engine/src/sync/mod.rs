@@ -77,6 +77,8 @@ pub enum Refused {
     Busy(#[from] lease::Error),
     #[error("the deployment record could not be written, so nothing was applied: {0}")]
     Record(String),
+    #[error("cancelled before anything was applied")]
+    Cancelled,
 }
 
 /// Runs `job` against the cluster behind `client`, reporting to `progress`.
@@ -105,6 +107,12 @@ pub async fn run(
         }
         Err(e) => return Err(Refused::Busy(e)),
     };
+    if cancel.is_cancelled() {
+        if let Some(held) = held {
+            held.release().await;
+        }
+        return Err(Refused::Cancelled);
+    }
     let identity = identity(client).await;
     let objects: Vec<RenderedObject> = job
         .objects
