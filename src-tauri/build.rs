@@ -31,6 +31,7 @@ fn main() {
             "application_kill_switch",
             "application_sync_policy",
             "application_undo",
+            "application_sync_switch",
         ]));
     tauri_build::try_build(attributes).expect("tauri-build failed");
 }

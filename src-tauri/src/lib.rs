@@ -90,6 +90,7 @@ pub fn run() {
             commands::deploy::application_kill_switch,
             commands::deploy::application_sync_policy,
             commands::deploy::application_undo,
+            commands::deploy::application_sync_switch,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("Shipdeck failed to start its window");

@@ -151,5 +151,21 @@ async fn a_sync_fails_on_a_broken_release_and_one_click_rolls_it_back() -> Resul
         .await?;
     assert_eq!(image(&ns), "registry.example/web:1.4");
     app.screenshot("rolled-back").await?;
+
+    // A sync switch turns exactly that switch in the stored settings.
+    app.click("#prune-default").await?;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let stored = std::fs::read_to_string(app.home().settings_file())?;
+        if stored.contains("prune = true") {
+            assert!(!stored.contains("auto_sync"), "{stored}");
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never stored: {stored}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
     app.close().await
 }

@@ -705,6 +705,15 @@ fn auto_sync_deploys_new_commits_self_heal_undoes_a_hand_edit_and_the_kill_switc
     assert_eq!(world.image(), "registry.example/web:1.4");
     let policy = desk.engine.settings().applications[0].sync.clone();
     assert!(!policy.auto_sync && !policy.self_heal);
+    // A window that still shows automation on turns another switch: only that one changes.
+    desk.engine
+        .set_sync_switch("web", shipdeck_ipc::commands::SyncSwitch::Prune, true)
+        .unwrap();
+    let policy = desk.engine.settings().applications[0].sync.clone();
+    assert!(policy.prune && !policy.auto_sync && !policy.self_heal);
+    desk.engine
+        .set_sync_switch("web", shipdeck_ipc::commands::SyncSwitch::Prune, false)
+        .unwrap();
     // Nothing automatic puts the second commit back.
     let count = desk.deployments().len();
     std::thread::sleep(Duration::from_secs(8));

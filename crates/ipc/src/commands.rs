@@ -32,6 +32,7 @@ pub const APPLICATION_ROLLBACK: &str = "application_rollback";
 pub const APPLICATION_KILL_SWITCH: &str = "application_kill_switch";
 pub const APPLICATION_SYNC_POLICY: &str = "application_sync_policy";
 pub const APPLICATION_UNDO: &str = "application_undo";
+pub const APPLICATION_SYNC_SWITCH: &str = "application_sync_switch";
 
 /// Every command the backend registers.
 pub const ALL: &[&str] = &[
@@ -62,6 +63,7 @@ pub const ALL: &[&str] = &[
     APPLICATION_KILL_SWITCH,
     APPLICATION_SYNC_POLICY,
     APPLICATION_UNDO,
+    APPLICATION_SYNC_SWITCH,
 ];
 
 /// A sync the window runs: progress streams to a channel (`onProgress`, a
@@ -95,6 +97,24 @@ pub struct UndoArgs {
     pub namespace: String,
     pub name: String,
     pub operation: String,
+}
+
+/// One of an application's sync switches.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncSwitch {
+    AutoSync,
+    SelfHeal,
+    Prune,
+}
+
+/// Turns one switch of application `id` on or off, leaving the others as stored (a window's
+/// older copy of them must not undo a kill switch).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct SyncSwitchArgs {
+    pub id: String,
+    pub switch: SyncSwitch,
+    pub on: bool,
 }
 
 /// The kill switch of application `app`: pause auto-sync and self-heal, roll back.

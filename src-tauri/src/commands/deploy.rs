@@ -8,7 +8,8 @@ use crate::{
 };
 use shipdeck_ipc::IpcError;
 use shipdeck_ipc::commands::{
-    IdArgs, KillSwitchArgs, RollbackArgs, RollbackPreviewArgs, SyncArgs, SyncPolicyArgs, UndoArgs,
+    IdArgs, KillSwitchArgs, RollbackArgs, RollbackPreviewArgs, SyncArgs, SyncPolicyArgs,
+    SyncSwitchArgs, UndoArgs,
 };
 use shipdeck_ipc::config::Settings;
 use shipdeck_ipc::deploy::{Deployment, ResourceRef, RollbackPreview, SyncProgress};
@@ -138,6 +139,19 @@ pub async fn application_undo(
                 &mut send,
             )
             .await
+    })
+    .await
+}
+
+/// Turns one sync switch of an application on or off, the others as stored.
+#[tauri::command]
+pub async fn application_sync_switch(
+    state: State<'_, AppState>,
+    args: SyncSwitchArgs,
+) -> Result<Settings, IpcError> {
+    let engine = state.engine.clone();
+    blocking("application_sync_switch", move || {
+        engine.set_sync_switch(&args.id, args.switch, args.on)
     })
     .await
 }

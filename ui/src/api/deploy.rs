@@ -82,6 +82,19 @@ pub async fn rollback_preview(app: String, to: Option<String>) -> ApiResult<Roll
     call(commands::ROLLBACK_PREVIEW, RollbackPreviewArgs { app, to }).await
 }
 
+/// Turns one sync switch of application `id` on or off; the others stay as stored.
+pub async fn application_sync_switch(
+    id: String,
+    switch: shipdeck_ipc::commands::SyncSwitch,
+    on: bool,
+) -> ApiResult<Settings> {
+    call(
+        commands::APPLICATION_SYNC_SWITCH,
+        shipdeck_ipc::commands::SyncSwitchArgs { id, switch, on },
+    )
+    .await
+}
+
 pub async fn application_sync_policy(id: String, policy: SyncPolicy) -> ApiResult<Settings> {
     call(
         commands::APPLICATION_SYNC_POLICY,

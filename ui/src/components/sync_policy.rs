@@ -1,5 +1,6 @@
 //! An application's sync policy as three switches: auto-sync, self-heal and prune by default.
-//! Each change stores the whole policy, the record keeping it holds included, unchanged.
+//! Each change turns one switch in the stored settings, so the window's copy of the others
+//! (perhaps older than a kill switch that just paused them) is never written back.
 
 use crate::api::deploy;
 use crate::components::error_view::ErrorView;
@@ -53,6 +54,15 @@ impl Toggle {
         }
     }
 
+    fn switch(self) -> shipdeck_ipc::commands::SyncSwitch {
+        use shipdeck_ipc::commands::SyncSwitch;
+        match self {
+            Toggle::AutoSync => SyncSwitch::AutoSync,
+            Toggle::SelfHeal => SyncSwitch::SelfHeal,
+            Toggle::Prune => SyncSwitch::Prune,
+        }
+    }
+
     /// `policy` with this switch set to `on` and everything else as it was.
     pub fn set(self, policy: &SyncPolicy, on: bool) -> SyncPolicy {
         let mut next = policy.clone();
@@ -89,7 +99,7 @@ pub fn SyncPolicySwitches(app: String) -> impl IntoView {
         pending.set(true);
         let app = app.clone();
         spawn_local(async move {
-            let saved = deploy::application_sync_policy(app, next).await;
+            let saved = deploy::application_sync_switch(app, toggle.switch(), on).await;
             pending.set(false);
             match saved {
                 Ok(_) => {

@@ -76,6 +76,34 @@ impl Engine {
         Ok(saved)
     }
 
+    /// Turns one of application `id`'s sync switches on or off in the stored settings, the
+    /// others as they are stored now.
+    pub fn set_sync_switch(
+        &self,
+        id: &str,
+        switch: shipdeck_ipc::commands::SyncSwitch,
+        on: bool,
+    ) -> Result<ipc::Settings> {
+        use shipdeck_ipc::commands::SyncSwitch;
+        let (_, saved) = self.change_settings(
+            |s| {
+                let app = s
+                    .applications
+                    .iter_mut()
+                    .find(|a| a.id == id)
+                    .ok_or_else(|| Error::NotFound(format!("there is no application '{id}'")))?;
+                match switch {
+                    SyncSwitch::AutoSync => app.sync.auto_sync = on,
+                    SyncSwitch::SelfHeal => app.sync.self_heal = on,
+                    SyncSwitch::Prune => app.sync.prune = on,
+                }
+                Ok(())
+            },
+            no_secrets,
+        )?;
+        Ok(saved)
+    }
+
     /// Turns auto-sync and self-heal off for application `id` in one read-modify-write of the
     /// stored settings (never from an older copy); returns whether each was on.
     pub fn pause_automation(&self, id: &str) -> Result<(bool, bool)> {
