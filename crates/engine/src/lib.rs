@@ -10,6 +10,7 @@ pub mod clusters;
 pub mod commit;
 pub mod credentials;
 pub mod deployments;
+pub mod dora;
 pub mod drift;
 pub mod drift_log;
 pub mod drift_notice;

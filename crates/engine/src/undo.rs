@@ -17,6 +17,12 @@ pub fn previous_template(
         .and_then(Value::as_str)
         .unwrap_or_default();
     let uid = deployment.pointer("/metadata/uid").and_then(Value::as_str);
+    // As kubectl: a paused Deployment would not roll out the template put back.
+    if deployment.pointer("/spec/paused").and_then(Value::as_bool) == Some(true) {
+        return Err(format!(
+            "Deployment {name} is paused: resume it first (kubectl rollout resume), then undo"
+        ));
+    }
     let current = revision(deployment).ok_or_else(|| {
         format!("Deployment {name} has no revision yet: there is nothing to undo")
     })?;
@@ -96,5 +102,9 @@ mod tests {
         assert!(err.contains("no revision before 1"), "{err}");
         let fresh = json!({"metadata": {"name": "web", "uid": "u1"}});
         assert!(previous_template(&fresh, &sets).is_err());
+        let mut paused = deployment.clone();
+        paused["spec"] = json!({"paused": true});
+        let err = previous_template(&paused, &sets).unwrap_err();
+        assert!(err.contains("paused"), "{err}");
     }
 }

@@ -9,6 +9,7 @@ pub mod commands;
 pub mod config;
 pub mod connections;
 pub mod deploy;
+pub mod dora;
 pub mod drift;
 pub mod error;
 pub mod events;

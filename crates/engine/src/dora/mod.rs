@@ -1,0 +1,198 @@
+//! The five DORA metrics over a period, from what deployments the team made: pure, decided
+//! once here and tested for the edge cases a meeting asks about.
+//!
+//! - A deployment belongs to the period in which it **finished**; one still running counts
+//!   nowhere. `deployments` counts every one, whatever its result.
+//! - **Deployment frequency** (`null` when no deployment finished in the period): successful
+//!   deployments per day of the period, with Four Keys'
+//!   label: `daily` when the median week (7-day slices from the start) has deployments on 3
+//!   days or more, else `weekly` when it has one, else `monthly` when the median 30-day slice
+//!   has one, else `yearly`.
+//! - **Change lead time**: over every (successful deployment, commit it brought) pair, the
+//!   deployment's end minus the commit time; values of zero or less are dropped (clock skew,
+//!   a commit dated after its deployment). Median and 90th percentile (nearest rank). Commits
+//!   from before the period count: what is measured is the deployment.
+//! - **Change fail rate**: deployments that needed immediate intervention (failed, or answered
+//!   by a rollback, undo or hotfix) ÷ all deployments.
+//! - **Failed deployment recovery time**: from each such deployment's end to the end of the
+//!   next successful deployment of the same application that did not itself need
+//!   intervention; median. Overlapping failures (a
+//!   second before the fix) are each measured to that same fix; a failure not yet recovered
+//!   from is left out.
+//! - **Deployment rework rate**: rollbacks, undos and hotfixes ÷ all deployments. A rollback
+//!   of a rollback is two rework deployments, and the first rollback counts as one that
+//!   needed intervention.
+
+use jiff::{SignedDuration, Timestamp};
+use shipdeck_ipc::deploy::{DeploymentKind, DeploymentResult};
+use shipdeck_ipc::dora::{
+    DeploymentFrequency, DoraReport, FrequencyLabel, LeadTime, Ratio, RecoveryTime,
+};
+use std::collections::{BTreeSet, HashSet};
+
+/// One deployment as the metrics see it.
+#[derive(Debug, Clone)]
+pub struct Fact {
+    pub id: String,
+    pub app: String,
+    pub kind: DeploymentKind,
+    pub result: DeploymentResult,
+    /// `None` while it runs.
+    pub finished_at: Option<Timestamp>,
+    /// The commits it brought and when each was committed.
+    pub commits: Vec<Timestamp>,
+    /// The deployment it repairs (rollback, undo, hotfix).
+    pub answers: Option<String>,
+}
+
+pub fn report(facts: &[Fact], since: Timestamp, until: Timestamp) -> DoraReport {
+    let in_period: Vec<&Fact> = facts
+        .iter()
+        .filter(|f| f.finished_at.is_some_and(|t| t >= since && t < until))
+        .collect();
+    let succeeded: Vec<&Fact> = in_period
+        .iter()
+        .copied()
+        .filter(|f| f.result == DeploymentResult::Succeeded)
+        .collect();
+    let answered: HashSet<&str> = facts
+        .iter()
+        .filter(|f| f.kind.is_repair())
+        .filter_map(|f| f.answers.as_deref())
+        .collect();
+    let needed_intervention =
+        |f: &Fact| f.result == DeploymentResult::Failed || answered.contains(f.id.as_str());
+    let total = in_period.len();
+    let ratio = |n: usize| {
+        (total > 0).then(|| Ratio {
+            ratio: n as f64 / total as f64,
+        })
+    };
+    DoraReport {
+        since: since.to_string(),
+        until: until.to_string(),
+        deployments: total,
+        deployment_frequency: (total > 0)
+            .then(|| frequency(&succeeded, since, until))
+            .flatten(),
+        lead_time: lead_time(&succeeded),
+        change_fail_rate: ratio(in_period.iter().filter(|f| needed_intervention(f)).count()),
+        recovery_time: recovery(facts, &in_period, &needed_intervention),
+        rework_rate: ratio(in_period.iter().filter(|f| f.kind.is_repair()).count()),
+    }
+}
+
+fn frequency(
+    succeeded: &[&Fact],
+    since: Timestamp,
+    until: Timestamp,
+) -> Option<DeploymentFrequency> {
+    let seconds = until.duration_since(since).as_secs();
+    if seconds <= 0 {
+        return None;
+    }
+    let days = seconds as f64 / 86_400.0;
+    // Distinct days (counted from the start of the period) with a successful deployment.
+    let deploy_days: BTreeSet<i64> = succeeded
+        .iter()
+        .filter_map(|f| f.finished_at)
+        .map(|t| t.duration_since(since).as_secs() / 86_400)
+        .collect();
+    let slices = |length: i64| -> Vec<usize> {
+        let count = (seconds + length * 86_400 - 1) / (length * 86_400);
+        (0..count)
+            .map(|i| deploy_days.range(i * length..(i + 1) * length).count())
+            .collect()
+    };
+    let label = if median_usize(slices(7)) >= 3 {
+        FrequencyLabel::Daily
+    } else if median_usize(slices(7)) >= 1 {
+        FrequencyLabel::Weekly
+    } else if median_usize(slices(30)) >= 1 {
+        FrequencyLabel::Monthly
+    } else {
+        FrequencyLabel::Yearly
+    };
+    Some(DeploymentFrequency {
+        per_day: succeeded.len() as f64 / days,
+        label,
+    })
+}
+
+fn lead_time(succeeded: &[&Fact]) -> Option<LeadTime> {
+    let mut values: Vec<i64> = succeeded
+        .iter()
+        .flat_map(|f| {
+            let end = f.finished_at;
+            f.commits
+                .iter()
+                .filter_map(move |c| Some(end?.duration_since(*c).as_secs()))
+        })
+        .filter(|s| *s > 0)
+        .collect();
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_unstable();
+    Some(LeadTime {
+        median_seconds: median_i64(&values),
+        p90_seconds: nearest_rank(&values, 90),
+    })
+}
+
+fn recovery(
+    all: &[Fact],
+    in_period: &[&Fact],
+    needed_intervention: &dyn Fn(&Fact) -> bool,
+) -> Option<RecoveryTime> {
+    let mut values: Vec<i64> = in_period
+        .iter()
+        .filter(|f| needed_intervention(f))
+        .filter_map(|failed| {
+            let end = failed.finished_at?;
+            let fix = all
+                .iter()
+                .filter(|f| f.app == failed.app && f.result == DeploymentResult::Succeeded)
+                .filter(|f| !needed_intervention(f))
+                .filter_map(|f| f.finished_at)
+                .filter(|t| *t > end)
+                .min()?;
+            Some(fix.duration_since(end).as_secs())
+        })
+        .collect();
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_unstable();
+    Some(RecoveryTime {
+        median_seconds: median_i64(&values),
+    })
+}
+
+/// The median of sorted values; the lower middle of an even count (a time that happened).
+fn median_i64(sorted: &[i64]) -> i64 {
+    sorted[(sorted.len() - 1) / 2]
+}
+
+fn median_usize(mut values: Vec<usize>) -> usize {
+    if values.is_empty() {
+        return 0;
+    }
+    values.sort_unstable();
+    values[(values.len() - 1) / 2]
+}
+
+/// The `p`th percentile by nearest rank.
+fn nearest_rank(sorted: &[i64], p: usize) -> i64 {
+    let rank = (p * sorted.len()).div_ceil(100).max(1);
+    sorted[rank - 1]
+}
+
+/// `since` and `until` of the period of the same length just before (for trends).
+pub fn previous(since: Timestamp, until: Timestamp) -> (Timestamp, Timestamp) {
+    let length: SignedDuration = until.duration_since(since);
+    (since - length, since)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,52 @@
+//! The five DORA metrics for a period, as `shipdeck dora --output json` prints them and the
+//! window charts them. `None` (JSON `null`) where there is nothing to measure. The definitions
+//! are the engine's `dora` module's; `../shared/design/domain.md` has their sources.
+
+use serde::{Deserialize, Serialize};
+
+/// Four Keys' label for how often an application deploys.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum FrequencyLabel {
+    Daily,
+    Weekly,
+    Monthly,
+    Yearly,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DeploymentFrequency {
+    /// Successful deployments per day of the period.
+    pub per_day: f64,
+    pub label: FrequencyLabel,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct LeadTime {
+    pub median_seconds: i64,
+    pub p90_seconds: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Ratio {
+    pub ratio: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct RecoveryTime {
+    pub median_seconds: i64,
+}
+
+/// The metrics of one period (RFC 3339 bounds, `since` included, `until` excluded).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DoraReport {
+    pub since: String,
+    pub until: String,
+    /// Every deployment that finished in the period, whatever its result.
+    pub deployments: usize,
+    pub deployment_frequency: Option<DeploymentFrequency>,
+    pub lead_time: Option<LeadTime>,
+    pub change_fail_rate: Option<Ratio>,
+    pub recovery_time: Option<RecoveryTime>,
+    pub rework_rate: Option<Ratio>,
+}
