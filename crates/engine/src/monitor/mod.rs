@@ -168,7 +168,6 @@ impl Monitor {
         self.inner.live.borrow().clone()
     }
 
-    /// Reports a problem with the settings file (or its end) on the overview.
     /// The bare mirror application `app`'s revision is polled into, once its poller started.
     pub fn mirror_of(&self, app: &crate::settings::model::Application) -> Option<PathBuf> {
         lock(&self.inner.sources)
@@ -184,6 +183,7 @@ impl Monitor {
         });
     }
 
+    /// Reports a problem with the settings file (or its end) on the overview.
     pub fn settings_problem(&self, problem: Option<String>) {
         let _ = self.inner.events.send(Event::SettingsProblem(problem));
     }

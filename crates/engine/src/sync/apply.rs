@@ -12,12 +12,6 @@ use shipdeck_ipc::deploy::{ApplyAction, FieldConflict, ResourceResult};
 
 use super::reference;
 
-/// The outcome of applying one object, and the live object the server returned.
-pub struct Applied {
-    pub result: ResourceResult,
-    pub live: Option<Value>,
-}
-
 pub fn api(client: &kube::Client, kind: &Kind, namespace: Option<&str>) -> Api<DynamicObject> {
     match (kind.namespaced, namespace) {
         (true, Some(ns)) => Api::namespaced_with(client.clone(), ns, &kind.resource),
@@ -34,19 +28,16 @@ pub async fn apply(
     object: &RenderedObject,
     policy: &Policy,
     force: bool,
-) -> Applied {
+) -> ResourceResult {
     let resource = reference(&object.id);
     let api = api(client, kind, object.id.namespace.as_deref());
-    let failed = |message: String, conflicts: Vec<FieldConflict>| Applied {
-        result: ResourceResult {
-            resource: resource.clone(),
-            action: ApplyAction::Failed,
-            message: Some(message),
-            conflicts,
-            health: None,
-            health_message: None,
-        },
-        live: None,
+    let failed = |message: String, conflicts: Vec<FieldConflict>| ResourceResult {
+        resource: resource.clone(),
+        action: ApplyAction::Failed,
+        message: Some(message),
+        conflicts,
+        health: None,
+        health_message: None,
     };
     let before = match bounded(api.get_opt(&object.id.name)).await {
         Ok(found) => found.and_then(|o| o.metadata.resource_version),
@@ -82,7 +73,7 @@ pub async fn apply(
         (Some(b), Some(a)) if b == a => ApplyAction::Unchanged,
         _ => ApplyAction::Configured,
     };
-    let mut live = match serde_json::to_value(&live) {
+    let live = match serde_json::to_value(&live) {
         Ok(v) => v,
         Err(e) => return failed(e.to_string(), Vec::new()),
     };
@@ -112,8 +103,7 @@ pub async fn apply(
             ..Default::default()
         };
         match bounded(api.patch(&object.id.name, &params, &Patch::<()>::Json(patch))).await {
-            Ok(cleaned) => {
-                live = serde_json::to_value(&cleaned).unwrap_or(live);
+            Ok(_) => {
                 action = ApplyAction::Configured;
                 message = Some(format!(
                     "removed fields added by hand: {}",
@@ -132,16 +122,13 @@ pub async fn apply(
             }
         }
     }
-    Applied {
-        result: ResourceResult {
-            resource,
-            action,
-            message,
-            conflicts: Vec::new(),
-            health: None,
-            health_message: None,
-        },
-        live: Some(live),
+    ResourceResult {
+        resource,
+        action,
+        message,
+        conflicts: Vec::new(),
+        health: None,
+        health_message: None,
     }
 }
 

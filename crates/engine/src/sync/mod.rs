@@ -427,7 +427,7 @@ async fn apply_one<'a>(
         }
     };
     let applied = apply::apply(client, &kind, object, &job.policy, job.force).await;
-    (object, Some(kind), Some(applied.result))
+    (object, Some(kind), Some(applied))
 }
 
 /// Watches the rollout of `rows`; `None` when they all became Healthy.
