@@ -17,6 +17,7 @@ pub mod drift_notice;
 pub mod engine;
 pub mod git;
 pub mod health;
+pub mod history;
 pub mod instance;
 pub mod live;
 pub mod manifests;

@@ -13,6 +13,7 @@ pub mod dora;
 pub mod drift;
 pub mod error;
 pub mod events;
+pub mod history;
 pub mod status;
 pub mod workspace;
 
