@@ -50,3 +50,34 @@ pub struct DoraReport {
     pub recovery_time: Option<RecoveryTime>,
     pub rework_rate: Option<Ratio>,
 }
+
+/// A performance band of the DORA research (the report named by [`Bands::year`]).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Band {
+    Elite,
+    High,
+    Medium,
+    Low,
+}
+
+/// Each metric's band, `None` where the metric is. Rework rate has no bands in the report.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Bands {
+    /// The year of the DORA report the bands come from, to show beside them.
+    pub year: u16,
+    pub deployment_frequency: Option<Band>,
+    pub lead_time: Option<Band>,
+    pub change_fail_rate: Option<Band>,
+    pub recovery_time: Option<Band>,
+}
+
+/// A period's metrics with their bands and the previous period of the same length (the
+/// trend), as `shipdeck dora --output json` prints them: the report's fields at the top.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DoraView {
+    #[serde(flatten)]
+    pub report: DoraReport,
+    pub bands: Bands,
+    pub previous: DoraReport,
+}
