@@ -143,6 +143,90 @@ pub enum Command {
     /// List an application's deployments, newest first, from the cluster's records and this
     /// desk's. Needs no Git.
     Deployments(DeploymentsArgs),
+    /// The five DORA metrics of an application or a team over a period, with their bands
+    /// (DORA 2024 report) and the previous period of the same length. The deployment records
+    /// of the configured clusters are indexed first, so the numbers are the team's.
+    #[command(after_help = DORA_AFTER_HELP)]
+    Dora(DoraArgs),
+    /// Export or import the deployment history (a versioned JSON Lines file: see the README).
+    #[command(subcommand)]
+    History(HistoryCommand),
+}
+
+const DORA_AFTER_HELP: &str = "\
+Definitions (decided once, in the README): a deployment counts in the period it finished in; \
+frequency counts successful ones per day; lead time is the median and 90th percentile of \
+deployment end minus commit time over every (successful deployment, commit it brought) pair, \
+values of zero or less dropped; change fail rate is deployments that failed or were rolled \
+back, undone or hot-fixed over all; recovery time is from such a deployment's end to the next \
+clean success of the application; rework rate is rollbacks, undos and hotfixes over all. \
+`null` (JSON) or `-` (text) where there is nothing to measure.
+
+Exit codes: 0 measured (even with no deployments); 2 an error (unknown application or team, \
+a bad date, an unusable history database). A cluster that cannot be reached is reported on \
+stderr and its stored history is used.";
+
+#[derive(Debug, Args)]
+pub struct DoraArgs {
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+
+    /// The first day (`2026-09-01`, UTC) or instant (RFC 3339) of the period. Default: 90
+    /// days before --until.
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+
+    /// The end of the period, excluded (`2026-12-01` means up to the end of November 30).
+    /// Default: now.
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+
+    #[command(flatten)]
+    pub output: FormatArgs,
+}
+
+/// Which applications: one, a team from Settings, or (neither) every configured one.
+#[derive(Debug, Args)]
+pub struct ScopeArgs {
+    /// One application, by its id.
+    #[arg(long, value_name = "APP", conflicts_with = "team")]
+    pub app: Option<String>,
+
+    /// A team: a named group of applications (`[[teams]]` in settings.toml).
+    #[arg(long, value_name = "TEAM")]
+    pub team: Option<String>,
+
+    /// Use only what is stored on this desk; do not read the clusters' deployment records.
+    #[arg(long)]
+    pub offline: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HistoryCommand {
+    /// Write the stored history (after indexing the clusters' records) as JSON Lines, to
+    /// stdout or --file.
+    Export(ExportArgs),
+    /// Add the events of a history file (a CI system's backfill, another desk's export).
+    /// The file is checked whole first: a bad line refuses it with its line number and
+    /// nothing of it is stored. Importing the same file twice changes nothing.
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+
+    /// Write here instead of stdout (replaced only once the whole file is written).
+    #[arg(long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The history file (`-` for stdin).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
 }
 
 #[derive(Debug, Args)]

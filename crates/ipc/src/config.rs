@@ -148,6 +148,17 @@ pub struct Settings {
     pub drift: DriftSettings,
     #[serde(default)]
     pub deployments: DeploymentSettings,
+    #[serde(default)]
+    pub teams: Vec<TeamEntry>,
+}
+
+/// A named group of applications, measured together in the DORA metrics.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct TeamEntry {
+    pub id: String,
+    /// Application ids.
+    #[serde(default)]
+    pub applications: Vec<String>,
 }
 
 /// Where deployment records and sync leases are kept in each cluster.

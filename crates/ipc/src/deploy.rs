@@ -73,6 +73,20 @@ impl DeploymentKind {
         }
     }
 
+    /// The kind whose [`label`](Self::label) is `label`.
+    pub fn from_label(label: &str) -> Option<Self> {
+        [
+            Self::Sync,
+            Self::AutoSync,
+            Self::SelfHeal,
+            Self::Rollback,
+            Self::Undo,
+            Self::Hotfix,
+        ]
+        .into_iter()
+        .find(|k| k.label() == label)
+    }
+
     /// Made because something went wrong, not planned (DORA's rework).
     pub fn is_repair(self) -> bool {
         matches!(self, Self::Rollback | Self::Undo | Self::Hotfix)

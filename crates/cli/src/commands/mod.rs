@@ -8,13 +8,15 @@ mod apps;
 mod deploy;
 mod deployments;
 mod diff;
+mod dora;
+mod history;
 mod plan;
 mod rollback;
 mod selection;
 mod sync;
 mod undo;
 
-use crate::args::{Cli, Command, OutputArgs};
+use crate::args::{Cli, Command, HistoryCommand, OutputArgs};
 use crate::exit::Code;
 use crate::output;
 use anyhow::{Context, Result, bail};
@@ -37,6 +39,9 @@ pub async fn run(cli: Cli) -> Result<Code> {
         Command::Rollback(args) => rollback::run(args, &dirs).await,
         Command::Undo(args) => undo::run(args, &dirs).await,
         Command::Deployments(args) => deployments::run(args, &dirs).await,
+        Command::Dora(args) => dora::run(args, &dirs).await,
+        Command::History(HistoryCommand::Export(args)) => history::export(args, &dirs).await,
+        Command::History(HistoryCommand::Import(args)) => history::import(args, &dirs).await,
     };
     // This process's scratch space, once everything in it is gone (a kill leaves it to the
     // window's sweep of gone processes).

@@ -23,10 +23,13 @@
 //!   of a rollback is two rework deployments, and the first rollback counts as one that
 //!   needed intervention.
 
+pub mod bands;
+
+use crate::history::{Scope, Store, store};
 use jiff::{SignedDuration, Timestamp};
 use shipdeck_ipc::deploy::{DeploymentKind, DeploymentResult};
 use shipdeck_ipc::dora::{
-    DeploymentFrequency, DoraReport, FrequencyLabel, LeadTime, Ratio, RecoveryTime,
+    DeploymentFrequency, DoraReport, DoraView, FrequencyLabel, LeadTime, Ratio, RecoveryTime,
 };
 use std::collections::{BTreeSet, HashSet};
 
@@ -186,6 +189,30 @@ fn median_usize(mut values: Vec<usize>) -> usize {
 fn nearest_rank(sorted: &[i64], p: usize) -> i64 {
     let rank = (p * sorted.len()).div_ceil(100).max(1);
     sorted[rank - 1]
+}
+
+/// The metrics of `since..until` for `scope` from the history store, with their bands and the
+/// previous period of the same length.
+pub fn measure(
+    history: &Store,
+    scope: &Scope,
+    since: Timestamp,
+    until: Timestamp,
+) -> Result<DoraView, store::Error> {
+    let (before, _) = previous(since, until);
+    Ok(view(&history.facts(scope, before)?, since, until))
+}
+
+/// [`report`] of `since..until` and of the period before it, from `facts` holding at least
+/// every deployment that finished since that earlier period began.
+pub fn view(facts: &[Fact], since: Timestamp, until: Timestamp) -> DoraView {
+    let now = report(facts, since, until);
+    let (before, _) = previous(since, until);
+    DoraView {
+        bands: bands::of(&now),
+        previous: report(facts, before, since),
+        report: now,
+    }
 }
 
 /// `since` and `until` of the period of the same length just before (for trends).

@@ -12,7 +12,7 @@ pub const APP_ID: &str = "dev.shipdeck.desktop";
 pub struct Dirs {
     /// `settings.toml` and the instance lock.
     pub config: PathBuf,
-    /// Data that must survive (history, later).
+    /// Data that must survive (history, local deployment records).
     pub data: PathBuf,
     /// Mirrors and scratch space: safe to delete.
     pub cache: PathBuf,
@@ -57,6 +57,11 @@ impl Dirs {
     /// Deployment records the clusters refused, kept on this desk ([`crate::records::local`]).
     pub fn deployments(&self) -> PathBuf {
         self.data.join("deployments")
+    }
+
+    /// The history database ([`crate::history::Store`]).
+    pub fn history(&self) -> PathBuf {
+        self.data.join("history.sqlite")
     }
 
     pub fn mirrors(&self) -> PathBuf {

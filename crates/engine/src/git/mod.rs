@@ -40,7 +40,7 @@ pub mod spelled;
 pub use error::{Error, ErrorKind, Operation, Result};
 pub use export::ExportLimits;
 pub(crate) use export::unsafe_name;
-pub use history::{MAX_PATH_HISTORY, commits_between};
+pub use history::{MAX_PATH_HISTORY, commit_facts, commits_between};
 pub use mirror::{Mirror, RemoteState, Update};
 pub use network::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, init_network_timeouts};
 pub use poller::{PollConfig, PollEvent, Poller, RepoId};

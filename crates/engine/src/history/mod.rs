@@ -1,4 +1,10 @@
 //! The deployment history: what the team did, indexed for the timeline and the DORA metrics.
-//! So far only its exchange format ([`jsonl`]).
+//! [`store`] is the database, [`jsonl`] the exchange format it imports and exports.
 
+pub mod index;
 pub mod jsonl;
+mod rows;
+mod schema;
+pub mod store;
+
+pub use store::{Imported, Opened, Origin, Scope, Store};

@@ -677,6 +677,7 @@ mod tests {
                 .collect(),
             drift: Default::default(),
             deployments: Default::default(),
+            teams: Vec::new(),
         })
     }
 

@@ -17,6 +17,17 @@ pub struct Settings {
     pub drift: Drift,
     #[serde(default, skip_serializing_if = "Deployments::is_default")]
     pub deployments: Deployments,
+    /// Named groups of applications, for the team's DORA metrics.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub teams: Vec<Team>,
+}
+
+/// A named group of applications (`[[teams]]`), measured together.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Team {
+    pub id: String,
+    #[serde(default)]
+    pub applications: Vec<String>,
 }
 
 /// Where deployment records and sync leases live in each cluster.

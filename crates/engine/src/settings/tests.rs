@@ -52,6 +52,7 @@ fn sample() -> Settings {
         deployments: crate::settings::model::Deployments {
             namespace: "release-records".into(),
         },
+        teams: Vec::new(),
     }
 }
 
@@ -469,4 +470,24 @@ fn a_hand_written_file_without_a_format_line_is_read_as_the_current_format() {
     let store = SettingsStore::open(&path);
     assert_eq!(store.problem(), None);
     assert_eq!(store.get(), sample());
+}
+
+#[test]
+fn a_team_names_configured_applications_only() {
+    let mut with_team = sample();
+    with_team.teams.push(crate::settings::model::Team {
+        id: "payments".into(),
+        applications: vec!["storefront".into()],
+    });
+    assert!(validate(&with_team).is_ok());
+    let mut s = with_team.clone();
+    s.teams[0].applications.push("checkout".into());
+    let err = validate(&s).unwrap_err().to_string();
+    assert!(
+        err.contains("team 'payments'") && err.contains("'checkout'"),
+        "{err}"
+    );
+    let mut s = with_team;
+    s.teams.push(s.teams[0].clone());
+    assert!(validate(&s).is_err(), "two teams with one id");
 }

@@ -126,5 +126,6 @@ pub fn migrate(old: Settings) -> model::Settings {
             .collect(),
         drift: model::Drift::default(),
         deployments: Default::default(),
+        teams: Vec::new(),
     }
 }

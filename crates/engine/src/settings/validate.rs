@@ -14,6 +14,17 @@ pub fn validate(s: &Settings) -> Result<()> {
     unique("cluster", s.clusters.iter().map(|c| c.id.as_str()))?;
     unique("repository", s.repositories.iter().map(|r| r.id.as_str()))?;
     unique("application", s.applications.iter().map(|a| a.id.as_str()))?;
+    unique("team", s.teams.iter().map(|t| t.id.as_str()))?;
+    for t in &s.teams {
+        id("team", &t.id)?;
+        if let Some(missing) = t.applications.iter().find(|a| s.application(a).is_none()) {
+            return invalid(format!(
+                "team '{}': application '{missing}' is not configured; add it or take it out \
+                 of the team",
+                t.id
+            ));
+        }
+    }
     for c in &s.clusters {
         id("cluster", &c.id)?;
         if c.context.trim().is_empty() {

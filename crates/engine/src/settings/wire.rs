@@ -16,6 +16,14 @@ pub fn to_ipc(s: &model::Settings) -> ipc::Settings {
         deployments: ipc::DeploymentSettings {
             namespace: s.deployments.namespace.clone(),
         },
+        teams: s
+            .teams
+            .iter()
+            .map(|t| ipc::TeamEntry {
+                id: t.id.clone(),
+                applications: t.applications.clone(),
+            })
+            .collect(),
     }
 }
 

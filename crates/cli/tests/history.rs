@@ -1,0 +1,165 @@
+//! `shipdeck history import|export` and `shipdeck dora` on a history file whose numbers were
+//! worked out by hand. `--offline`: no cluster is configured, the store is all there is.
+
+mod support;
+
+use serde_json::{Value, json};
+use support::Home;
+
+fn fixture() -> String {
+    format!(
+        "{}/tests/fixtures/history/edge-cases.jsonl",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+const PERIOD: [&str; 5] = [
+    "--since",
+    "2026-11-01",
+    "--until",
+    "2026-11-08",
+    "--offline",
+];
+
+fn dora(home: &Home, extra: &[&str]) -> Value {
+    let mut args = vec!["dora"];
+    args.extend(PERIOD);
+    args.extend(extra);
+    args.extend(["--output", "json"]);
+    let run = home.run(&args).expect(0);
+    serde_json::from_str(&run.stdout).unwrap()
+}
+
+/// The fixture, week of 2026-11-01, by hand:
+/// - in the period: web.1–web.7 (web.0 finished the week before): 7 deployments;
+/// - succeeded: web.1, web.4, web.5, web.6 → 4/7 a day; on 3 distinct days of the one week →
+///   daily;
+/// - lead time pairs: web.1 brought c1 (6 h) and c0 (from before the period: 12 d 12 h =
+///   1,080,000 s); web.6 brought c2, committed after it finished (dropped); web.2 and the
+///   rollbacks brought none. Median of [21,600, 1,080,000] is the lower middle, 21,600; p90 by
+///   nearest rank is 1,080,000;
+/// - needed intervention: web.2 and web.3 failed, web.4 was rolled back by web.5 (a rollback of
+///   a rollback): 3/7;
+/// - recovery, to the next clean success (web.5 at 13:00; web.4 is not clean): web.2 3 h,
+///   web.3 (overlapping) 2 h, web.4 1 h → median 7,200 s;
+/// - rework: web.4 and web.5, 2/7. The cancelled web.7 counts only as a deployment.
+fn expected() -> Value {
+    json!({
+        "since": "2026-11-01T00:00:00Z",
+        "until": "2026-11-08T00:00:00Z",
+        "deployments": 7,
+        "deployment_frequency": {"per_day": 4.0 / 7.0, "label": "daily"},
+        "lead_time": {"median_seconds": 21600, "p90_seconds": 1080000},
+        "change_fail_rate": {"ratio": 3.0 / 7.0},
+        "recovery_time": {"median_seconds": 7200},
+        "rework_rate": {"ratio": 2.0 / 7.0},
+        "bands": {
+            "year": 2024,
+            "deployment_frequency": "high",
+            "lead_time": "elite",
+            "change_fail_rate": "low",
+            "recovery_time": "high"
+        },
+        "previous": {
+            "since": "2026-10-25T00:00:00Z",
+            "until": "2026-11-01T00:00:00Z",
+            "deployments": 1,
+            "deployment_frequency": {"per_day": 1.0 / 7.0, "label": "weekly"},
+            "lead_time": null,
+            "change_fail_rate": {"ratio": 0.0},
+            "recovery_time": null,
+            "rework_rate": {"ratio": 0.0}
+        }
+    })
+}
+
+#[test]
+fn the_numbers_of_an_imported_history_are_the_ones_worked_out_by_hand() {
+    let home = Home::new();
+    let run = home.run(&["history", "import", &fixture()]).expect(0);
+    assert!(
+        run.stdout
+            .contains("3 commits, 8 deployments and 1 incidents"),
+        "{run:#?}"
+    );
+    assert_eq!(dora(&home, &["--app", "web"]), expected());
+    // Importing the same file again changes nothing.
+    home.run(&["history", "import", &fixture()]).expect(0);
+    assert_eq!(dora(&home, &[]), expected());
+    // A period with no deployments measures nothing, rather than zeros.
+    let run = home
+        .run(&[
+            "dora",
+            "--since",
+            "2027-01-01",
+            "--until",
+            "2027-02-01",
+            "--offline",
+            "-o",
+            "json",
+        ])
+        .expect(0);
+    let empty: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(empty["deployments"], 0);
+    for metric in [
+        "deployment_frequency",
+        "lead_time",
+        "change_fail_rate",
+        "recovery_time",
+        "rework_rate",
+    ] {
+        assert_eq!(empty[metric], Value::Null, "{metric}");
+    }
+}
+
+#[test]
+fn export_then_import_into_an_empty_store_gives_the_same_metrics() {
+    let first = Home::new();
+    first.run(&["history", "import", &fixture()]).expect(0);
+    let exported = first.dir.path().join("exported.jsonl");
+    first
+        .run(&[
+            "history",
+            "export",
+            "--offline",
+            "--file",
+            exported.to_str().unwrap(),
+        ])
+        .expect(0);
+    let text = std::fs::read_to_string(&exported).unwrap();
+    assert_eq!(text.lines().count(), 13, "{text}");
+    let second = Home::new();
+    second
+        .run(&["history", "import", exported.to_str().unwrap()])
+        .expect(0);
+    assert_eq!(dora(&second, &[]), expected());
+    let again = second.run(&["history", "export", "--offline"]).expect(0);
+    assert_eq!(again.stdout, text);
+}
+
+#[test]
+fn a_file_with_a_bad_line_is_refused_with_its_number_and_nothing_is_imported() {
+    let home = Home::new();
+    let good = std::fs::read_to_string(fixture()).unwrap();
+    let bad = good.replace(
+        "\"finished_at\":\"2026-11-03T10:00:00Z\"",
+        "\"finished_at\":\"2026-11-03 at ten\"",
+    );
+    assert_ne!(good, bad);
+    let file = home.dir.path().join("bad.jsonl");
+    std::fs::write(&file, bad).unwrap();
+    let run = home
+        .run(&["history", "import", file.to_str().unwrap()])
+        .expect(2);
+    assert!(
+        run.stderr.contains("line 11:") && run.stderr.contains("finished_at"),
+        "{run:#?}"
+    );
+    assert!(run.stderr.contains("nothing was imported"), "{run:#?}");
+    let exported = home.run(&["history", "export", "--offline"]).expect(0);
+    assert_eq!(
+        exported.stdout.lines().count(),
+        1,
+        "only the header: {exported:#?}"
+    );
+}

@@ -1,0 +1,117 @@
+//! How the store learns what the team did: the deployment records of an application (from its
+//! cluster, where every desk writes them, and this desk's own) and the commits they brought,
+//! looked up in the Git mirrors already on this machine. Re-indexing is idempotent.
+
+use super::store::{Error, Imported, Origin, Store};
+use crate::deployments::{self, Context};
+use shipdeck_ipc::deploy::{Deployment, DeploymentResult};
+use shipdeck_ipc::history::{HistoryEvent, Outcome};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// Reads the application's deployment records and stores them, with the commits they brought
+/// that a mirror under one of `mirror_roots` (`ROOT/REPOSITORY-ID/…`) holds.
+pub async fn application(
+    cx: &Context<'_>,
+    store: &Store,
+    mirror_roots: &[PathBuf],
+) -> Result<Imported, IndexError> {
+    let deployments = deployments::history(cx)
+        .await
+        .map_err(|e| IndexError::Records(e.to_string()))?;
+    let repos: Vec<PathBuf> = mirror_roots
+        .iter()
+        .flat_map(|root| bare_repositories(&root.join(&cx.app.repository), 3))
+        .collect();
+    let events = events(&deployments, &|sha| {
+        repos
+            .iter()
+            .find_map(|repo| crate::git::commit_facts(repo, sha))
+    });
+    Ok(store.import(events, Origin::Cluster)?)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    #[error("the deployment records could not be read: {0}")]
+    Records(String),
+    #[error(transparent)]
+    Store(#[from] Error),
+}
+
+/// Finished deployments as events, preceded by the commits they brought that `lookup` knows
+/// (committed when, by whom). A deployment still running, or cut off, is left out: it has no
+/// end yet, and counts in no period.
+pub fn events(
+    deployments: &[Deployment],
+    lookup: &dyn Fn(&str) -> Option<(i64, String)>,
+) -> Vec<HistoryEvent> {
+    let mut out = Vec::new();
+    let mut seen = BTreeSet::new();
+    for d in deployments {
+        let (Some(finished_at), Some(result)) = (&d.finished_at, outcome(d.result)) else {
+            continue;
+        };
+        for sha in &d.commits {
+            if !seen.insert((d.app.clone(), sha.clone())) {
+                continue;
+            }
+            let Some((seconds, author)) = lookup(sha) else {
+                continue;
+            };
+            let Ok(at) = jiff::Timestamp::from_second(seconds) else {
+                continue;
+            };
+            out.push(HistoryEvent::Commit {
+                app: d.app.clone(),
+                sha: sha.clone(),
+                committed_at: at.to_string(),
+                author,
+            });
+        }
+        out.push(HistoryEvent::Deployment {
+            app: d.app.clone(),
+            cluster: d.cluster.clone(),
+            id: d.id.clone(),
+            kind: d.kind,
+            started_at: d.started_at.clone(),
+            finished_at: finished_at.clone(),
+            result,
+            revision: d.revision.clone(),
+            commits: d.commits.clone(),
+            answers: d.answers.clone(),
+            incident: d.incident,
+        });
+    }
+    out
+}
+
+fn outcome(result: DeploymentResult) -> Option<Outcome> {
+    match result {
+        DeploymentResult::Running => None,
+        DeploymentResult::Succeeded => Some(Outcome::Succeeded),
+        DeploymentResult::Failed => Some(Outcome::Failed),
+        DeploymentResult::Cancelled => Some(Outcome::Cancelled),
+    }
+}
+
+/// The bare repositories at or under `root`, at most `depth` directories down (the window
+/// keeps a repository's mirrors in one directory per branch and URL).
+fn bare_repositories(root: &Path, depth: usize) -> Vec<PathBuf> {
+    if root.join("HEAD").is_file() && root.join("objects").is_dir() {
+        return vec![root.to_path_buf()];
+    }
+    if depth == 0 {
+        return Vec::new();
+    }
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return Vec::new();
+    };
+    let mut found: Vec<PathBuf> = entries
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .flat_map(|e| bare_repositories(&e.path(), depth - 1))
+        .collect();
+    found.sort();
+    found
+}
