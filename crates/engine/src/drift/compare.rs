@@ -166,9 +166,21 @@ fn added_by_hand(
 ) -> Vec<(Change, String)> {
     let mut added: Vec<(Change, String)> = Vec::new();
     let covered = |pointer: &str, by: &str| pointer == by || pointer.starts_with(&format!("{by}/"));
+    let applied = last_applied(live);
     for owned in owners.iter().filter(|o| policy.is_manual(&o.manager)) {
         for path in &owned.paths {
-            if fields::resolve(declared, path).is_some() {
+            if fields::resolve_declared(declared, path).is_some() {
+                continue;
+            }
+            // `kubectl apply` also owns the defaults the server filled in during its request
+            // (every field of an object it created). What its user wrote is in the
+            // last-applied annotation: only that was added by hand; without it, nothing can
+            // be told apart, and a default is not drift.
+            if owned.manager == CLIENT_SIDE_APPLY
+                && applied
+                    .as_ref()
+                    .is_none_or(|a| fields::resolve_declared(a, path).is_none())
+            {
                 continue;
             }
             let Some((pointer, _)) = fields::resolve(live, path) else {
@@ -197,6 +209,18 @@ fn added_by_hand(
         }
     }
     added
+}
+
+/// The manager `kubectl apply` (client-side) writes as.
+const CLIENT_SIDE_APPLY: &str = "kubectl-client-side-apply";
+
+/// The manifest `kubectl apply` last applied to `live`, from its annotation.
+fn last_applied(live: &Value) -> Option<Value> {
+    let text = live
+        .pointer("/metadata/annotations")?
+        .get(super::normalize::LAST_APPLIED)?
+        .as_str()?;
+    serde_json::from_str(text).ok()
 }
 
 /// Sets `apiVersion` and `kind` from what the object is known to be.

@@ -92,6 +92,21 @@ fn walk(node: &Value, prefix: &mut Vec<Step>, out: &mut Vec<Vec<Step>>) {
 
 /// The value at `path` in `object` and its RFC 6901 pointer, if `object` has it.
 pub fn resolve<'a>(object: &'a Value, path: &[Step]) -> Option<(String, &'a Value)> {
+    resolve_with(object, path, false)
+}
+
+/// [`resolve`] in a manifest as written, before the server defaults it: a list item matches a
+/// key when the key fields it states match, those it leaves out being ones the server fills
+/// in (a Service port without `protocol` is the stored item keyed `port` and `TCP`).
+pub fn resolve_declared<'a>(object: &'a Value, path: &[Step]) -> Option<(String, &'a Value)> {
+    resolve_with(object, path, true)
+}
+
+fn resolve_with<'a>(
+    object: &'a Value,
+    path: &[Step],
+    defaults_missing: bool,
+) -> Option<(String, &'a Value)> {
     let mut pointer = String::new();
     let mut here = object;
     for step in path {
@@ -100,8 +115,11 @@ pub fn resolve<'a>(object: &'a Value, path: &[Step]) -> Option<(String, &'a Valu
             Step::Key(keys) => {
                 let items = here.as_array()?;
                 let i = items.iter().position(|item| {
-                    keys.iter()
-                        .all(|(k, v)| item.get(k).is_some_and(|x| same_key(x, v)))
+                    let stated = keys.iter().filter(|(k, _)| item.get(k).is_some()).count();
+                    keys.iter().all(|(k, v)| match item.get(k) {
+                        Some(x) => same_key(x, v),
+                        None => defaults_missing,
+                    }) && stated > 0
                 })?;
                 (i.to_string(), &items[i])
             }

@@ -17,7 +17,7 @@ const METADATA: [&str; 7] = [
 ];
 
 /// kubectl's client-side apply keeps the whole applied object here, Secret values included.
-const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
+pub(crate) const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
 /// Normalises `object` in place.
 pub fn normalize(object: &mut Value) {

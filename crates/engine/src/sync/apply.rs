@@ -78,11 +78,61 @@ pub async fn apply(
         Err(e) => return failed(e.to_string(), Vec::new()),
     };
     let mut message = None;
-    let added = added_by_hand(object, &live, policy);
-    if !added.is_empty() {
-        // Each removal is guarded by the value it removes and the whole by the object's
-        // version: an edit between the apply and this patch (a controller reordering a list)
-        // makes the server refuse it rather than remove another item.
+    match remove_added_by_hand(&api, object, live, policy).await {
+        Ok(removed) if removed.is_empty() => {}
+        Ok(removed) => {
+            action = ApplyAction::Configured;
+            message = Some(format!(
+                "removed fields added by hand: {}",
+                removed.join(", ")
+            ));
+        }
+        Err((added, e)) => {
+            return failed(
+                format!(
+                    "applied, but the fields added by hand ({}) could not be removed: {}",
+                    added.join(", "),
+                    said(&e)
+                ),
+                Vec::new(),
+            );
+        }
+    }
+    ResourceResult {
+        resource,
+        action,
+        message,
+        conflicts: Vec::new(),
+        health: None,
+        health_message: None,
+    }
+}
+
+/// How often the removal is tried again after the object changed under it (a controller
+/// writes to an object right after it is applied: the Deployment controller its revision).
+const REMOVAL_ATTEMPTS: usize = 5;
+
+/// Removes the fields added by hand from `live` (the object as applied); returns their
+/// pointers. Each removal is guarded by the value it removes and the whole by the object's
+/// version, so an edit in between (a controller reordering a list) makes the server refuse it
+/// rather than remove another item; then the object is read again and the fields worked out
+/// again.
+async fn remove_added_by_hand(
+    api: &Api<DynamicObject>,
+    object: &RenderedObject,
+    mut live: Value,
+    policy: &Policy,
+) -> Result<Vec<String>, (Vec<String>, kube::Error)> {
+    let params = PatchParams {
+        field_manager: Some(FIELD_MANAGER.into()),
+        ..Default::default()
+    };
+    let mut attempt = 1;
+    loop {
+        let added = added_by_hand(object, &live, policy);
+        if added.is_empty() {
+            return Ok(added);
+        }
         let version = live
             .pointer("/metadata/resourceVersion")
             .cloned()
@@ -94,41 +144,27 @@ pub async fn apply(
             ops.push(json!({"op": "test", "path": p, "value": value}));
             ops.push(json!({"op": "remove", "path": p}));
         }
-        let patch: json_patch::Patch = match serde_json::from_value(Value::Array(ops)) {
-            Ok(p) => p,
-            Err(e) => return failed(e.to_string(), Vec::new()),
-        };
-        let params = PatchParams {
-            field_manager: Some(FIELD_MANAGER.into()),
-            ..Default::default()
-        };
-        match bounded(api.patch(&object.id.name, &params, &Patch::<()>::Json(patch))).await {
-            Ok(_) => {
-                action = ApplyAction::Configured;
-                message = Some(format!(
-                    "removed fields added by hand: {}",
-                    added.join(", ")
-                ));
+        let patch: json_patch::Patch = serde_json::from_value(Value::Array(ops))
+            .map_err(|e| (added.clone(), kube::Error::SerdeError(e)))?;
+        let refused =
+            match bounded(api.patch(&object.id.name, &params, &Patch::<()>::Json(patch))).await {
+                Ok(_) => return Ok(added),
+                // A failed `test` (the object changed since it was read).
+                Err(kube::Error::Api(status))
+                    if (status.code == 422 || status.code == 409) && attempt < REMOVAL_ATTEMPTS =>
+                {
+                    status
+                }
+                Err(e) => return Err((added, e)),
+            };
+        tracing::debug!(object = %object.id.name, "removal refused, reading again: {}", refused.message);
+        attempt += 1;
+        live = match bounded(api.get(&object.id.name)).await {
+            Ok(o) => {
+                serde_json::to_value(o).map_err(|e| (added.clone(), kube::Error::SerdeError(e)))?
             }
-            Err(e) => {
-                return failed(
-                    format!(
-                        "applied, but the fields added by hand ({}) could not be removed: {}",
-                        added.join(", "),
-                        said(&e)
-                    ),
-                    Vec::new(),
-                );
-            }
-        }
-    }
-    ResourceResult {
-        resource,
-        action,
-        message,
-        conflicts: Vec::new(),
-        health: None,
-        health_message: None,
+            Err(e) => return Err((added, e)),
+        };
     }
 }
 

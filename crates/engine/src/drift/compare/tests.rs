@@ -352,3 +352,54 @@ fn an_ignore_rule_hides_its_field() {
     assert_eq!(drift.status, SyncStatus::Synced);
     assert_eq!(drift.ignored[0].why, "ignore rule /spec/replicas");
 }
+
+/// An object first created by `kubectl apply` (a team adopting Shipdeck): client-side apply
+/// owns every default the server filled in, and list items under keys that include a
+/// defaulted field. Only what its user wrote and Git does not declare is drift.
+#[test]
+fn defaults_of_an_object_kubectl_apply_created_are_not_drift() {
+    let applied = json!({
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "web", "namespace": "shop", "labels": {"app": "web", "owner": "ops"}},
+        "spec": {"replicas": 3, "template": {"spec": {"containers": [
+            {"name": "api", "image": "api:1.4", "ports": [{"containerPort": 8080}]}]}}}
+    });
+    let mut live = stored(3, "api:1.4");
+    live["metadata"]["labels"]["owner"] = json!("ops");
+    live["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"] =
+        json!(applied.to_string());
+    live["spec"]["template"]["spec"]["containers"][0]["ports"] =
+        json!([{"containerPort": 8080, "protocol": "TCP"}]);
+    let live = owned_by(
+        live,
+        json!([{"manager": "kubectl-client-side-apply", "operation": "Update", "fieldsV1": {
+            "f:metadata": {"f:labels": {"f:app": {}, "f:owner": {}}},
+            "f:spec": {"f:replicas": {}, "f:revisionHistoryLimit": {}, "f:template": {"f:spec": {"f:containers": {
+                "k:{\"name\":\"api\"}": {".": {}, "f:name": {}, "f:image": {}, "f:imagePullPolicy": {},
+                    "f:ports": {".": {}, "k:{\"containerPort\":8080,\"protocol\":\"TCP\"}": {
+                        ".": {}, "f:containerPort": {}, "f:protocol": {}}}}}}}}
+        }}]),
+    );
+    let mut declared = declared();
+    declared["spec"]["template"]["spec"]["containers"][0]["ports"] =
+        json!([{"containerPort": 8080}]);
+    let predicted = {
+        let mut p = live.clone();
+        p["metadata"]
+            .as_object_mut()
+            .unwrap()
+            .remove("managedFields");
+        p
+    };
+    let drift = run(&declared, &predicted, &live);
+    let found: Vec<(&str, Option<&str>)> = drift
+        .changes
+        .iter()
+        .map(|c| (c.path.as_str(), c.manager.as_deref()))
+        .collect();
+    assert_eq!(
+        found,
+        [("/metadata/labels/owner", Some("kubectl-client-side-apply"))],
+        "not revisionHistoryLimit, imagePullPolicy or the port keyed with its default protocol"
+    );
+}
