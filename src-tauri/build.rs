@@ -32,6 +32,9 @@ fn main() {
             "application_sync_policy",
             "application_undo",
             "application_sync_switch",
+            "dora_metrics",
+            "history_import",
+            "history_export",
         ]));
     tauri_build::try_build(attributes).expect("tauri-build failed");
 }

@@ -91,6 +91,9 @@ pub fn run() {
             commands::deploy::application_sync_policy,
             commands::deploy::application_undo,
             commands::deploy::application_sync_switch,
+            commands::history::dora_metrics,
+            commands::history::history_import,
+            commands::history::history_export,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("Shipdeck failed to start its window");

@@ -651,3 +651,101 @@ fn a_sync_while_another_desk_syncs_is_refused_naming_who_and_leaves_no_record() 
     runtime.block_on(held.release());
     world.run(&["sync", "web", "-o", "json"]).expect(0);
 }
+
+/// History on another desk: the rollouts the cluster remembers from before Shipdeck (the
+/// Deployment's ReplicaSet revisions) and the deployment record a sync on this desk wrote,
+/// with the commit it brought; `dora` counts them.
+#[test]
+fn another_desk_sees_rollouts_from_before_shipdeck_and_this_desks_sync_in_history() {
+    let world = World::new("history");
+    let ns = world.ns.clone();
+    // Before Shipdeck: applied by hand, then rolled out again with a change cause.
+    let by_hand = world.work.path().join("by-hand.yaml");
+    std::fs::write(&by_hand, manifests("registry.example/web:1.2", true)).unwrap();
+    kubectl_ok(
+        contexts::A,
+        &["apply", "-n", &ns, "-f", by_hand.to_str().unwrap()],
+    );
+    kubectl_ok(
+        contexts::A,
+        &[
+            "annotate",
+            "-n",
+            &ns,
+            "deployment/web",
+            "kubernetes.io/change-cause=hotfix by hand",
+        ],
+    );
+    kubectl_ok(
+        contexts::A,
+        &[
+            "set",
+            "image",
+            "-n",
+            &ns,
+            "deployment/web",
+            "api=registry.example/web:1.3",
+        ],
+    );
+    // Creation times are whole seconds: the sync must start in a later one.
+    std::thread::sleep(Duration::from_millis(1100));
+    let sha = world.commit(GOOD, true);
+    // The fields kubectl set are taken over, as the user would confirm in the window.
+    world
+        .run(&["sync", "web", "--force", "-o", "json"])
+        .expect(0);
+
+    // A colleague's desk: the same settings, nothing of this desk's.
+    let colleague = Home::new();
+    let from = world
+        .home
+        .config()
+        .join("dev.shipdeck.desktop/settings.toml");
+    let to = colleague.config().join("dev.shipdeck.desktop");
+    std::fs::create_dir_all(&to).unwrap();
+    std::fs::copy(from, to.join("settings.toml")).unwrap();
+    let run = colleague.run(&["history", "export"]).expect(0);
+    let events: Vec<serde_json::Value> = run
+        .stdout
+        .lines()
+        .skip(1)
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let deployments: Vec<&serde_json::Value> = events
+        .iter()
+        .filter(|e| e["type"] == "deployment")
+        .collect();
+    let ids: Vec<&str> = deployments
+        .iter()
+        .map(|d| d["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            format!("rs/{ns}/web/1"),
+            format!("rs/{ns}/web/2"),
+            "web.1".to_string()
+        ],
+        "the sync's own rollout (revision 3) is the record, not counted twice: {run:#?}"
+    );
+    assert_eq!(
+        deployments[1]["revision"],
+        "registry.example/web:1.3 (hotfix by hand)"
+    );
+    assert_eq!(deployments[2]["commits"], serde_json::json!([sha]));
+    assert!(
+        events
+            .iter()
+            .any(|e| e["type"] == "commit" && e["sha"] == sha.as_str()),
+        "the commit's time, from the colleague's own mirror: {run:#?}"
+    );
+    let dora = colleague
+        .run(&["dora", "--app", "web", "--offline", "-o", "json"])
+        .expect(0);
+    let dora: serde_json::Value = serde_json::from_str(&dora.stdout).unwrap();
+    assert_eq!(dora["deployments"], 3, "{dora:#}");
+    assert!(
+        dora["lead_time"]["median_seconds"].as_i64().unwrap() > 0,
+        "{dora:#}"
+    );
+}

@@ -4,6 +4,7 @@
 //! front ends through one [`Engine`]. Its results use the vocabulary of [`shipdeck_ipc`]; the
 //! settings file has its own schema ([`settings::model`]), mapped at the boundary.
 
+pub mod atomic_file;
 pub mod automation;
 pub mod checkout;
 pub mod clusters;

@@ -33,6 +33,9 @@ pub const APPLICATION_KILL_SWITCH: &str = "application_kill_switch";
 pub const APPLICATION_SYNC_POLICY: &str = "application_sync_policy";
 pub const APPLICATION_UNDO: &str = "application_undo";
 pub const APPLICATION_SYNC_SWITCH: &str = "application_sync_switch";
+pub const DORA_METRICS: &str = "dora_metrics";
+pub const HISTORY_IMPORT: &str = "history_import";
+pub const HISTORY_EXPORT: &str = "history_export";
 
 /// Every command the backend registers.
 pub const ALL: &[&str] = &[
@@ -64,6 +67,9 @@ pub const ALL: &[&str] = &[
     APPLICATION_SYNC_POLICY,
     APPLICATION_UNDO,
     APPLICATION_SYNC_SWITCH,
+    DORA_METRICS,
+    HISTORY_IMPORT,
+    HISTORY_EXPORT,
 ];
 
 /// A sync the window runs: progress streams to a channel (`onProgress`, a

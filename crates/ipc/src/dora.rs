@@ -80,4 +80,19 @@ pub struct DoraView {
     pub report: DoraReport,
     pub bands: Bands,
     pub previous: DoraReport,
+    /// Set when the history database found at start could not be used and was set aside.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
+}
+
+/// What the window asks the DORA metrics of: an application or a team (neither: every
+/// application), over `since..until` (RFC 3339).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct DoraQuery {
+    #[serde(default)]
+    pub app: Option<String>,
+    #[serde(default)]
+    pub team: Option<String>,
+    pub since: String,
+    pub until: String,
 }

@@ -65,3 +65,21 @@ pub enum HistoryEvent {
         deployment: Option<String>,
     },
 }
+
+/// A history file to import, or where to export to (with the scope of `dora`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct HistoryFileArgs {
+    pub path: String,
+    #[serde(default)]
+    pub app: Option<String>,
+    #[serde(default)]
+    pub team: Option<String>,
+}
+
+/// How many events of each type an import stored, or an export wrote.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct HistoryCounts {
+    pub commits: usize,
+    pub deployments: usize,
+    pub incidents: usize,
+}

@@ -4,5 +4,6 @@ pub mod app;
 pub mod applications;
 pub mod clusters;
 pub mod deploy;
+pub mod history;
 pub mod repositories;
 pub mod workspace;

@@ -13,7 +13,7 @@ use shipdeck_ipc::dora::{Band, DoraReport, DoraView};
 /// The period when none is given: Four Keys' window for the frequency label.
 const DEFAULT_DAYS: i64 = 90;
 
-pub async fn run(args: DoraArgs, dirs: &Dirs) -> Result<Code> {
+pub async fn run(args: DoraArgs, dirs: &Dirs, git_timeout: std::time::Duration) -> Result<Code> {
     let until = match &args.until {
         Some(text) => bound("--until", text)?,
         None => Timestamp::now(),
@@ -29,7 +29,7 @@ pub async fn run(args: DoraArgs, dirs: &Dirs) -> Result<Code> {
     let store = open(dirs)?;
     let (scope, apps) = scope(&settings, &args.scope, dirs, &store)?;
     if !args.scope.offline {
-        index_all(&settings, &apps, &store, dirs).await;
+        index_all(&settings, &apps, &store, dirs, git_timeout).await;
     }
     let view = dora::measure(&store, &scope, since, until)?;
     let what = match (&args.scope.app, &args.scope.team) {

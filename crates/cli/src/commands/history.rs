@@ -2,13 +2,13 @@
 //! the data directory, brought up to date from the clusters' deployment records before it is
 //! read, so that the numbers are the team's and not only this desk's.
 
-use super::application::{connect, find};
+use super::application::{compare_on, connect};
 use crate::args::{ExportArgs, ImportArgs, ScopeArgs};
 use crate::exit::Code;
 use anyhow::{Context, Result, anyhow, bail};
 use shipdeck_engine::Dirs;
 use shipdeck_engine::deployments::Context as Deploying;
-use shipdeck_engine::history::{Origin, Scope, Store, index, jsonl};
+use shipdeck_engine::history::{self, Origin, Scope, Store, index, jsonl, replicasets};
 use shipdeck_engine::settings::Settings;
 use shipdeck_engine::settings::model::Application;
 use std::io::{Read, Write};
@@ -26,70 +26,46 @@ pub fn open(dirs: &Dirs) -> Result<Store> {
     Ok(opened.store)
 }
 
-/// What `args` asks about, and the configured applications it covers (to index). An
-/// application that is not configured may still have imported history in `store`.
+/// What `args` asks about, and the configured applications it covers (to index).
 pub fn scope<'s>(
     settings: &'s Settings,
     args: &ScopeArgs,
     dirs: &Dirs,
     store: &Store,
 ) -> Result<(Scope, Vec<&'s Application>)> {
-    if let Some(id) = &args.app {
-        let configured = match settings.application(id) {
-            Some(app) => vec![app],
-            None if store.apps()?.contains(id) => Vec::new(),
-            None => return Err(find(settings, id, dirs).unwrap_err()),
-        };
-        return Ok((
-            Scope {
-                apps: Some(vec![id.clone()]),
-                cluster: None,
-            },
-            configured,
-        ));
-    }
-    if let Some(team) = &args.team {
-        let found = settings
-            .teams
-            .iter()
-            .find(|t| &t.id == team)
-            .ok_or_else(|| {
-                let ids: Vec<&str> = settings.teams.iter().map(|t| t.id.as_str()).collect();
-                anyhow!(
-                    "there is no team '{team}' in {}; configured: {} (a team is a [[teams]] \
-                 entry with an id and its applications)",
-                    dirs.settings_file().display(),
-                    if ids.is_empty() {
-                        "none".into()
-                    } else {
-                        ids.join(", ")
-                    }
-                )
-            })?;
-        let apps = found
-            .applications
-            .iter()
-            .filter_map(|a| settings.application(a))
-            .collect();
-        return Ok((
-            Scope {
-                apps: Some(found.applications.clone()),
-                cluster: None,
-            },
-            apps,
-        ));
-    }
-    Ok((Scope::default(), settings.applications.iter().collect()))
+    history::scope::resolve(settings, args.app.as_deref(), args.team.as_deref(), store)
+        .map_err(|e| anyhow!("{e} ({})", dirs.settings_file().display()))
 }
 
-/// Indexes each application's deployment records; a cluster that cannot be read is reported
-/// on stderr and what is stored is used.
-pub async fn index_all(settings: &Settings, apps: &[&Application], store: &Store, dirs: &Dirs) {
+/// Indexes each application's deployment records, and the rollouts its cluster remembers from
+/// before them (its Deployments are found by rendering it, as `diff` does; when Git cannot be
+/// read, only the records are indexed). A cluster that cannot be read is reported on stderr
+/// and what is stored is used.
+pub async fn index_all(
+    settings: &Settings,
+    apps: &[&Application],
+    store: &Store,
+    dirs: &Dirs,
+    git_timeout: Duration,
+) {
     let mirror_roots = [dirs.mirrors(), dirs.mirrors().join("cli")];
     let local = dirs.deployments();
     for app in apps {
-        let indexed = tokio::time::timeout(INDEX_TIMEOUT, async {
+        let indexed = tokio::time::timeout(INDEX_TIMEOUT + git_timeout, async {
             let (cluster, client) = connect(settings, app).await?;
+            let workloads = match compare_on(settings, app, None, dirs, git_timeout, &client).await
+            {
+                Ok(compared) => replicasets::workloads(&compared.report),
+                Err(e) => {
+                    eprintln!(
+                        "shipdeck: {}: not rendered, so rollouts from before its first \
+                             recorded deployment are left out: {}",
+                        app.id,
+                        crate::one_line(&format!("{e:#}"))
+                    );
+                    Vec::new()
+                }
+            };
             let cx = Deploying {
                 settings,
                 app,
@@ -97,7 +73,7 @@ pub async fn index_all(settings: &Settings, apps: &[&Application], store: &Store
                 client: &client,
                 local_root: &local,
             };
-            index::application(&cx, store, &mirror_roots)
+            index::application(&cx, store, &mirror_roots, &workloads)
                 .await
                 .map_err(anyhow::Error::from)
         })
@@ -113,12 +89,12 @@ pub async fn index_all(settings: &Settings, apps: &[&Application], store: &Store
     }
 }
 
-pub async fn export(args: ExportArgs, dirs: &Dirs) -> Result<Code> {
+pub async fn export(args: ExportArgs, dirs: &Dirs, git_timeout: Duration) -> Result<Code> {
     let settings = super::settings(dirs)?;
     let store = open(dirs)?;
     let (scope, apps) = scope(&settings, &args.scope, dirs, &store)?;
     if !args.scope.offline {
-        index_all(&settings, &apps, &store, dirs).await;
+        index_all(&settings, &apps, &store, dirs, git_timeout).await;
     }
     let text = jsonl::write(&store.export(&scope)?);
     match &args.file {
@@ -126,18 +102,8 @@ pub async fn export(args: ExportArgs, dirs: &Dirs) -> Result<Code> {
             .lock()
             .write_all(text.as_bytes())
             .context("writing to stdout")?,
-        Some(file) => {
-            let dir = file
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(std::path::Path::new("."));
-            let mut temp = tempfile::NamedTempFile::new_in(dir)
-                .with_context(|| format!("cannot write in {}", dir.display()))?;
-            temp.write_all(text.as_bytes())?;
-            temp.as_file().sync_all()?;
-            temp.persist(file)
-                .with_context(|| format!("cannot write {}", file.display()))?;
-        }
+        Some(file) => shipdeck_engine::atomic_file::replace(file, text.as_bytes())
+            .with_context(|| format!("cannot write {}", file.display()))?,
     }
     Ok(Code::SYNCED)
 }

@@ -39,8 +39,10 @@ pub async fn run(cli: Cli) -> Result<Code> {
         Command::Rollback(args) => rollback::run(args, &dirs).await,
         Command::Undo(args) => undo::run(args, &dirs).await,
         Command::Deployments(args) => deployments::run(args, &dirs).await,
-        Command::Dora(args) => dora::run(args, &dirs).await,
-        Command::History(HistoryCommand::Export(args)) => history::export(args, &dirs).await,
+        Command::Dora(args) => dora::run(args, &dirs, git_timeout).await,
+        Command::History(HistoryCommand::Export(args)) => {
+            history::export(args, &dirs, git_timeout).await
+        }
         Command::History(HistoryCommand::Import(args)) => history::import(args, &dirs).await,
     };
     // This process's scratch space, once everything in it is gone (a kill leaves it to the

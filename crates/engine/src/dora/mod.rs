@@ -212,6 +212,7 @@ pub fn view(facts: &[Fact], since: Timestamp, until: Timestamp) -> DoraView {
         bands: bands::of(&now),
         previous: report(facts, before, since),
         report: now,
+        notice: None,
     }
 }
 

@@ -21,7 +21,7 @@ use shipdeck_ipc::deploy::{
 };
 
 /// What a [`Context`] borrows from.
-struct Target {
+pub(super) struct Target {
     settings: Settings,
     app: Application,
     cluster: Cluster,
@@ -30,7 +30,7 @@ struct Target {
 }
 
 impl Target {
-    fn context(&self) -> Context<'_> {
+    pub(super) fn context(&self) -> Context<'_> {
         Context {
             settings: &self.settings,
             app: &self.app,
@@ -51,7 +51,7 @@ impl From<deployments::Error> for Error {
 }
 
 impl Engine {
-    async fn target(&self, id: &str) -> Result<Target> {
+    pub(super) async fn target(&self, id: &str) -> Result<Target> {
         let (settings, app, cluster) = self.application_and_cluster(id)?;
         let client = self.monitor.client(&cluster_target(&cluster)).await?;
         Ok(Target {
@@ -118,6 +118,7 @@ impl Engine {
             progress,
         )
         .await
+        .map(|d| self.remember(d))
         .map_err(|e| Error::Refused(e.to_string()))
     }
 
@@ -211,6 +212,7 @@ impl Engine {
             progress,
         )
         .await
+        .map(|d| self.remember(d))
         .map_err(|e| Error::Refused(e.to_string()))
     }
 
@@ -237,6 +239,7 @@ impl Engine {
             progress,
         )
         .await
+        .map(|d| self.remember(d))
         .map_err(|e| Error::Refused(e.to_string()))
     }
 

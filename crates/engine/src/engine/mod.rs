@@ -16,6 +16,7 @@ mod clusters;
 mod deploy;
 mod dirs;
 mod error;
+mod history;
 mod operations;
 mod preview;
 mod preview_sweep;
@@ -45,6 +46,10 @@ pub struct Engine {
     watcher: Option<JoinHandle<()>>,
     /// Auto-sync and self-heal ([`automation`]).
     automation: Option<JoinHandle<()>>,
+    /// The history index ([`history`]), and the task that keeps it current.
+    history: history::History,
+    history_notice: Option<String>,
+    indexer: Option<JoinHandle<()>>,
     /// Held from a settings write until the monitor follows it, so the monitor never follows
     /// an older copy after a newer one (two saves, or a save and a hand edit, racing).
     follow: std::sync::Mutex<()>,
@@ -105,6 +110,7 @@ impl Engine {
         );
         monitor.settings_problem(settings.problem());
         monitor.reconfigure(Arc::new(settings.get()));
+        let (history, history_notice) = history::open(&dirs);
         let engine = Arc::new_cyclic(|weak: &std::sync::Weak<Engine>| Self {
             watcher: Some(settings_watch::spawn(
                 &runtime,
@@ -112,6 +118,9 @@ impl Engine {
                 options.settings_check,
             )),
             automation: Some(automation::spawn(&runtime, weak.clone())),
+            indexer: Some(history::spawn(&runtime, weak.clone())),
+            history,
+            history_notice,
             dirs,
             settings,
             secrets,
@@ -225,6 +234,9 @@ impl Drop for Engine {
         }
         if let Some(a) = self.automation.take() {
             a.abort();
+        }
+        if let Some(i) = self.indexer.take() {
+            i.abort();
         }
     }
 }

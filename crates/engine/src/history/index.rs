@@ -2,6 +2,7 @@
 //! cluster, where every desk writes them, and this desk's own) and the commits they brought,
 //! looked up in the Git mirrors already on this machine. Re-indexing is idempotent.
 
+use super::replicasets::DeploymentName;
 use super::store::{Error, Imported, Origin, Store};
 use crate::deployments::{self, Context};
 use shipdeck_ipc::deploy::{Deployment, DeploymentResult};
@@ -10,24 +11,35 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// Reads the application's deployment records and stores them, with the commits they brought
-/// that a mirror under one of `mirror_roots` (`ROOT/REPOSITORY-ID/…`) holds.
+/// that a mirror under one of `mirror_roots` (`ROOT/REPOSITORY-ID/…`) holds, and the rollouts
+/// of `workloads` (its Deployments) that the cluster remembers from before its first record.
 pub async fn application(
     cx: &Context<'_>,
     store: &Store,
     mirror_roots: &[PathBuf],
+    workloads: &[DeploymentName],
 ) -> Result<Imported, IndexError> {
     let deployments = deployments::history(cx)
         .await
         .map_err(|e| IndexError::Records(e.to_string()))?;
+    let first = deployments
+        .iter()
+        .filter_map(|d| d.started_at.parse::<jiff::Timestamp>().ok())
+        .min();
+    let before_shipdeck =
+        super::replicasets::events(cx.client, &cx.app.id, &cx.cluster.id, workloads, first)
+            .await
+            .map_err(IndexError::Records)?;
     let repos: Vec<PathBuf> = mirror_roots
         .iter()
         .flat_map(|root| bare_repositories(&root.join(&cx.app.repository), 3))
         .collect();
-    let events = events(&deployments, &|sha| {
+    let mut events = before_shipdeck;
+    events.extend(events_of(&deployments, &|sha| {
         repos
             .iter()
             .find_map(|repo| crate::git::commit_facts(repo, sha))
-    });
+    }));
     Ok(store.import(events, Origin::Cluster)?)
 }
 
@@ -42,7 +54,7 @@ pub enum IndexError {
 /// Finished deployments as events, preceded by the commits they brought that `lookup` knows
 /// (committed when, by whom). A deployment still running, or cut off, is left out: it has no
 /// end yet, and counts in no period.
-pub fn events(
+pub fn events_of(
     deployments: &[Deployment],
     lookup: &dyn Fn(&str) -> Option<(i64, String)>,
 ) -> Vec<HistoryEvent> {

@@ -3,8 +3,10 @@
 
 pub mod index;
 pub mod jsonl;
+pub mod replicasets;
 mod rows;
 mod schema;
+pub mod scope;
 pub mod store;
 
 pub use store::{Imported, Opened, Origin, Scope, Store};

@@ -3,7 +3,6 @@
 
 use super::model::Settings;
 use super::{Error, Result, v1, validate};
-use std::io::Write;
 use std::path::Path;
 
 /// The format this Shipdeck writes. Older formats are migrated when read; see [`v1`].
@@ -73,18 +72,10 @@ pub fn render(settings: &Settings) -> Result<String, toml::ser::Error> {
 /// Replaces `path` with `text` atomically (write a sibling, fsync, rename): a kill at any
 /// moment leaves the old file or the new one, never a mix.
 pub fn write_atomically(path: &Path, text: &str) -> Result<()> {
-    let write_err = |source| Error::Write {
+    crate::atomic_file::replace(path, text.as_bytes()).map_err(|source| Error::Write {
         path: path.display().to_string(),
         source,
-    };
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(write_err)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(write_err)?;
-    tmp.write_all(text.as_bytes())
-        .and_then(|()| tmp.as_file().sync_all())
-        .map_err(write_err)?;
-    tmp.persist(path).map_err(|e| write_err(e.error))?;
-    Ok(())
+    })
 }
 
 /// Keeps a copy of a file in an older format before Shipdeck first replaces it, so a user
