@@ -16,7 +16,7 @@ use shipdeck_ipc::deploy::{DeploymentKind, DeploymentResult};
 use shipdeck_ipc::history::{HistoryEvent, Outcome};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, mpsc};
+use std::sync::{Arc, Mutex, mpsc};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -70,6 +70,20 @@ pub struct Scope {
     pub cluster: Option<String>,
 }
 
+impl Scope {
+    /// Whether `fact` (as [`Store::facts`] names it, `CLUSTER/ID`) is in the scope.
+    pub fn covers(&self, fact: &Fact) -> bool {
+        self.apps
+            .as_ref()
+            .is_none_or(|apps| apps.contains(&fact.app))
+            && self.cluster.as_ref().is_none_or(|c| {
+                fact.id
+                    .strip_prefix(c.as_str())
+                    .is_some_and(|rest| rest.starts_with('/'))
+            })
+    }
+}
+
 /// How many events of each type an import stored (new or updated).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Imported {
@@ -91,6 +105,10 @@ pub struct Store {
     jobs: Option<mpsc::Sender<Job>>,
     writer: Option<JoinHandle<()>>,
     reader: Mutex<Connection>,
+    /// Every deployment as the metrics take it, with the `data_version` it was read at: the
+    /// metrics of any period and scope are then worked out in memory, and read again only
+    /// after a write (by this process's writer or another process).
+    facts: Mutex<Option<(i64, Arc<Vec<Fact>>)>>,
 }
 
 impl Store {
@@ -142,6 +160,7 @@ impl Store {
                 jobs: Some(jobs),
                 writer: Some(writer),
                 reader: Mutex::new(conn),
+                facts: Mutex::new(None),
             },
             notice,
         })
@@ -252,6 +271,21 @@ impl Store {
                 .prepare("SELECT app FROM deployments UNION SELECT app FROM commits ORDER BY 1")?;
             statement.query_map([], |r| r.get(0))?.collect()
         })
+    }
+
+    /// Every deployment as [`Store::facts`] gives them, from a cache kept until the next write.
+    pub fn facts_cached(&self) -> Result<Arc<Vec<Fact>>, Error> {
+        let mut cache = self.facts.lock().unwrap_or_else(|e| e.into_inner());
+        let version =
+            self.read(|conn| conn.query_row("PRAGMA data_version", [], |r| r.get::<_, i64>(0)))?;
+        if let Some((at, facts)) = cache.as_ref()
+            && *at == version
+        {
+            return Ok(facts.clone());
+        }
+        let facts = Arc::new(self.facts(&Scope::default(), Timestamp::MIN)?);
+        *cache = Some((version, facts.clone()));
+        Ok(facts)
     }
 
     /// The newest time anything of `scope` happened, to place a default period.

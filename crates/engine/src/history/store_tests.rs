@@ -188,3 +188,39 @@ fn a_database_from_a_newer_shipdeck_is_kept_aside_untouched() {
         .unwrap();
     assert_eq!(count, 2, "nothing of the newer database was lost");
 }
+
+#[test]
+fn cached_facts_are_read_again_after_any_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).store;
+    store.import(sample(), Origin::Import).unwrap();
+    let first = store.facts_cached().unwrap();
+    assert_eq!(first.len(), 2);
+    assert!(Arc::ptr_eq(&first, &store.facts_cached().unwrap()), "kept");
+    // Written by this store's writer thread, then by another process's connection.
+    store
+        .import(
+            vec![deployment(
+                "prod",
+                "web.9",
+                "2026-11-09T10:00:00Z",
+                Outcome::Failed,
+            )],
+            Origin::Import,
+        )
+        .unwrap();
+    assert_eq!(store.facts_cached().unwrap().len(), 3);
+    let other = Store::open(store.path()).unwrap().store;
+    other
+        .import(
+            vec![deployment(
+                "prod",
+                "web.10",
+                "2026-11-10T10:00:00Z",
+                Outcome::Failed,
+            )],
+            Origin::Import,
+        )
+        .unwrap();
+    assert_eq!(store.facts_cached().unwrap().len(), 4);
+}
