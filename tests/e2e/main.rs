@@ -6,4 +6,5 @@ mod connections;
 mod deploy;
 mod drift;
 mod keyring;
+mod metrics;
 mod navigation;

@@ -24,7 +24,7 @@ const PAGES: [(&str, &str, &str); 5] = [
         "#page-timeline",
         "Git history of the workspace",
     ),
-    ("#nav-metrics", "#page-metrics", "Change lead time"),
+    ("#nav-metrics", "#page-metrics", "Measure"),
     (
         "#nav-settings",
         "#page-settings",

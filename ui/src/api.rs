@@ -3,6 +3,7 @@
 //! deployment history are in [`deploy`].
 
 pub mod deploy;
+pub mod history;
 
 use serde::{Serialize, de::DeserializeOwned};
 use shipdeck_ipc::{

@@ -180,6 +180,11 @@ pub fn utc(secs: i64) -> String {
     )
 }
 
+/// An instant as RFC 3339 in UTC, for the backend: "2024-05-01T12:34:56Z".
+pub fn rfc3339(secs: i64) -> String {
+    utc(secs).replacen(' ', "T", 1).replace(" UTC", "Z")
+}
+
 /// A backend timestamp as shown: relative ("4 min ago") and exact (for a `title`).
 #[derive(Debug, PartialEq, Eq)]
 pub struct Moment {

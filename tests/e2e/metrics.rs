@@ -1,0 +1,105 @@
+//! The Metrics page in the real window: a history file imported through the page changes the
+//! numbers, switching the period changes them again, an export writes the same history back,
+//! and a file with a bad line is refused with its line number and changes nothing.
+
+use anyhow::Result;
+use shipdeck_e2e::{App, Home, Options};
+
+/// A history whose deployments are placed relative to now, so the test holds on any date:
+/// five in the last week (one failed, rolled back), seven between 9 and 27 days ago.
+fn history() -> String {
+    let now = jiff::Timestamp::now();
+    let at = |hours_ago: i64| (now - jiff::SignedDuration::from_hours(hours_ago)).to_string();
+    let mut lines =
+        vec![r#"{"type":"header","format":"shipdeck-history","version":1}"#.to_string()];
+    let mut deployment = |id: &str, hours_ago: i64, kind: &str, result: &str, answers: &str| {
+        lines.push(format!(
+            r#"{{"type":"deployment","app":"web","cluster":"prod","id":"{id}","kind":"{kind}","started_at":"{}","finished_at":"{}","result":"{result}","revision":"r-{id}","commits":[],"answers":{answers},"incident":false}}"#,
+            at(hours_ago + 1),
+            at(hours_ago)
+        ));
+    };
+    for (n, days) in [27, 24, 21, 18, 15, 12, 9].into_iter().enumerate() {
+        deployment(&format!("web.{n}"), days * 24, "sync", "succeeded", "null");
+    }
+    deployment("web.7", 120, "sync", "succeeded", "null");
+    deployment("web.8", 96, "sync", "failed", "null");
+    deployment("web.9", 95, "rollback", "succeeded", r#""web.8""#);
+    deployment("web.10", 48, "sync", "succeeded", "null");
+    deployment("web.11", 24, "sync", "succeeded", "null");
+    lines.join("\n") + "\n"
+}
+
+#[tokio::test]
+#[ignore = "drives the real window: run with `cargo xtask test`"]
+async fn an_imported_history_is_measured_per_period_and_exported_back() -> Result<()> {
+    let files = tempfile::tempdir()?;
+    let good = files.path().join("history.jsonl");
+    std::fs::write(&good, history())?;
+    let options = Options {
+        workspace: None,
+        kubeconfig: None,
+    };
+    let app = App::start(Home::new()?, options).await?;
+    app.click("#nav-metrics").await?;
+    app.wait_for_text("#metric-deployments .metric-value", "0")
+        .await?;
+
+    app.fill("#history-path", good.to_str().unwrap()).await?;
+    app.click("#history-import").await?;
+    app.wait_for_text("#history-result", "Imported 12 deployments")
+        .await?;
+    // The page opens on 90 days, where all twelve already show: the week first, then 30 days,
+    // each recognised by its own "previous" line.
+    app.click("button[data-period='7']").await?;
+    app.wait_for_text("#metric-deployments", "previous 7 days: 2")
+        .await?;
+    app.wait_for_text("#metric-deployments .metric-value", "5")
+        .await?;
+    // One of the week's five needed intervention (failed, then rolled back): 20%, the report's
+    // high band; the rollback is the one rework deployment.
+    app.wait_for_text("#metric-change-fail-rate", "20.0%")
+        .await?;
+    app.wait_for_text("#metric-change-fail-rate", "high · DORA 2024 bands")
+        .await?;
+    app.wait_for_text("#metric-recovery-time", "1 h 00 min")
+        .await?;
+    app.screenshot("metrics-week").await?;
+
+    let exported = files.path().join("exported.jsonl");
+    app.fill("#history-path", exported.to_str().unwrap())
+        .await?;
+    app.click("#history-export").await?;
+    app.wait_for_text("#history-result", "Exported 12 deployments")
+        .await?;
+    let text = std::fs::read_to_string(&exported)?;
+    assert_eq!(
+        text.lines()
+            .filter(|l| l.contains("\"deployment\""))
+            .count(),
+        12,
+        "{text}"
+    );
+
+    // Twelve new deployments (other ids), the last line broken: a partial import would show
+    // more than twelve.
+    let bad = files.path().join("bad.jsonl");
+    let mut text = history().replace("\"id\":\"web.", "\"id\":\"other.");
+    text.push_str("{\"type\":\"deployment\",\"app\":\"web\"}\n");
+    std::fs::write(&bad, text)?;
+    app.fill("#history-path", bad.to_str().unwrap()).await?;
+    app.click("#history-import").await?;
+    app.wait_for_text("#history-result", "line 14").await?;
+    app.wait_for_text("#history-result", "nothing was imported")
+        .await?;
+    app.click("button[data-period='30']").await?;
+    app.wait_for_text("#metric-deployments", "previous 30 days: 0")
+        .await?;
+    assert_eq!(
+        app.text("#metric-deployments .metric-value").await?,
+        "12",
+        "nothing of the refused file was imported"
+    );
+    app.screenshot("metrics-refused-file").await?;
+    app.close().await
+}

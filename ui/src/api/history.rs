@@ -1,0 +1,18 @@
+//! DORA metrics and history files.
+
+use super::{ApiResult, call};
+use shipdeck_ipc::commands;
+use shipdeck_ipc::dora::{DoraQuery, DoraView};
+use shipdeck_ipc::history::{HistoryCounts, HistoryFileArgs};
+
+pub async fn dora_metrics(query: DoraQuery) -> ApiResult<DoraView> {
+    call(commands::DORA_METRICS, query).await
+}
+
+pub async fn history_import(args: HistoryFileArgs) -> ApiResult<HistoryCounts> {
+    call(commands::HISTORY_IMPORT, args).await
+}
+
+pub async fn history_export(args: HistoryFileArgs) -> ApiResult<HistoryCounts> {
+    call(commands::HISTORY_EXPORT, args).await
+}
