@@ -14,6 +14,8 @@ pub struct Code(u8);
 impl Code {
     /// Every resource is Synced.
     pub const SYNCED: Code = Code(0);
+    /// Done, for commands that compare nothing (`dora`, `history`).
+    pub const DONE: Code = Code(0);
     /// Something is OutOfSync.
     pub const OUT_OF_SYNC: Code = Code(1);
     /// An error: nothing to compare, or a resource that could not be compared.

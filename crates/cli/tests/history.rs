@@ -79,7 +79,7 @@ fn the_numbers_of_an_imported_history_are_the_ones_worked_out_by_hand() {
     let run = home.run(&["history", "import", &fixture()]).expect(0);
     assert!(
         run.stdout
-            .contains("3 commits, 8 deployments and 1 incidents"),
+            .contains("8 deployments, 3 commits and 1 incidents"),
         "{run:#?}"
     );
     assert_eq!(dora(&home, &["--app", "web"]), expected());

@@ -687,7 +687,19 @@ fn another_desk_sees_rollouts_from_before_shipdeck_and_this_desks_sync_in_histor
             "api=registry.example/web:1.3",
         ],
     );
-    // Creation times are whole seconds: the sync must start in a later one.
+    // The controller has made revision 2; creation times are whole seconds, so the sync must
+    // start in a later one.
+    kubectl_ok(
+        contexts::A,
+        &[
+            "rollout",
+            "status",
+            "-n",
+            &ns,
+            "deployment/web",
+            "--timeout=60s",
+        ],
+    );
     std::thread::sleep(Duration::from_millis(1100));
     let sha = world.commit(GOOD, true);
     // The fields kubectl set are taken over, as the user would confirm in the window.

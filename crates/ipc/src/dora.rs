@@ -4,6 +4,10 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The period measured when none is given, in days (Four Keys' window for the frequency
+/// label).
+pub const DEFAULT_DAYS: u32 = 90;
+
 /// Four Keys' label for how often an application deploys.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]

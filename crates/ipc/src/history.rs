@@ -66,7 +66,8 @@ pub enum HistoryEvent {
     },
 }
 
-/// A history file to import, or where to export to (with the scope of `dora`).
+/// A history file to import, or where to export to. `app` and `team` choose what an export
+/// holds (as for `dora`); an import stores the whole file.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
 pub struct HistoryFileArgs {
     pub path: String,
@@ -74,6 +75,9 @@ pub struct HistoryFileArgs {
     pub app: Option<String>,
     #[serde(default)]
     pub team: Option<String>,
+    /// Export: replace `path` if it exists (the user confirmed).
+    #[serde(default)]
+    pub replace: bool,
 }
 
 /// How many events of each type an import stored, or an export wrote.

@@ -10,6 +10,7 @@ pub mod config;
 pub mod connections;
 pub mod deploy;
 pub mod dora;
+pub mod dora_text;
 pub mod drift;
 pub mod error;
 pub mod events;

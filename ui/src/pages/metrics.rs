@@ -7,19 +7,25 @@ use crate::components::error_view::ErrorView;
 use crate::format;
 use crate::store::use_store;
 use leptos::prelude::*;
-use shipdeck_ipc::dora::{Band, DoraQuery, DoraReport, DoraView};
+use shipdeck_ipc::dora::{DEFAULT_DAYS, DoraQuery, DoraView};
+use shipdeck_ipc::dora_text as text;
 use shipdeck_ipc::history::HistoryFileArgs;
 
 /// The periods offered, in days.
-const PERIODS: [u32; 4] = [7, 30, 90, 365];
+const PERIODS: [u32; 4] = [7, 30, DEFAULT_DAYS, 365];
 
-/// Which applications: `""` every one, `app:ID` one, `team:ID` a team.
-fn query(scope: &str, days: u32, now: i64) -> DoraQuery {
-    let (app, team) = match scope.split_once(':') {
+/// The application and team the scope selector names: `""` every one, `app:ID` one,
+/// `team:ID` a team.
+fn chosen(scope: &str) -> (Option<String>, Option<String>) {
+    match scope.split_once(':') {
         Some(("app", id)) => (Some(id.to_string()), None),
         Some(("team", id)) => (None, Some(id.to_string())),
         _ => (None, None),
-    };
+    }
+}
+
+fn query(scope: &str, days: u32, now: i64) -> DoraQuery {
+    let (app, team) = chosen(scope);
     DoraQuery {
         app,
         team,
@@ -31,7 +37,7 @@ fn query(scope: &str, days: u32, now: i64) -> DoraQuery {
 #[component]
 pub fn Metrics() -> impl IntoView {
     let store = use_store();
-    let days = RwSignal::new(90u32);
+    let days = RwSignal::new(DEFAULT_DAYS);
     let scope = RwSignal::new(String::new());
     let reload = RwSignal::new(0u32);
     let settings = LocalResource::new(move || {
@@ -108,80 +114,27 @@ pub fn Metrics() -> impl IntoView {
 
 #[component]
 fn Board(view: DoraView, days: u32) -> impl IntoView {
-    let (now, before, bands) = (&view.report, &view.previous, &view.bands);
-    let year = bands.year;
-    let cards = [
-        (
-            "deployments",
-            "Deployments",
-            now.deployments.to_string(),
-            None,
-            before.deployments.to_string(),
-            "Every deployment that finished in the period, whatever its result.",
-        ),
-        (
-            "frequency",
-            "Deployment frequency",
-            frequency(now),
-            bands.deployment_frequency,
-            frequency(before),
-            "Successful deployments per day; daily when the median week has deployments on 3 \
-             days or more, weekly when it has one, else monthly or yearly (Four Keys).",
-        ),
-        (
-            "lead-time",
-            "Change lead time",
-            lead_time(now),
-            bands.lead_time,
-            lead_time(before),
-            "Median (and 90th percentile) of deployment end minus commit time, over every \
-             successful deployment and commit it brought; zero or negative values dropped.",
-        ),
-        (
-            "change-fail-rate",
-            "Change fail rate",
-            percent(now.change_fail_rate.as_ref().map(|r| r.ratio)),
-            bands.change_fail_rate,
-            percent(before.change_fail_rate.as_ref().map(|r| r.ratio)),
-            "Deployments that failed or were rolled back, undone or hot-fixed, over all.",
-        ),
-        (
-            "recovery-time",
-            "Failed deployment recovery time",
-            recovery(now),
-            bands.recovery_time,
-            recovery(before),
-            "Median time from a failed deployment's end to the next clean successful \
-             deployment of the same application.",
-        ),
-        (
-            "rework-rate",
-            "Deployment rework rate",
-            percent(now.rework_rate.as_ref().map(|r| r.ratio)),
-            None,
-            percent(before.rework_rate.as_ref().map(|r| r.ratio)),
-            "Rollbacks, undos and hotfixes (unplanned deployments) over all deployments.",
-        ),
-    ];
+    let year = view.bands.year;
     view! {
         {view.notice.clone().map(|n| view! { <p class="notice" id="history-notice">{n}</p> })}
         <div class="metric-grid" id="metric-grid">
-            {cards
+            {text::METRICS
                 .into_iter()
-                .map(|(id, title, value, band, previous, definition)| {
+                .map(|m| {
+                    let band = text::band(m.id, &view.bands);
                     view! {
-                        <article class="card metric" id=format!("metric-{id}")>
-                            <h2>{title}</h2>
-                            <p class="metric-value">{value}</p>
+                        <article class="card metric" id=format!("metric-{}", m.id)>
+                            <h2>{m.name}</h2>
+                            <p class="metric-value">{text::value(m.id, &view.report)}</p>
                             {band.map(|b| view! {
-                                <p class=format!("band band-{}", band_name(b))>
-                                    {format!("{} · DORA {year} bands", band_name(b))}
+                                <p class=format!("band band-{}", b.label())>
+                                    {format!("{} · DORA {year} bands", b.label())}
                                 </p>
                             })}
                             <p class="metric-previous">
-                                {format!("previous {days} days: {previous}")}
+                                {format!("previous {days} days: {}", text::value(m.id, &view.previous))}
                             </p>
-                            <p class="metric-definition">{definition}</p>
+                            <p class="metric-definition">{m.definition}</p>
                         </article>
                     }
                 })
@@ -195,12 +148,14 @@ fn Board(view: DoraView, days: u32) -> impl IntoView {
 fn HistoryFiles(scope: RwSignal<String>, reload: RwSignal<u32>) -> impl IntoView {
     let path = RwSignal::new(String::new());
     let result = RwSignal::new(None::<Result<String, shipdeck_ipc::IpcError>>);
+    let replace = RwSignal::new(false);
     let args = move || {
-        let q = query(&scope.get_untracked(), 1, 0);
+        let (app, team) = chosen(&scope.get_untracked());
         HistoryFileArgs {
             path: path.get_untracked().trim().to_string(),
-            app: q.app,
-            team: q.team,
+            app,
+            team,
+            replace: replace.get_untracked(),
         }
     };
     let import = move |_| {
@@ -234,8 +189,9 @@ fn HistoryFiles(scope: RwSignal<String>, reload: RwSignal<u32>) -> impl IntoView
         <h2 class="section-title">"History files"</h2>
         <p class="lede">
             "JSON Lines, one event per line (the format is in the README): a CI system's \
-             backfill, or history moved between machines. A file with a bad line is refused \
-             with its line number and nothing of it is imported."
+             backfill, or history moved between machines. A full path; a file with a bad \
+             line is refused with its line number and nothing of it is imported. An export \
+             holds what is measured above (every application, a team or one)."
         </p>
         <div class="history-files">
             <input
@@ -251,62 +207,19 @@ fn HistoryFiles(scope: RwSignal<String>, reload: RwSignal<u32>) -> impl IntoView
             <button id="history-export" on:click=export disabled=move || path.get().trim().is_empty()>
                 "Export"
             </button>
+            <label>
+                <input
+                    type="checkbox"
+                    id="history-replace"
+                    prop:checked=move || replace.get()
+                    on:change=move |ev| replace.set(event_target_checked(&ev))
+                />
+                " replace an existing file"
+            </label>
         </div>
         {move || result.get().map(|r| match r {
             Ok(text) => view! { <p class="history-result" id="history-result">{text}</p> }.into_any(),
             Err(error) => view! { <div id="history-result"><ErrorView error/></div> }.into_any(),
         })}
-    }
-}
-
-fn band_name(b: Band) -> &'static str {
-    match b {
-        Band::Elite => "elite",
-        Band::High => "high",
-        Band::Medium => "medium",
-        Band::Low => "low",
-    }
-}
-
-fn frequency(r: &DoraReport) -> String {
-    r.deployment_frequency.as_ref().map_or("–".into(), |f| {
-        let label = format!("{:?}", f.label).to_lowercase();
-        format!("{:.2} a day ({label})", f.per_day)
-    })
-}
-
-fn lead_time(r: &DoraReport) -> String {
-    r.lead_time.as_ref().map_or("–".into(), |l| {
-        format!(
-            "{} (p90 {})",
-            duration(l.median_seconds),
-            duration(l.p90_seconds)
-        )
-    })
-}
-
-fn recovery(r: &DoraReport) -> String {
-    r.recovery_time
-        .as_ref()
-        .map_or("–".into(), |t| duration(t.median_seconds))
-}
-
-fn percent(ratio: Option<f64>) -> String {
-    ratio.map_or("–".into(), |r| format!("{:.1}%", r * 100.0))
-}
-
-/// The two largest units: `3 d 4 h`, `2 h 05 min`, `45 s`.
-fn duration(seconds: i64) -> String {
-    let (d, h, m, s) = (
-        seconds / 86_400,
-        seconds % 86_400 / 3600,
-        seconds % 3600 / 60,
-        seconds % 60,
-    );
-    match (d, h, m) {
-        (0, 0, 0) => format!("{s} s"),
-        (0, 0, _) => format!("{m} min {s:02} s"),
-        (0, _, _) => format!("{h} h {m:02} min"),
-        _ => format!("{d} d {h} h"),
     }
 }

@@ -1,29 +1,28 @@
 //! `shipdeck history export|import`, and what `dora` shares with them: the history store in
 //! the data directory, brought up to date from the clusters' deployment records before it is
-//! read, so that the numbers are the team's and not only this desk's.
+//! read, so that the numbers are the team's and not only this desk's. The rules are the
+//! engine's (`history::{files, index, scope}`).
 
 use super::application::{compare_on, connect};
 use crate::args::{ExportArgs, ImportArgs, ScopeArgs};
 use crate::exit::Code;
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, anyhow};
 use shipdeck_engine::Dirs;
 use shipdeck_engine::deployments::Context as Deploying;
-use shipdeck_engine::history::{self, Origin, Scope, Store, index, jsonl, replicasets};
+use shipdeck_engine::history::{self, Origin, Scope, Store, files, index, jsonl, replicasets};
 use shipdeck_engine::settings::Settings;
 use shipdeck_engine::settings::model::Application;
-use std::io::{Read, Write};
+use std::io::Write;
+use std::sync::Arc;
 use std::time::Duration;
 
-/// The most one application's records may take to read before its cluster is skipped.
-const INDEX_TIMEOUT: Duration = Duration::from_secs(30);
-
 /// The store, after telling the user if the one found had to be set aside.
-pub fn open(dirs: &Dirs) -> Result<Store> {
+pub fn open(dirs: &Dirs) -> Result<Arc<Store>> {
     let opened = Store::open(&dirs.history())?;
     if let Some(notice) = opened.notice {
         eprintln!("shipdeck: {notice}");
     }
-    Ok(opened.store)
+    Ok(Arc::new(opened.store))
 }
 
 /// What `args` asks about, and the configured applications it covers (to index).
@@ -44,14 +43,15 @@ pub fn scope<'s>(
 pub async fn index_all(
     settings: &Settings,
     apps: &[&Application],
-    store: &Store,
+    store: &Arc<Store>,
     dirs: &Dirs,
     git_timeout: Duration,
 ) {
-    let mirror_roots = [dirs.mirrors(), dirs.mirrors().join("cli")];
+    let mirror_roots = dirs.mirror_roots();
     let local = dirs.deployments();
+    let timeout = index::TIMEOUT + git_timeout;
     for app in apps {
-        let indexed = tokio::time::timeout(INDEX_TIMEOUT + git_timeout, async {
+        let indexed = tokio::time::timeout(timeout, async {
             let (cluster, client) = connect(settings, app).await?;
             let workloads = match compare_on(settings, app, None, dirs, git_timeout, &client).await
             {
@@ -73,12 +73,12 @@ pub async fn index_all(
                 client: &client,
                 local_root: &local,
             };
-            index::application(&cx, store, &mirror_roots, &workloads)
+            index::application(&cx, store.clone(), &mirror_roots, &workloads)
                 .await
                 .map_err(anyhow::Error::from)
         })
         .await
-        .unwrap_or_else(|_| Err(anyhow!("no answer within {}s", INDEX_TIMEOUT.as_secs())));
+        .unwrap_or_else(|_| Err(anyhow!("no answer within {}s", timeout.as_secs())));
         if let Err(e) = indexed {
             eprintln!(
                 "shipdeck: {}: {}; using the history stored on this desk",
@@ -96,51 +96,30 @@ pub async fn export(args: ExportArgs, dirs: &Dirs, git_timeout: Duration) -> Res
     if !args.scope.offline {
         index_all(&settings, &apps, &store, dirs, git_timeout).await;
     }
-    let text = jsonl::write(&store.export(&scope)?);
+    let events = store.export(&scope)?;
     match &args.file {
         None => std::io::stdout()
             .lock()
-            .write_all(text.as_bytes())
+            .write_all(jsonl::write(&events).as_bytes())
             .context("writing to stdout")?,
-        Some(file) => shipdeck_engine::atomic_file::replace(file, text.as_bytes())
-            .with_context(|| format!("cannot write {}", file.display()))?,
+        Some(file) => {
+            files::write(file, &events)
+                .with_context(|| format!("cannot write {}", file.display()))?;
+        }
     }
-    Ok(Code::SYNCED)
+    Ok(Code::DONE)
 }
 
 pub async fn import(args: ImportArgs, dirs: &Dirs) -> Result<Code> {
-    let name = args.file.display().to_string();
-    let mut bytes = Vec::new();
-    let limit = jsonl::MAX_BYTES as u64 + 1;
-    if name == "-" {
-        std::io::stdin()
-            .lock()
-            .take(limit)
-            .read_to_end(&mut bytes)?;
-    } else {
-        std::fs::File::open(&args.file)
-            .with_context(|| format!("cannot read {name}"))?
-            .take(limit)
-            .read_to_end(&mut bytes)
-            .with_context(|| format!("cannot read {name}"))?;
-    }
-    let text = String::from_utf8(bytes)
-        .map_err(|e| anyhow!("{name}: not UTF-8 text ({e}); nothing was imported"))?;
-    let events = match jsonl::parse(&text) {
-        Ok(events) => events,
-        Err(refused) => bail!(
-            "{name}: {refused}; nothing was imported. Fix that line (the format is in the \
-             README, History file) and import the file again"
-        ),
-    };
+    let events = files::read(&args.file).map_err(|e| anyhow!("{e}"))?;
     let store = open(dirs)?;
     let counts = store.import(events, Origin::Import)?;
     println!(
-        "imported {} commits, {} deployments and {} incidents into {}",
-        counts.commits,
+        "imported {} deployments, {} commits and {} incidents into {}",
         counts.deployments,
+        counts.commits,
         counts.incidents,
         store.path().display()
     );
-    Ok(Code::SYNCED)
+    Ok(Code::DONE)
 }

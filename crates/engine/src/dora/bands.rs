@@ -11,7 +11,8 @@
 //!
 //! The report's high and medium change fail rates are inverted (20% and 10%) and its high and
 //! medium recovery bounds equal: read from the top, medium is never reached for those two.
-//! That is the report's table, not fixed here; a value on a boundary gets the better band.
+//! That is the report's table, not fixed here. Bounds are read as written: `< 1 day` leaves
+//! out a day exactly (High), `≤ 1 week` takes a week exactly (High).
 
 use shipdeck_ipc::dora::{Band, Bands, DeploymentFrequency, DoraReport, FrequencyLabel};
 

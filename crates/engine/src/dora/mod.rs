@@ -242,10 +242,35 @@ fn view_of(facts: &[&Fact], since: Timestamp, until: Timestamp) -> DoraView {
     }
 }
 
-/// `since` and `until` of the period of the same length just before (for trends).
+/// The period a question names: `until` defaults to `now`, `since` to
+/// [`DEFAULT_DAYS`](shipdeck_ipc::dora::DEFAULT_DAYS) before it; `since` must come first.
+pub fn period(
+    since: Option<Timestamp>,
+    until: Option<Timestamp>,
+    now: Timestamp,
+) -> Result<(Timestamp, Timestamp), String> {
+    let until = until.unwrap_or(now);
+    let since = match since {
+        Some(since) => since,
+        None => until
+            .checked_sub(SignedDuration::from_hours(
+                24 * i64::from(shipdeck_ipc::dora::DEFAULT_DAYS),
+            ))
+            .map_err(|e| format!("no period of that length ends at {until}: {e}"))?,
+    };
+    if since >= until {
+        return Err(format!(
+            "the period must start before it ends (since {since}, until {until})"
+        ));
+    }
+    Ok((since, until))
+}
+
+/// `since` and `until` of the period of the same length just before (for trends); it starts
+/// at the earliest time there is when the period is longer than what lies before it.
 pub fn previous(since: Timestamp, until: Timestamp) -> (Timestamp, Timestamp) {
     let length: SignedDuration = until.duration_since(since);
-    (since - length, since)
+    (since.checked_sub(length).unwrap_or(Timestamp::MIN), since)
 }
 
 #[cfg(test)]

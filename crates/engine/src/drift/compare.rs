@@ -111,8 +111,9 @@ pub fn compare(sides: Sides<'_>, policy: &Policy) -> ResourceDrift {
     let declared = with_string_data_as_data(declared);
     let added = added_by_hand(&declared, &clean_live, live, &owners, policy, &out);
     let mut removed = Vec::new();
-    for (change, manager) in added {
-        let why = policy.ignored_by(&sides.id.kind, &change.pointer, Some(&manager));
+    for (change, manager, unsure) in added {
+        let why =
+            unsure.or_else(|| policy.ignored_by(&sides.id.kind, &change.pointer, Some(&manager)));
         if why.is_none() {
             // A sync removes what was added by hand: the desired side shows it gone.
             removed.push(change.pointer.clone());
@@ -163,8 +164,8 @@ fn added_by_hand(
     owners: &[Owned],
     policy: &Policy,
     found: &ResourceDrift,
-) -> Vec<(Change, String)> {
-    let mut added: Vec<(Change, String)> = Vec::new();
+) -> Vec<(Change, String, Option<String>)> {
+    let mut added: Vec<(Change, String, Option<String>)> = Vec::new();
     let covered = |pointer: &str, by: &str| pointer == by || pointer.starts_with(&format!("{by}/"));
     let applied = last_applied(live);
     for owned in owners.iter().filter(|o| policy.is_manual(&o.manager)) {
@@ -174,14 +175,21 @@ fn added_by_hand(
             }
             // `kubectl apply` also owns the defaults the server filled in during its request
             // (every field of an object it created). What its user wrote is in the
-            // last-applied annotation: only that was added by hand; without it, nothing can
-            // be told apart, and a default is not drift.
-            if owned.manager == CLIENT_SIDE_APPLY
-                && applied
-                    .as_ref()
-                    .is_none_or(|a| fields::resolve_declared(a, path).is_none())
-            {
-                continue;
+            // last-applied annotation: only that was added by hand, the rest are defaults.
+            // Without the annotation the two cannot be told apart: shown, not counted.
+            let mut unsure = None;
+            if owned.manager == CLIENT_SIDE_APPLY {
+                match &applied {
+                    Some(a) if fields::resolve_declared(a, path).is_none() => continue,
+                    Some(_) => {}
+                    None => {
+                        unsure = Some(
+                            "set by kubectl apply, whose last-applied annotation is gone: a \
+                             default cannot be told from an edit by hand, so a sync leaves it"
+                                .to_string(),
+                        )
+                    }
+                }
             }
             let Some((pointer, _)) = fields::resolve(live, path) else {
                 continue;
@@ -193,7 +201,7 @@ fn added_by_hand(
             let seen_ignored = found.ignored.iter().map(|c| &c.change.path);
             if is_normalized_away(&pointer)
                 || seen.chain(seen_ignored).any(|p| covered(&pointer, p))
-                || added.iter().any(|(c, _)| covered(&pointer, &c.pointer))
+                || added.iter().any(|(c, _, _)| covered(&pointer, &c.pointer))
             {
                 continue;
             }
@@ -205,6 +213,7 @@ fn added_by_hand(
                     desired: None,
                 },
                 owned.manager.clone(),
+                unsure,
             ));
         }
     }

@@ -96,8 +96,9 @@ pub fn resolve<'a>(object: &'a Value, path: &[Step]) -> Option<(String, &'a Valu
 }
 
 /// [`resolve`] in a manifest as written, before the server defaults it: a list item matches a
-/// key when the key fields it states match, those it leaves out being ones the server fills
-/// in (a Service port without `protocol` is the stored item keyed `port` and `TCP`).
+/// key when the key fields it states match and those it leaves out are ones the server fills
+/// in with the key's value (a Service port without `protocol` is the stored item keyed `port`
+/// and `TCP`).
 pub fn resolve_declared<'a>(object: &'a Value, path: &[Step]) -> Option<(String, &'a Value)> {
     resolve_with(object, path, true)
 }
@@ -115,11 +116,10 @@ fn resolve_with<'a>(
             Step::Key(keys) => {
                 let items = here.as_array()?;
                 let i = items.iter().position(|item| {
-                    let stated = keys.iter().filter(|(k, _)| item.get(k).is_some()).count();
                     keys.iter().all(|(k, v)| match item.get(k) {
                         Some(x) => same_key(x, v),
-                        None => defaults_missing,
-                    }) && stated > 0
+                        None => defaults_missing && is_default_key(k, v),
+                    })
                 })?;
                 (i.to_string(), &items[i])
             }
@@ -135,6 +135,13 @@ fn resolve_with<'a>(
         here = next;
     }
     Some((pointer, here))
+}
+
+/// A list key field the server fills in when a manifest leaves it out, with that value: only
+/// then does an item without it match (a UDP port added next to a declared port without
+/// `protocol` is another item, not the declared one).
+fn is_default_key(field: &str, value: &Value) -> bool {
+    matches!((field, value.as_str()), ("protocol", Some("TCP")))
 }
 
 /// Keys in managedFields are written as the server stores them (`"containerPort":80`); a

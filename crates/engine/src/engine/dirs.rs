@@ -64,6 +64,12 @@ impl Dirs {
         self.data.join("history.sqlite")
     }
 
+    /// Every directory Git mirrors are kept under (`ROOT/REPOSITORY-ID/…`): the window's and
+    /// the command line's, so history finds a commit whichever fetched it.
+    pub fn mirror_roots(&self) -> Vec<PathBuf> {
+        vec![self.mirrors(), self.mirrors().join("cli")]
+    }
+
     pub fn mirrors(&self) -> PathBuf {
         self.cache.join("mirrors")
     }

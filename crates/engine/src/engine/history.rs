@@ -6,11 +6,11 @@
 
 use super::Engine;
 use super::error::{Error, Result};
-use crate::history::{Imported, Origin, Store, index, jsonl, replicasets, scope};
+use crate::history::{Origin, Store, files, index, replicasets, scope};
 use jiff::Timestamp;
 use shipdeck_ipc::deploy::Deployment;
 use shipdeck_ipc::dora::{DoraQuery, DoraView};
-use shipdeck_ipc::history::{HistoryCounts, HistoryEvent, HistoryFileArgs};
+use shipdeck_ipc::history::{HistoryCounts, HistoryFileArgs};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 use tokio::task::JoinHandle;
@@ -20,8 +20,6 @@ const INDEX_EVERY: Duration = Duration::from_secs(300);
 /// The first indexing waits for the first comparisons, which name each application's
 /// Deployments (their ReplicaSets are history from before Shipdeck).
 const FIRST_INDEX_AFTER: Duration = Duration::from_secs(15);
-/// The most one application's indexing may take before it is left for the next round.
-const INDEX_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The store, or why there is none (it could not be opened, even new).
 pub(super) type History = std::result::Result<Arc<Store>, String>;
@@ -50,14 +48,6 @@ pub(super) fn spawn(runtime: &tokio::runtime::Handle, engine: Weak<Engine>) -> J
     })
 }
 
-fn counts(i: Imported) -> HistoryCounts {
-    HistoryCounts {
-        commits: i.commits,
-        deployments: i.deployments,
-        incidents: i.incidents,
-    }
-}
-
 impl Engine {
     fn history_store(&self) -> Result<Arc<Store>> {
         self.history.clone().map_err(|e| {
@@ -69,22 +59,29 @@ impl Engine {
     }
 
     /// Stores a deployment this window just made in the history at once (the next indexing
-    /// round would find it too), and hands it back.
+    /// round would find it too), off the async runtime, and hands it back.
     pub(super) fn remember(&self, deployment: Deployment) -> Deployment {
         let Ok(store) = self.history_store() else {
             return deployment;
         };
-        let mirror = self
-            .settings
-            .get()
-            .application(&deployment.app)
-            .and_then(|app| self.monitor.mirror_of(app));
-        let events = index::events_of(std::slice::from_ref(&deployment), &|sha| {
-            crate::git::commit_facts(mirror.as_deref()?, sha)
+        let settings = self.settings.get();
+        let Some(app) = settings.application(&deployment.app) else {
+            return deployment;
+        };
+        let mirrors: Vec<_> = self.monitor.mirror_of(app).into_iter().collect();
+        let (record, cluster) = (deployment.clone(), app.cluster.clone());
+        tokio::task::spawn_blocking(move || {
+            let mirrors = index::Mirrors::open(&mirrors);
+            let events = index::events_of(
+                std::slice::from_ref(&record),
+                &record.app,
+                &cluster,
+                &mirrors,
+            );
+            if let Err(e) = store.import(events, Origin::Cluster) {
+                tracing::warn!(id = %record.id, "deployment not added to the history: {e}");
+            }
         });
-        if let Err(e) = store.import(events, Origin::Cluster) {
-            tracing::warn!(id = %deployment.id, "deployment not added to the history: {e}");
-        }
         deployment
     }
 
@@ -99,10 +96,12 @@ impl Engine {
             .map(|a| a.id.clone())
             .collect();
         for id in ids {
-            match tokio::time::timeout(INDEX_TIMEOUT, self.index_history(&id)).await {
+            match tokio::time::timeout(index::TIMEOUT, self.index_history(&id)).await {
                 Ok(Ok(_)) => {}
                 Ok(Err(e)) => tracing::warn!(app = %id, "history not indexed: {e}"),
-                Err(_) => tracing::warn!(app = %id, "history not indexed within {INDEX_TIMEOUT:?}"),
+                Err(_) => {
+                    tracing::warn!(app = %id, "history not indexed within {:?}", index::TIMEOUT)
+                }
             }
         }
     }
@@ -116,15 +115,14 @@ impl Engine {
             .drift(id)
             .map(|report| replicasets::workloads(&report))
             .unwrap_or_default();
-        let imported = index::application(
+        index::application(
             &target.context(),
-            &store,
-            &[self.dirs.mirrors()],
+            store,
+            &self.dirs.mirror_roots(),
             &workloads,
         )
         .await
-        .map_err(|e| Error::Io(e.to_string()))?;
-        Ok(counts(imported))
+        .map_err(|e| Error::Io(e.to_string()))
     }
 
     /// The DORA metrics `query` asks for, with bands and the previous period, from what is
@@ -136,89 +134,84 @@ impl Engine {
                 Error::Invalid(format!("`{name}` is not an RFC 3339 time ({text:?}): {e}"))
             })
         };
-        let (since, until) = (bound("since", &query.since)?, bound("until", &query.until)?);
-        if since >= until {
-            return Err(Error::Invalid(format!(
-                "the period starts ({since}) after it ends ({until})"
-            )));
-        }
-        let settings = self.settings.get();
-        let (scope, _) = scope::resolve(
-            &settings,
-            query.app.as_deref(),
-            query.team.as_deref(),
-            &store,
+        let (since, until) = crate::dora::period(
+            Some(bound("since", &query.since)?),
+            Some(bound("until", &query.until)?),
+            Timestamp::now(),
         )
         .map_err(Error::Invalid)?;
-        let mut view =
-            tokio::task::spawn_blocking(move || crate::dora::measure(&store, &scope, since, until))
-                .await
-                .map_err(|e| Error::Io(e.to_string()))?
+        let settings = self.settings.get();
+        let notice = self.history_notice.clone();
+        blocking(move || {
+            let (scope, _) = scope::resolve(
+                &settings,
+                query.app.as_deref(),
+                query.team.as_deref(),
+                &store,
+            )
+            .map_err(Error::Invalid)?;
+            let mut view = crate::dora::measure(&store, &scope, since, until)
                 .map_err(|e| Error::Io(e.to_string()))?;
-        view.notice = self.history_notice.clone();
-        Ok(view)
+            view.notice = notice;
+            Ok(view)
+        })
+        .await
     }
 
     /// Imports a history file: checked whole first, refused with the line number of its first
     /// bad line, then stored in one transaction (all of it or nothing).
     pub async fn history_import(&self, args: HistoryFileArgs) -> Result<HistoryCounts> {
         let store = self.history_store()?;
-        tokio::task::spawn_blocking(move || {
-            let path = std::path::Path::new(&args.path);
-            let size = std::fs::metadata(path)
-                .map_err(|e| Error::Io(format!("cannot read {}: {e}", args.path)))?
-                .len();
-            if size > jsonl::MAX_BYTES as u64 {
-                return Err(Error::Invalid(format!(
-                    "{} is larger than {} bytes; split it and import the parts",
-                    args.path,
-                    jsonl::MAX_BYTES
-                )));
-            }
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| Error::Invalid(format!("cannot read {}: {e}", args.path)))?;
-            let events = jsonl::parse(&text).map_err(|r| {
-                Error::Invalid(format!(
-                    "{}: {r}; nothing was imported. Fix that line and import the file again",
-                    args.path
-                ))
-            })?;
+        let path = absolute(&args.path)?;
+        blocking(move || {
+            let events = files::read(&path).map_err(Error::Invalid)?;
             store
                 .import(events, Origin::Import)
-                .map(counts)
                 .map_err(|e| Error::Io(e.to_string()))
         })
         .await
-        .map_err(|e| Error::Io(e.to_string()))?
     }
 
     /// Writes the history of the scope `args` names to `args.path`, replacing the file only
-    /// once the whole of it is written.
+    /// once the whole of it is written, and an existing file only when `args.replace` says so.
     pub async fn history_export(&self, args: HistoryFileArgs) -> Result<HistoryCounts> {
         let store = self.history_store()?;
+        let path = absolute(&args.path)?;
+        if path.exists() && !args.replace {
+            return Err(Error::Refused(format!(
+                "{} exists; choose another file, or confirm replacing it",
+                path.display()
+            )));
+        }
         let settings = self.settings.get();
-        let (scope, _) =
-            scope::resolve(&settings, args.app.as_deref(), args.team.as_deref(), &store)
-                .map_err(Error::Invalid)?;
-        tokio::task::spawn_blocking(move || {
+        blocking(move || {
+            let (scope, _) =
+                scope::resolve(&settings, args.app.as_deref(), args.team.as_deref(), &store)
+                    .map_err(Error::Invalid)?;
             let events = store.export(&scope).map_err(|e| Error::Io(e.to_string()))?;
-            let mut written = HistoryCounts::default();
-            for e in &events {
-                match e {
-                    HistoryEvent::Commit { .. } => written.commits += 1,
-                    HistoryEvent::Deployment { .. } => written.deployments += 1,
-                    HistoryEvent::Incident { .. } => written.incidents += 1,
-                    HistoryEvent::Header { .. } => {}
-                }
-            }
-            crate::atomic_file::replace(
-                std::path::Path::new(&args.path),
-                jsonl::write(&events).as_bytes(),
-            )
-            .map_err(|e| Error::Io(format!("cannot write {}: {e}", args.path)))?;
-            Ok(written)
+            files::write(&path, &events)
+                .map_err(|e| Error::Io(format!("cannot write {}: {e}", path.display())))
         })
         .await
-        .map_err(|e| Error::Io(e.to_string()))?
     }
+}
+
+/// A path the window was given: only an absolute one (the app's working directory means
+/// nothing to its user).
+fn absolute(path: &str) -> Result<std::path::PathBuf> {
+    let path = std::path::PathBuf::from(path.trim());
+    if path.is_absolute() {
+        Ok(path)
+    } else {
+        Err(Error::Invalid(format!(
+            "{path:?} is not a full path; give one that starts with /"
+        )))
+    }
+}
+
+/// Runs SQLite and file work off the async runtime.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| Error::Io(e.to_string()))?
 }

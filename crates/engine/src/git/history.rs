@@ -121,10 +121,10 @@ pub fn commits_between(
     Ok(out)
 }
 
-/// When commit `sha` was committed (seconds since the epoch) and by whom, if the bare mirror
-/// at `mirror` holds it. Read-only: a history index looks commits up without fetching.
-pub fn commit_facts(mirror: &Path, sha: &str) -> Option<(i64, String)> {
-    let repo = git2::Repository::open_bare(mirror).ok()?;
+/// When commit `sha` was committed (seconds since the epoch) and by whom, if `repo` (a bare
+/// mirror, opened once by the caller) holds it. Read-only: a history index looks commits up
+/// without fetching.
+pub fn commit_facts(repo: &git2::Repository, sha: &str) -> Option<(i64, String)> {
     let commit = repo.find_commit(git2::Oid::from_str(sha).ok()?).ok()?;
     let author = commit.author().name().unwrap_or("").to_string();
     Some((commit.time().seconds(), author))

@@ -9,13 +9,18 @@ use shipdeck_ipc::deploy::{Deployment, DeploymentResult};
 use shipdeck_ipc::history::{HistoryEvent, Outcome};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The most one application's indexing may take (the window's and the command line's).
+pub const TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Reads the application's deployment records and stores them, with the commits they brought
 /// that a mirror under one of `mirror_roots` (`ROOT/REPOSITORY-ID/…`) holds, and the rollouts
 /// of `workloads` (its Deployments) that the cluster remembers from before its first record.
 pub async fn application(
     cx: &Context<'_>,
-    store: &Store,
+    store: Arc<Store>,
     mirror_roots: &[PathBuf],
     workloads: &[DeploymentName],
 ) -> Result<Imported, IndexError> {
@@ -26,7 +31,7 @@ pub async fn application(
         .iter()
         .filter_map(|d| d.started_at.parse::<jiff::Timestamp>().ok())
         .min();
-    let before_shipdeck =
+    let mut events =
         super::replicasets::events(cx.client, &cx.app.id, &cx.cluster.id, workloads, first)
             .await
             .map_err(IndexError::Records)?;
@@ -34,13 +39,16 @@ pub async fn application(
         .iter()
         .flat_map(|root| bare_repositories(&root.join(&cx.app.repository), 3))
         .collect();
-    let mut events = before_shipdeck;
-    events.extend(events_of(&deployments, &|sha| {
-        repos
-            .iter()
-            .find_map(|repo| crate::git::commit_facts(repo, sha))
-    }));
-    Ok(store.import(events, Origin::Cluster)?)
+    let (app, cluster) = (cx.app.id.clone(), cx.cluster.id.clone());
+    // Git and SQLite block: off the async runtime.
+    tokio::task::spawn_blocking(move || {
+        let mirrors = Mirrors::open(&repos);
+        events.extend(events_of(&deployments, &app, &cluster, &mirrors));
+        store.import(events, Origin::Cluster)
+    })
+    .await
+    .map_err(|e| IndexError::Records(e.to_string()))?
+    .map_err(IndexError::Store)
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -51,12 +59,36 @@ pub enum IndexError {
     Store(#[from] Error),
 }
 
-/// Finished deployments as events, preceded by the commits they brought that `lookup` knows
-/// (committed when, by whom). A deployment still running, or cut off, is left out: it has no
-/// end yet, and counts in no period.
+/// The Git mirrors commits are looked up in, each opened once.
+pub struct Mirrors(Vec<git2::Repository>);
+
+impl Mirrors {
+    pub fn open(paths: &[PathBuf]) -> Self {
+        Self(
+            paths
+                .iter()
+                .filter_map(|p| git2::Repository::open_bare(p).ok())
+                .collect(),
+        )
+    }
+
+    fn commit(&self, sha: &str) -> Option<(i64, String)> {
+        self.0
+            .iter()
+            .find_map(|repo| crate::git::commit_facts(repo, sha))
+    }
+}
+
+/// Finished deployments of application `app` on cluster `cluster` as events, preceded by the
+/// commits they brought that `mirrors` know (committed when, by whom). The application and
+/// cluster are the ones asked about, whatever a record says (a record names them, but the
+/// cluster it was read from is the one it speaks for). A deployment still running, or cut off,
+/// is left out: it has no end yet, and counts in no period.
 pub fn events_of(
     deployments: &[Deployment],
-    lookup: &dyn Fn(&str) -> Option<(i64, String)>,
+    app: &str,
+    cluster: &str,
+    mirrors: &Mirrors,
 ) -> Vec<HistoryEvent> {
     let mut out = Vec::new();
     let mut seen = BTreeSet::new();
@@ -65,25 +97,25 @@ pub fn events_of(
             continue;
         };
         for sha in &d.commits {
-            if !seen.insert((d.app.clone(), sha.clone())) {
+            if !seen.insert(sha.clone()) {
                 continue;
             }
-            let Some((seconds, author)) = lookup(sha) else {
+            let Some((seconds, author)) = mirrors.commit(sha) else {
                 continue;
             };
             let Ok(at) = jiff::Timestamp::from_second(seconds) else {
                 continue;
             };
             out.push(HistoryEvent::Commit {
-                app: d.app.clone(),
+                app: app.to_string(),
                 sha: sha.clone(),
                 committed_at: at.to_string(),
                 author,
             });
         }
         out.push(HistoryEvent::Deployment {
-            app: d.app.clone(),
-            cluster: d.cluster.clone(),
+            app: app.to_string(),
+            cluster: cluster.to_string(),
             id: d.id.clone(),
             kind: d.kind,
             started_at: d.started_at.clone(),

@@ -22,6 +22,9 @@ const LIST_TIMEOUT: Duration = Duration::from_secs(20);
 /// The most ReplicaSets read from one namespace (pages of 500).
 const MAX_PER_NAMESPACE: usize = 20_000;
 
+/// The most characters of images and change cause kept as a rollout's revision.
+const MAX_REVISION: usize = 300;
+
 const REVISION: &str = "deployment.kubernetes.io/revision";
 const CHANGE_CAUSE: &str = "kubernetes.io/change-cause";
 
@@ -43,22 +46,31 @@ pub async fn events(
     }
     let mut out = Vec::new();
     for (namespace, names) in by_namespace {
-        for rs in list(client, namespace).await? {
-            let Some(owner) = owner(&rs).filter(|o| names.contains(o.as_str())) else {
-                continue;
-            };
-            if let Some(event) = event(&rs, app, cluster, namespace, &owner, before) {
-                out.push(event);
+        // Page by page, keeping only the events: a namespace may hold thousands of large
+        // ReplicaSets that are not the application's.
+        each_page(client, namespace, |page| {
+            for rs in page {
+                let Some(owner) = owner(&rs).filter(|o| names.contains(o.as_str())) else {
+                    continue;
+                };
+                if let Some(event) = event(&rs, app, cluster, namespace, &owner, before) {
+                    out.push(event);
+                }
             }
-        }
+        })
+        .await?;
     }
     Ok(out)
 }
 
-async fn list(client: &kube::Client, namespace: &str) -> Result<Vec<ReplicaSet>, String> {
+async fn each_page(
+    client: &kube::Client,
+    namespace: &str,
+    mut take: impl FnMut(Vec<ReplicaSet>),
+) -> Result<(), String> {
     let api: Api<ReplicaSet> = Api::namespaced(client.clone(), namespace);
     let mut params = ListParams::default().limit(500);
-    let mut all = Vec::new();
+    let mut read = 0;
     loop {
         let page = tokio::time::timeout(LIST_TIMEOUT, api.list(&params))
             .await
@@ -69,14 +81,37 @@ async fn list(client: &kube::Client, namespace: &str) -> Result<Vec<ReplicaSet>,
                 )
             })?
             .map_err(|e| format!("listing the ReplicaSets of namespace {namespace}: {e}"))?;
-        all.extend(page.items);
+        read += page.items.len();
+        take(page.items);
         match page.metadata.continue_ {
-            Some(token) if !token.is_empty() && all.len() < MAX_PER_NAMESPACE => {
+            Some(token) if !token.is_empty() && read < MAX_PER_NAMESPACE => {
                 params = params.continue_token(&token);
             }
-            _ => return Ok(all),
+            _ => return Ok(()),
         }
     }
+}
+
+/// A change cause as it may be shown and stored: `kubectl --record` writes the whole command
+/// line there, which can hold a token or password; such a cause is withheld, not copied.
+fn change_cause(cause: &str) -> String {
+    let lower = cause.to_lowercase();
+    let secretive = [
+        "token",
+        "password",
+        "passwd",
+        "secret",
+        "bearer",
+        "authorization",
+    ];
+    if secretive.iter().any(|w| lower.contains(w)) {
+        return "change cause withheld: it may hold a credential".into();
+    }
+    cause
+        .trim()
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 /// The Deployment that controls `rs`.
@@ -121,8 +156,9 @@ fn event(
         .get(CHANGE_CAUSE)
         .filter(|c| !c.trim().is_empty())
     {
-        described = format!("{described} ({})", cause.trim());
+        described = format!("{described} ({})", change_cause(cause));
     }
+    let described: String = described.chars().take(MAX_REVISION).collect();
     let at = created.to_string();
     Some(HistoryEvent::Deployment {
         app: app.to_string(),
@@ -148,4 +184,17 @@ pub fn workloads(report: &shipdeck_ipc::drift::DriftReport) -> Vec<DeploymentNam
         .filter(|r| r.group == "apps" && r.kind == "Deployment")
         .filter_map(|r| Some((r.namespace.clone()?, r.name.clone())))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_change_cause_that_may_hold_a_credential_is_withheld() {
+        assert_eq!(change_cause(" hotfix by hand\n"), "hotfix by hand");
+        let recorded = "kubectl set image deployment/web api=web:2 --token=abc123 --record=true";
+        assert!(!change_cause(recorded).contains("abc123"));
+        assert!(!change_cause("helm upgrade --password hunter2").contains("hunter2"));
+    }
 }

@@ -11,7 +11,7 @@ use super::rows::scope_sql;
 use super::schema::{self, Problem};
 use crate::dora::Fact;
 use jiff::Timestamp;
-use rusqlite::{Connection, OptionalExtension, params_from_iter};
+use rusqlite::{Connection, params_from_iter};
 use shipdeck_ipc::deploy::{DeploymentKind, DeploymentResult};
 use shipdeck_ipc::history::{HistoryEvent, Outcome};
 use std::collections::HashMap;
@@ -85,12 +85,7 @@ impl Scope {
 }
 
 /// How many events of each type an import stored (new or updated).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Imported {
-    pub commits: usize,
-    pub deployments: usize,
-    pub incidents: usize,
-}
+pub type Imported = shipdeck_ipc::history::HistoryCounts;
 
 pub struct Opened {
     pub store: Store,
@@ -124,6 +119,12 @@ impl Store {
                 source,
             })?;
         }
+        // Checking and setting aside happen under a lock every process takes, so two of them
+        // (the window and a command line) never both set aside, one the other's new database.
+        let guard = lock(path).map_err(|source| Error::SetAside {
+            path: path.to_path_buf(),
+            source,
+        })?;
         let (mut conn, notice) = match connect(path) {
             Ok(conn) => (conn, None),
             Err(problem) if problem.is_unusable() => {
@@ -132,17 +133,22 @@ impl Store {
                     source,
                 })?;
                 tracing::warn!(path = %path.display(), kept = %kept.display(), "history database set aside: {problem}");
+                let read_it = match problem {
+                    Problem::Newer { .. } => "open it with the Shipdeck that wrote it",
+                    _ => "SQLite's `.recover` may get it back",
+                };
                 let notice = format!(
-                    "The history database could not be used: {problem}. It was kept as {} and a \
+                    "The history database could not be used: {problem}. It was kept in {} and a \
                      new one was made; deployments and commits are indexed again from the \
-                     clusters and Git. History imported from files is in the kept copy: export it \
-                     with an older Shipdeck, or import the files again.",
+                     clusters and Git. History imported from files is only in the kept copy \
+                     ({read_it}), or import the files again.",
                     kept.display()
                 );
                 (connect(path).map_err(problem_error(path))?, Some(notice))
             }
             Err(problem) => return Err(problem_error(path)(problem)),
         };
+        drop(guard);
         let writer_conn = std::mem::replace(&mut conn, configure(path).map_err(sqlite)?);
         let (jobs, queue) = mpsc::channel::<Job>();
         let writer = std::thread::Builder::new()
@@ -287,20 +293,6 @@ impl Store {
         *cache = Some((version, facts.clone()));
         Ok(facts)
     }
-
-    /// The newest time anything of `scope` happened, to place a default period.
-    pub fn latest(&self, scope: &Scope) -> Result<Option<Timestamp>, Error> {
-        self.read(|conn| {
-            let (filter, args) = scope_sql(scope, "d");
-            conn.query_row(
-                &format!("SELECT max(d.finished_at) FROM deployments d WHERE {filter} 1"),
-                params_from_iter(args.iter()),
-                |r| r.get::<_, Option<i64>>(0),
-            )
-            .optional()
-            .map(|t| t.flatten().map(millis))
-        })
-    }
 }
 
 impl Drop for Store {
@@ -366,17 +358,40 @@ fn problem_error(path: &Path) -> impl Fn(Problem) -> Error + '_ {
     }
 }
 
-/// Moves the database and its WAL files to `NAME.set-aside-TIME`; returns the new name.
+/// An exclusive lock on `PATH.lock`, released when the file is dropped.
+fn lock(path: &Path) -> std::io::Result<std::fs::File> {
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(format!("{}.lock", path.display()))?;
+    file.lock()?;
+    Ok(file)
+}
+
+/// Moves the database and its WAL files together into a new directory
+/// `NAME.set-aside-TIME-PID` (never over anything), where SQLite opens them as they were;
+/// returns the directory. The WAL goes first: a kill in between leaves the database where it
+/// was, to be set aside again, and what its WAL held kept.
 fn set_aside(path: &Path) -> std::io::Result<PathBuf> {
-    let stamp = Timestamp::now().strftime("%Y%m%dT%H%M%SZ").to_string();
-    let kept = PathBuf::from(format!("{}.set-aside-{stamp}", path.display()));
-    for suffix in ["-wal", "-shm"] {
+    let stamp = Timestamp::now().strftime("%Y%m%dT%H%M%S%.fZ").to_string();
+    let kept = PathBuf::from(format!(
+        "{}.set-aside-{stamp}-{}",
+        path.display(),
+        std::process::id()
+    ));
+    std::fs::create_dir(&kept)?;
+    let name = path
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .to_string();
+    for suffix in ["-wal", "-shm", ""] {
         let from = PathBuf::from(format!("{}{suffix}", path.display()));
         if from.exists() {
-            std::fs::rename(&from, format!("{}{suffix}", kept.display()))?;
+            std::fs::rename(&from, kept.join(format!("{name}{suffix}")))?;
         }
     }
-    std::fs::rename(path, &kept)?;
     Ok(kept)
 }
 

@@ -58,6 +58,15 @@ fn sample() -> Vec<HistoryEvent> {
     ]
 }
 
+/// The set-aside directories in `dir`.
+fn kept_copies(dir: &tempfile::TempDir) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir() && p.to_string_lossy().contains("set-aside"))
+        .collect()
+}
+
 fn open(dir: &tempfile::TempDir) -> Opened {
     Store::open(&dir.path().join("history.sqlite")).unwrap()
 }
@@ -154,13 +163,13 @@ fn a_damaged_database_is_kept_aside_and_a_new_one_made() {
     let opened = Store::open(&path).unwrap();
     let notice = opened.notice.expect("the user is told");
     assert!(notice.contains("damaged"), "{notice}");
-    let kept: Vec<_> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.to_string_lossy().contains("set-aside"))
-        .collect();
+    let kept = kept_copies(&dir);
     assert_eq!(kept.len(), 1, "{kept:?}");
-    assert!(std::fs::read(&kept[0]).unwrap().starts_with(b"this is not"));
+    assert!(
+        std::fs::read(kept[0].join("history.sqlite"))
+            .unwrap()
+            .starts_with(b"this is not")
+    );
     opened.store.import(sample(), Origin::Import).unwrap();
     assert_eq!(opened.store.export(&Scope::default()).unwrap(), sample());
 }
@@ -177,12 +186,9 @@ fn a_database_from_a_newer_shipdeck_is_kept_aside_untouched() {
     let opened = Store::open(&path).unwrap();
     assert!(opened.notice.unwrap().contains("newer Shipdeck"));
     assert!(opened.store.export(&Scope::default()).unwrap().is_empty());
-    let kept = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.to_string_lossy().ends_with('Z'))
-        .expect("the old database is kept");
-    let old = Connection::open(kept).unwrap();
+    let kept = kept_copies(&dir);
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    let old = Connection::open(kept[0].join("history.sqlite")).unwrap();
     let count: i64 = old
         .query_row("SELECT count(*) FROM deployments", [], |r| r.get(0))
         .unwrap();
@@ -197,7 +203,8 @@ fn cached_facts_are_read_again_after_any_write() {
     let first = store.facts_cached().unwrap();
     assert_eq!(first.len(), 2);
     assert!(Arc::ptr_eq(&first, &store.facts_cached().unwrap()), "kept");
-    // Written by this store's writer thread, then by another process's connection.
+    // Written by this store's writer thread, then by another connection, as another
+    // process's would be.
     store
         .import(
             vec![deployment(
@@ -223,4 +230,26 @@ fn cached_facts_are_read_again_after_any_write() {
         )
         .unwrap();
     assert_eq!(store.facts_cached().unwrap().len(), 4);
+}
+
+#[test]
+fn two_openers_of_a_damaged_database_set_it_aside_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("history.sqlite");
+    std::fs::write(&path, b"not a database").unwrap();
+    let openers: Vec<_> = (0..2)
+        .map(|_| {
+            let path = path.clone();
+            std::thread::spawn(move || Store::open(&path).unwrap())
+        })
+        .collect();
+    let opened: Vec<Opened> = openers.into_iter().map(|t| t.join().unwrap()).collect();
+    assert_eq!(
+        opened.iter().filter(|o| o.notice.is_some()).count(),
+        1,
+        "one set it aside, the other found the new one"
+    );
+    assert_eq!(kept_copies(&dir).len(), 1);
+    opened[0].store.import(sample(), Origin::Import).unwrap();
+    assert_eq!(opened[1].store.export(&Scope::default()).unwrap(), sample());
 }

@@ -402,4 +402,67 @@ fn defaults_of_an_object_kubectl_apply_created_are_not_drift() {
         [("/metadata/labels/owner", Some("kubectl-client-side-apply"))],
         "not revisionHistoryLimit, imagePullPolicy or the port keyed with its default protocol"
     );
+
+    // Without the annotation a default and an edit look the same: shown as ignored, with
+    // why, and left alone by a sync.
+    let mut bare = live.clone();
+    bare["metadata"]["annotations"]
+        .as_object_mut()
+        .unwrap()
+        .remove("kubectl.kubernetes.io/last-applied-configuration");
+    let drift = run(&declared, &predicted, &bare);
+    assert!(drift.changes.is_empty(), "{:?}", drift.changes);
+    let owner = drift
+        .ignored
+        .iter()
+        .find(|i| i.change.path == "/metadata/labels/owner")
+        .expect("shown among the ignored differences");
+    assert!(owner.why.contains("last-applied"), "{}", owner.why);
+}
+
+/// A port added by hand next to a declared one that leaves `protocol` to its default is still
+/// drift: only the default protocol matches an item that does not say it.
+#[test]
+fn a_udp_port_added_next_to_a_declared_port_without_protocol_is_drift() {
+    let mut declared = declared();
+    declared["spec"]["template"]["spec"]["containers"][0]["ports"] = json!([{"containerPort": 53}]);
+    let mut live = stored(3, "api:1.4");
+    live["spec"]["template"]["spec"]["containers"][0]["ports"] = json!([
+        {"containerPort": 53, "protocol": "TCP"},
+        {"containerPort": 53, "protocol": "UDP"}
+    ]);
+    let mut shipdeck = shipdeck_owns_all();
+    shipdeck["fieldsV1"]["f:spec"]["f:template"]["f:spec"]["f:containers"]["k:{\"name\":\"api\"}"]
+        ["f:ports"] =
+        json!({"k:{\"containerPort\":53,\"protocol\":\"TCP\"}": {".": {}, "f:containerPort": {}}});
+    let live = owned_by(
+        live,
+        json!([
+            shipdeck,
+            {"manager": "kubectl-edit", "operation": "Update", "fieldsV1": {"f:spec": {"f:template": {"f:spec": {"f:containers": {
+                "k:{\"name\":\"api\"}": {"f:ports": {"k:{\"containerPort\":53,\"protocol\":\"UDP\"}": {
+                    ".": {}, "f:containerPort": {}, "f:protocol": {}}}}}}}}}}
+        ]),
+    );
+    let predicted = {
+        let mut p = live.clone();
+        p["metadata"]
+            .as_object_mut()
+            .unwrap()
+            .remove("managedFields");
+        p
+    };
+    let drift = run(&declared, &predicted, &live);
+    let found: Vec<(&str, Option<&str>)> = drift
+        .changes
+        .iter()
+        .map(|c| (c.path.as_str(), c.manager.as_deref()))
+        .collect();
+    assert_eq!(
+        found,
+        [(
+            "/spec/template/spec/containers/0/ports/1",
+            Some("kubectl-edit")
+        )]
+    );
 }
