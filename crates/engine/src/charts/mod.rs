@@ -1,22 +1,32 @@
 //! The DORA charts, drawn by the engine so the window, the command line and an export show the
 //! same picture: [`chart`] turns deployment facts into the numbers a chart shows
-//! ([`ChartData`]), which [`csv()`] writes out.
+//! ([`ChartData`]), which [`svg`], [`png`] and [`csv()`] then write out.
 //!
 //! The numbers come from [`crate::dora`] run once per time bucket (and, for recovery time,
 //! once per failure), so a chart never disagrees with the report it illustrates. The charts are
 //! meant to be read from the back of a meeting room: large type, thick marks, and the text in
 //! an embedded font so a PNG looks the same on every machine.
 
+mod axis;
 mod buckets;
 mod csv;
+mod font;
+mod frame;
+mod marks;
+mod plot;
+mod render;
 mod series;
 mod shading;
+mod style;
+mod ticks;
+mod typeset;
 
 #[cfg(test)]
 mod fixture;
 
 pub use buckets::Granularity;
 pub use csv::csv;
+pub use render::{MAX_SCALE, MAX_SIZE, MIN_HEIGHT, MIN_WIDTH, png, svg};
 pub use series::{chart, charts};
 
 use jiff::Timestamp;
