@@ -6,6 +6,7 @@
 
 pub mod atomic_file;
 pub mod automation;
+pub mod charts;
 pub mod checkout;
 pub mod clusters;
 pub mod commit;

@@ -14,6 +14,7 @@
 //! That is the report's table, not fixed here. Bounds are read as written: `< 1 day` leaves
 //! out a day exactly (High), `≤ 1 week` takes a week exactly (High).
 
+use super::{MONTH_DAYS, WEEK_DAYS};
 use shipdeck_ipc::dora::{Band, Bands, DeploymentFrequency, DoraReport, FrequencyLabel};
 
 /// The report the bands come from.
@@ -42,17 +43,77 @@ pub fn of(report: &DoraReport) -> Bands {
 const HOUR: i64 = 3600;
 const DAY: i64 = 24 * HOUR;
 
-pub fn lead_time(median_seconds: i64) -> Band {
-    match median_seconds {
-        s if s < DAY => Band::Elite,
-        s if s <= 7 * DAY => Band::High,
-        s if s <= 30 * DAY => Band::Medium,
-        _ => Band::Low,
+/// The upper end of a band: a value fits when it is below `limit`, or at it when `inclusive`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bound {
+    pub band: Band,
+    pub limit: f64,
+    pub inclusive: bool,
+}
+
+impl Bound {
+    const fn below(band: Band, limit: f64) -> Self {
+        Self {
+            band,
+            limit,
+            inclusive: false,
+        }
+    }
+
+    const fn at_most(band: Band, limit: f64) -> Self {
+        Self {
+            band,
+            limit,
+            inclusive: true,
+        }
+    }
+
+    fn fits(&self, value: f64) -> bool {
+        value < self.limit || (self.inclusive && value == self.limit)
     }
 }
 
+// The bounds are tables, not match arms, so that charts shade the very regions the bands are
+// read from. Each is in the table's order, elite first; past them all is low.
+
+/// Median lead time, seconds.
+pub const LEAD_TIME: [Bound; 3] = [
+    Bound::below(Band::Elite, DAY as f64),
+    Bound::at_most(Band::High, (7 * DAY) as f64),
+    Bound::at_most(Band::Medium, (30 * DAY) as f64),
+];
+
+/// Change fail rate, a ratio: the report's inverted high and medium kept as they are.
+pub const CHANGE_FAIL_RATE: [Bound; 3] = [
+    Bound::at_most(Band::Elite, 0.05),
+    Bound::at_most(Band::High, 0.20),
+    Bound::at_most(Band::Medium, 0.10),
+];
+
+/// Median recovery time, seconds: the report's equal high and medium kept as they are.
+pub const RECOVERY_TIME: [Bound; 3] = [
+    Bound::below(Band::Elite, HOUR as f64),
+    Bound::below(Band::High, DAY as f64),
+    Bound::below(Band::Medium, DAY as f64),
+];
+
+/// Successful deployments a day from which frequency is elite ("on demand"), whatever the label.
+pub const ELITE_PER_DAY: f64 = 1.0;
+
+/// The band of `value` in `bounds`: the first, from elite down, it fits.
+pub fn first_fit(bounds: &[Bound], value: f64) -> Band {
+    bounds
+        .iter()
+        .find(|b| b.fits(value))
+        .map_or(Band::Low, |b| b.band)
+}
+
+pub fn lead_time(median_seconds: i64) -> Band {
+    first_fit(&LEAD_TIME, median_seconds as f64)
+}
+
 pub fn frequency(f: &DeploymentFrequency) -> Band {
-    if f.per_day >= 1.0 {
+    if f.per_day >= ELITE_PER_DAY {
         return Band::Elite;
     }
     match f.label {
@@ -62,22 +123,24 @@ pub fn frequency(f: &DeploymentFrequency) -> Band {
     }
 }
 
-pub fn change_fail_rate(ratio: f64) -> Band {
+/// The least rate (successful deployments a day) of each band above low, elite first, for
+/// shading a chart. Below elite the band comes from the label, which looks at the median
+/// week and month of a whole period; as a rate, "weekly" is one a week and "monthly" one in
+/// Four Keys' 30 days: exact for one week's bucket, an approximation for a period.
+pub fn frequency_floors() -> [(Band, f64); 3] {
     [
-        (Band::Elite, 0.05),
-        (Band::High, 0.20),
-        (Band::Medium, 0.10),
+        (Band::Elite, ELITE_PER_DAY),
+        (Band::High, 1.0 / WEEK_DAYS as f64),
+        (Band::Medium, 1.0 / MONTH_DAYS as f64),
     ]
-    .into_iter()
-    .find(|(_, bound)| ratio <= *bound)
-    .map_or(Band::Low, |(band, _)| band)
+}
+
+pub fn change_fail_rate(ratio: f64) -> Band {
+    first_fit(&CHANGE_FAIL_RATE, ratio)
 }
 
 pub fn recovery_time(median_seconds: i64) -> Band {
-    [(Band::Elite, HOUR), (Band::High, DAY), (Band::Medium, DAY)]
-        .into_iter()
-        .find(|(_, bound)| median_seconds < *bound)
-        .map_or(Band::Low, |(band, _)| band)
+    first_fit(&RECOVERY_TIME, median_seconds as f64)
 }
 
 #[cfg(test)]

@@ -54,24 +54,13 @@ pub fn report(facts: &[Fact], since: Timestamp, until: Timestamp) -> DoraReport 
 
 /// [`report`] over borrowed facts (a selection of the history store's cached ones).
 pub fn report_of(facts: &[&Fact], since: Timestamp, until: Timestamp) -> DoraReport {
-    let in_period: Vec<&Fact> = facts
-        .iter()
-        .copied()
-        .filter(|f| f.finished_at.is_some_and(|t| t >= since && t < until))
-        .collect();
+    let in_period = finished_in(facts, since, until);
     let succeeded: Vec<&Fact> = in_period
         .iter()
         .copied()
         .filter(|f| f.result == DeploymentResult::Succeeded)
         .collect();
-    let answered: HashSet<&str> = facts
-        .iter()
-        .copied()
-        .filter(|f| f.kind.is_repair())
-        .filter_map(|f| f.answers.as_deref())
-        .collect();
-    let needed_intervention =
-        |f: &Fact| f.result == DeploymentResult::Failed || answered.contains(f.id.as_str());
+    let intervention = Intervention::of(facts);
     let total = in_period.len();
     let ratio = |n: usize| {
         (total > 0).then(|| Ratio {
@@ -86,11 +75,47 @@ pub fn report_of(facts: &[&Fact], since: Timestamp, until: Timestamp) -> DoraRep
             .then(|| frequency(&succeeded, since, until))
             .flatten(),
         lead_time: lead_time(&succeeded),
-        change_fail_rate: ratio(in_period.iter().filter(|f| needed_intervention(f)).count()),
-        recovery_time: recovery(facts, &in_period, &needed_intervention),
+        change_fail_rate: ratio(in_period.iter().filter(|f| intervention.needed(f)).count()),
+        recovery_time: recovery(&recovered(facts, &in_period, &intervention)),
         rework_rate: ratio(in_period.iter().filter(|f| f.kind.is_repair()).count()),
     }
 }
+
+/// The deployments that count in `since..until`: those that finished in it.
+fn finished_in<'a>(facts: &[&'a Fact], since: Timestamp, until: Timestamp) -> Vec<&'a Fact> {
+    facts
+        .iter()
+        .copied()
+        .filter(|f| f.finished_at.is_some_and(|t| t >= since && t < until))
+        .collect()
+}
+
+/// Which deployments needed immediate intervention. A repair may come after the period, so
+/// the repairs are looked for among all the facts.
+struct Intervention<'a> {
+    answered: HashSet<&'a str>,
+}
+
+impl<'a> Intervention<'a> {
+    fn of(facts: &[&'a Fact]) -> Self {
+        Self {
+            answered: facts
+                .iter()
+                .filter(|f| f.kind.is_repair())
+                .filter_map(|f| f.answers.as_deref())
+                .collect(),
+        }
+    }
+
+    fn needed(&self, f: &Fact) -> bool {
+        f.result == DeploymentResult::Failed || self.answered.contains(f.id.as_str())
+    }
+}
+
+/// The lengths in days of the slices the frequency label looks at: a week, and Four Keys'
+/// month.
+pub const WEEK_DAYS: i64 = 7;
+pub const MONTH_DAYS: i64 = 30;
 
 fn frequency(
     succeeded: &[&Fact],
@@ -114,11 +139,11 @@ fn frequency(
             .map(|i| deploy_days.range(i * length..(i + 1) * length).count())
             .collect()
     };
-    let label = if median_usize(slices(7)) >= 3 {
+    let label = if median_usize(slices(WEEK_DAYS)) >= 3 {
         FrequencyLabel::Daily
-    } else if median_usize(slices(7)) >= 1 {
+    } else if median_usize(slices(WEEK_DAYS)) >= 1 {
         FrequencyLabel::Weekly
-    } else if median_usize(slices(30)) >= 1 {
+    } else if median_usize(slices(MONTH_DAYS)) >= 1 {
         FrequencyLabel::Monthly
     } else {
         FrequencyLabel::Yearly
@@ -153,33 +178,72 @@ fn lead_time(succeeded: &[&Fact]) -> Option<LeadTime> {
     })
 }
 
-fn recovery(
+/// One deployment that needed intervention and the fix it was recovered by. Borrowed, so
+/// that the report's median over a team's whole history copies nothing.
+#[derive(Debug, Clone, Copy)]
+pub struct Recovery<'a> {
+    pub failed: &'a Fact,
+    /// When `failed` finished.
+    pub failed_at: Timestamp,
+    /// When the fix finished.
+    pub recovered_at: Timestamp,
+}
+
+impl Recovery<'_> {
+    pub fn seconds(&self) -> i64 {
+        self.recovered_at.duration_since(self.failed_at).as_secs()
+    }
+}
+
+/// Each recovery that [`report`]'s recovery time of `since..until` is the median of, by the
+/// time of the failure (then id): for charts, which show every one.
+pub fn recoveries(facts: &[Fact], since: Timestamp, until: Timestamp) -> Vec<Recovery<'_>> {
+    let facts: Vec<&Fact> = facts.iter().collect();
+    let mut all = recovered(
+        &facts,
+        &finished_in(&facts, since, until),
+        &Intervention::of(&facts),
+    );
+    all.sort_by(|a, b| (a.failed_at, &a.failed.id).cmp(&(b.failed_at, &b.failed.id)));
+    all
+}
+
+fn recovered<'a>(
     all: &[&Fact],
-    in_period: &[&Fact],
-    needed_intervention: &dyn Fn(&Fact) -> bool,
-) -> Option<RecoveryTime> {
+    in_period: &[&'a Fact],
+    intervention: &Intervention,
+) -> Vec<Recovery<'a>> {
     // Each application's clean successes, in order: every failure looks up its fix by a
     // binary search instead of scanning every deployment (a team's history is 100,000 long).
     let mut fixes: HashMap<&str, Vec<Timestamp>> = HashMap::new();
     for f in all {
         if let Some(end) = f.finished_at
             && f.result == DeploymentResult::Succeeded
-            && !needed_intervention(f)
+            && !intervention.needed(f)
         {
             fixes.entry(f.app.as_str()).or_default().push(end);
         }
     }
     fixes.values_mut().for_each(|ends| ends.sort_unstable());
-    let mut values: Vec<i64> = in_period
+    in_period
         .iter()
-        .filter(|f| needed_intervention(f))
+        .copied()
+        .filter(|f| intervention.needed(f))
         .filter_map(|failed| {
             let end = failed.finished_at?;
             let ends = fixes.get(failed.app.as_str())?;
             let fix = ends.get(ends.partition_point(|t| *t <= end))?;
-            Some(fix.duration_since(end).as_secs())
+            Some(Recovery {
+                failed,
+                failed_at: end,
+                recovered_at: *fix,
+            })
         })
-        .collect();
+        .collect()
+}
+
+fn recovery(recovered: &[Recovery]) -> Option<RecoveryTime> {
+    let mut values: Vec<i64> = recovered.iter().map(Recovery::seconds).collect();
     if values.is_empty() {
         return None;
     }

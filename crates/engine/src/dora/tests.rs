@@ -150,3 +150,36 @@ fn the_previous_period_has_the_same_length_and_ends_where_this_one_starts() {
         (at(3 * DAY), at(10 * DAY))
     );
 }
+
+#[test]
+fn each_recovery_is_listed_by_failure_time_and_the_report_takes_their_median() {
+    let facts = [
+        sync("w.1", Succeeded, DAY),
+        sync("w.3", Failed, 2 * DAY + 3600),
+        sync("w.2", Failed, 2 * DAY),
+        sync("w.4", Succeeded, 2 * DAY + 7200),
+        sync("w.5", Succeeded, 3 * DAY),
+        rollback("w.6", "w.5", 3 * DAY + 600),
+        // Failed and never recovered from: not listed.
+        sync("w.8", Failed, 4 * DAY),
+    ];
+    let listed = recoveries(&facts, at(0), at(7 * DAY));
+    let seen: Vec<(&str, Timestamp, i64)> = listed
+        .iter()
+        .map(|r| (r.failed.id.as_str(), r.failed_at, r.seconds()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("w.2", at(2 * DAY), 7200),
+            ("w.3", at(2 * DAY + 3600), 3600),
+            ("w.5", at(3 * DAY), 600),
+        ]
+    );
+    assert_eq!(listed[0].recovered_at, at(2 * DAY + 7200));
+    // Lower middle of 600, 3600, 7200.
+    let r = report(&facts, at(0), at(7 * DAY));
+    assert_eq!(r.recovery_time.unwrap().median_seconds, 3600);
+    // Only failures that finished in the period.
+    assert_eq!(recoveries(&facts, at(3 * DAY), at(7 * DAY)).len(), 1);
+}

@@ -1,0 +1,157 @@
+use super::*;
+use crate::charts::fixture::{DAY, at, week};
+use crate::charts::{ChartKind, chart, charts};
+use std::ops::Range;
+
+struct Image {
+    width: u32,
+    height: u32,
+    /// Pixels a metre, as the PNG declares it.
+    density: Option<u32>,
+    rgb: Vec<u8>,
+}
+
+fn decode(bytes: &[u8]) -> Image {
+    let mut reader = png::Decoder::new(std::io::Cursor::new(bytes))
+        .read_info()
+        .unwrap();
+    let mut rgb = vec![0; reader.output_buffer_size().unwrap()];
+    let density = reader.info().pixel_dims.map(|d| d.xppu);
+    let info = reader.next_frame(&mut rgb).unwrap();
+    assert_eq!(
+        (info.color_type, info.bit_depth),
+        (png::ColorType::Rgb, png::BitDepth::Eight)
+    );
+    rgb.truncate(info.buffer_size());
+    Image {
+        width: info.width,
+        height: info.height,
+        density,
+        rgb,
+    }
+}
+
+impl Image {
+    /// Pixels in `rows` dark in every channel: ink (text, axes), never a tint, a grid line or
+    /// a series colour.
+    fn dark(&self, rows: Range<u32>) -> usize {
+        rows.flat_map(|y| (0..self.width).map(move |x| (x, y)))
+            .filter(|(x, y)| {
+                let i = ((y * self.width + x) * 3) as usize;
+                self.rgb[i..i + 3].iter().all(|c| *c < 90)
+            })
+            .count()
+    }
+}
+
+fn histories() -> [(&'static str, Vec<crate::dora::Fact>); 2] {
+    [
+        ("a week of deployments", week()),
+        ("no deployments", vec![]),
+    ]
+}
+
+#[test]
+fn every_chart_renders_to_png_at_its_size_and_2x_is_exactly_double() {
+    for (name, facts) in histories() {
+        for data in charts(&facts, at(0), at(7 * DAY)) {
+            let one = decode(&png(&data, 800, 450, 1));
+            assert_eq!(
+                (one.width, one.height),
+                (800, 450),
+                "{name} {:?}",
+                data.kind
+            );
+            let two = decode(&png(&data, 800, 450, 2));
+            assert_eq!(
+                (two.width, two.height),
+                (1600, 900),
+                "{name} {:?}",
+                data.kind
+            );
+            // Declared at twice the density, so it shows at the same size where that is read.
+            assert_eq!((one.density, two.density), (Some(3780), Some(2 * 3780)));
+            // Drawn, not blank: text and axes everywhere below the title too.
+            assert!(one.dark(0..450) > 2000, "{name} {:?}", data.kind);
+            // The same layout: about four times the ink at twice the size each way.
+            let ratio = two.dark(0..900) as f64 / one.dark(0..450) as f64;
+            assert!(
+                (2.5..6.0).contains(&ratio),
+                "{name} {:?}: {ratio}",
+                data.kind
+            );
+        }
+    }
+}
+
+#[test]
+fn the_title_strip_holds_dark_glyphs_only_when_there_is_a_title() {
+    let strip = TITLE_STRIP as u32;
+    for kind in ChartKind::ALL {
+        let mut data = chart(kind, &week(), at(0), at(7 * DAY));
+        let titled = decode(&png(&data, 800, 450, 1)).dark(0..strip);
+        let titled_2x = decode(&png(&data, 800, 450, 2)).dark(0..2 * strip);
+        data.title.clear();
+        let untitled = decode(&png(&data, 800, 450, 1)).dark(0..strip);
+        // A 28 px title of a dozen letters or more covers well over 500 pixels.
+        assert!(titled > 500, "{kind:?}: {titled}");
+        assert!(titled_2x > 3 * titled, "{kind:?}: {titled_2x} vs {titled}");
+        assert_eq!(untitled, 0, "{kind:?}");
+    }
+}
+
+#[test]
+fn an_empty_period_says_so_in_the_plot() {
+    let empty = chart(ChartKind::Frequency, &[], at(0), at(7 * DAY));
+    let mut blank = empty.clone();
+    blank.note = None;
+    let image = decode(&png(&empty, 800, 450, 1));
+    let without = decode(&png(&blank, 800, 450, 1));
+    // The note is bold 26 px text across the middle of the plot.
+    let middle = 200..330;
+    assert!(
+        image.dark(middle.clone()) > without.dark(middle.clone()) + 1000,
+        "{} vs {}",
+        image.dark(middle.clone()),
+        without.dark(middle)
+    );
+    let text = svg(&empty, 800, 450);
+    assert!(text.contains("No deployments in this period"));
+}
+
+#[test]
+fn the_svg_is_a_document_with_its_text_as_text() {
+    for (name, facts) in histories() {
+        for data in charts(&facts, at(0), at(7 * DAY)) {
+            let text = svg(&data, 800, 450);
+            assert!(text.starts_with("<svg"), "{name} {:?}", data.kind);
+            assert!(
+                text.trim_end().ends_with("</svg>"),
+                "{name} {:?}",
+                data.kind
+            );
+            assert!(text.contains(r#"width="800" height="450""#));
+            assert!(
+                text.contains(&format!(">\n{}\n</text>", data.title)),
+                "{name}"
+            );
+            assert!(text.contains("DejaVu Sans"));
+            // Shaded, and so captioned, where there is something to rate.
+            assert_eq!(
+                text.contains("DORA 2024 bands"),
+                data.kind != ChartKind::ReworkRate && data.note.is_none(),
+                "{name} {:?}",
+                data.kind
+            );
+        }
+    }
+}
+
+#[test]
+fn missing_and_impossible_values_are_gaps_and_odd_sizes_are_brought_into_range() {
+    let mut data = chart(ChartKind::LeadTime, &week(), at(0), at(7 * DAY));
+    data.rows[4].values = vec![Some(f64::NAN), Some(f64::INFINITY)];
+    let image = decode(&png(&data, 10, 10_000, 7));
+    assert_eq!((image.width, image.height), (2 * MIN_WIDTH, 2 * MAX_SIZE));
+    assert!(svg(&data, 0, 0).contains(r#"width="640" height="400""#));
+}
