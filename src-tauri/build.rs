@@ -35,6 +35,8 @@ fn main() {
             "dora_metrics",
             "history_import",
             "history_export",
+            "dora_charts",
+            "dora_chart_export",
         ]));
     tauri_build::try_build(attributes).expect("tauri-build failed");
 }

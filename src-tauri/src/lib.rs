@@ -94,6 +94,8 @@ pub fn run() {
             commands::history::dora_metrics,
             commands::history::history_import,
             commands::history::history_export,
+            commands::history::dora_charts,
+            commands::history::dora_chart_export,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("Shipdeck failed to start its window");

@@ -1,6 +1,7 @@
 //! The Metrics page in the real window: a history file imported through the page changes the
-//! numbers, switching the period changes them again, an export writes the same history back,
-//! and a file with a bad line is refused with its line number and changes nothing.
+//! numbers, switching the period changes them again, the charts show and one exports as a PNG
+//! of the expected size, an export writes the same history back, and a file with a bad line is
+//! refused with its line number and changes nothing.
 
 use anyhow::Result;
 use shipdeck_e2e::{App, Home, Options};
@@ -65,6 +66,21 @@ async fn an_imported_history_is_measured_per_period_and_exported_back() -> Resul
     app.wait_for_text("#metric-recovery-time", "1 h 00 min")
         .await?;
     app.screenshot("metrics-week").await?;
+
+    // The charts are drawn by the engine; one is exported as a PNG at 2× (the default).
+    app.wait_for("#chart-frequency svg").await?;
+    assert_eq!(app.count("figure.chart svg").await?, 5);
+    let png = files.path().join("frequency.png");
+    app.fill("#chart-path", png.to_str().unwrap()).await?;
+    app.click("button.chart-export-button[data-chart='frequency']")
+        .await?;
+    app.wait_for_text("#chart-result", "Wrote").await?;
+    let bytes = std::fs::read(&png)?;
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "a PNG");
+    let be = |at: usize| u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap());
+    assert_eq!((be(16), be(20)), (2400, 1350), "2× of 1200×675");
+    app.scroll_to(0.6).await?;
+    app.screenshot("metrics-charts").await?;
 
     let exported = files.path().join("exported.jsonl");
     app.fill("#history-path", exported.to_str().unwrap())

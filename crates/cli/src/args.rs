@@ -181,6 +181,27 @@ pub struct DoraArgs {
     #[arg(long, value_name = "DATE")]
     pub until: Option<String>,
 
+    /// The chart --png, --svg and --csv write: frequency, lead-time, change-fail-rate,
+    /// recovery-time or rework-rate.
+    #[arg(long, value_name = "CHART", default_value = "frequency")]
+    pub chart: String,
+
+    /// Also write the chart as PNG (1200×675 at --scale 1, twice that at 2).
+    #[arg(long, value_name = "FILE")]
+    pub png: Option<PathBuf>,
+
+    /// The PNG's scale: 1 or 2.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=2))]
+    pub scale: u32,
+
+    /// Also write the chart as SVG.
+    #[arg(long, value_name = "FILE")]
+    pub svg: Option<PathBuf>,
+
+    /// Also write the numbers behind the chart as CSV.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+
     #[command(flatten)]
     pub output: FormatArgs,
 }

@@ -163,3 +163,55 @@ fn a_file_with_a_bad_line_is_refused_with_its_number_and_nothing_is_imported() {
         "only the header: {exported:#?}"
     );
 }
+
+/// A PNG's width and height, from its IHDR chunk.
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "not a PNG");
+    let be = |at: usize| u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap());
+    (be(16), be(20))
+}
+
+#[test]
+fn a_chart_is_written_as_png_svg_and_csv() {
+    let home = Home::new();
+    home.run(&["history", "import", &fixture()]).expect(0);
+    let dir = home.dir.path();
+    let (png, svg, csv) = (dir.join("c.png"), dir.join("c.svg"), dir.join("c.csv"));
+    let mut args = vec!["dora"];
+    args.extend(PERIOD);
+    args.extend([
+        "--chart",
+        "recovery-time",
+        "--scale",
+        "2",
+        "--png",
+        png.to_str().unwrap(),
+        "--svg",
+        svg.to_str().unwrap(),
+        "--csv",
+        csv.to_str().unwrap(),
+    ]);
+    home.run(&args).expect(0);
+    assert_eq!(png_size(&std::fs::read(&png).unwrap()), (2400, 1350));
+    let svg = std::fs::read_to_string(&svg).unwrap();
+    assert!(
+        svg.starts_with("<svg") && svg.contains("DORA 2024 bands"),
+        "{svg:.300}"
+    );
+    // One line per failure the fixture recovered from, as worked out by hand: 3 h, 2 h, 1 h.
+    let csv = std::fs::read_to_string(&csv).unwrap();
+    assert_eq!(csv.lines().count(), 4, "{csv}");
+    for hours in ["3", "2", "1"] {
+        assert!(
+            csv.lines()
+                .skip(1)
+                .any(|l| l.ends_with(&format!(",{hours}")) || l.contains(&format!(",{hours}.0"))),
+            "{hours} h in {csv}"
+        );
+    }
+    let mut wrong = vec!["dora"];
+    wrong.extend(PERIOD);
+    wrong.extend(["--chart", "happiness", "--png", "x.png"]);
+    let run = home.run(&wrong).expect(2);
+    assert!(run.stderr.contains("lead-time"), "{run:#?}");
+}

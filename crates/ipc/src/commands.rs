@@ -36,6 +36,8 @@ pub const APPLICATION_SYNC_SWITCH: &str = "application_sync_switch";
 pub const DORA_METRICS: &str = "dora_metrics";
 pub const HISTORY_IMPORT: &str = "history_import";
 pub const HISTORY_EXPORT: &str = "history_export";
+pub const DORA_CHARTS: &str = "dora_charts";
+pub const DORA_CHART_EXPORT: &str = "dora_chart_export";
 
 /// Every command the backend registers.
 pub const ALL: &[&str] = &[
@@ -70,6 +72,8 @@ pub const ALL: &[&str] = &[
     DORA_METRICS,
     HISTORY_IMPORT,
     HISTORY_EXPORT,
+    DORA_CHARTS,
+    DORA_CHART_EXPORT,
 ];
 
 /// A sync the window runs: progress streams to a channel (`onProgress`, a

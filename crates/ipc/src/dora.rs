@@ -100,3 +100,38 @@ pub struct DoraQuery {
     pub since: String,
     pub until: String,
 }
+
+/// The charts' size at 1×, in pixels: 16:9, legible on a projector.
+pub const CHART_SIZE: (u32, u32) = (1200, 675);
+
+/// One chart as the window shows it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ChartSvg {
+    /// `frequency`, `lead-time`, `change-fail-rate`, `recovery-time`, `rework-rate`.
+    pub id: String,
+    pub title: String,
+    pub svg: String,
+}
+
+/// How a chart is exported.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChartFormat {
+    Png1x,
+    Png2x,
+    Svg,
+    /// The numbers behind the chart.
+    Csv,
+}
+
+/// Export chart `chart` of what `query` measures to `path` (a full path), replacing an
+/// existing file only when `replace`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ChartExportArgs {
+    pub query: DoraQuery,
+    pub chart: String,
+    pub format: ChartFormat,
+    pub path: String,
+    #[serde(default)]
+    pub replace: bool,
+}

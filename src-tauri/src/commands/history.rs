@@ -2,7 +2,7 @@
 
 use crate::{AppState, guard::task};
 use shipdeck_ipc::IpcError;
-use shipdeck_ipc::dora::{DoraQuery, DoraView};
+use shipdeck_ipc::dora::{ChartExportArgs, ChartSvg, DoraQuery, DoraView};
 use shipdeck_ipc::history::{HistoryCounts, HistoryFileArgs};
 use tauri::State;
 
@@ -36,6 +36,28 @@ pub async fn history_export(
     let engine = state.engine.clone();
     task("history_export", async move {
         engine.history_export(args).await
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn dora_charts(
+    state: State<'_, AppState>,
+    args: DoraQuery,
+) -> Result<Vec<ChartSvg>, IpcError> {
+    let engine = state.engine.clone();
+    task("dora_charts", async move { engine.dora_charts(args).await }).await
+}
+
+/// Writes one chart (PNG 1×/2×, SVG or its CSV) where the user chose; returns its size.
+#[tauri::command]
+pub async fn dora_chart_export(
+    state: State<'_, AppState>,
+    args: ChartExportArgs,
+) -> Result<u64, IpcError> {
+    let engine = state.engine.clone();
+    task("dora_chart_export", async move {
+        engine.dora_chart_export(args).await
     })
     .await
 }

@@ -2,7 +2,7 @@
 
 use super::{ApiResult, call};
 use shipdeck_ipc::commands;
-use shipdeck_ipc::dora::{DoraQuery, DoraView};
+use shipdeck_ipc::dora::{ChartExportArgs, ChartSvg, DoraQuery, DoraView};
 use shipdeck_ipc::history::{HistoryCounts, HistoryFileArgs};
 
 pub async fn dora_metrics(query: DoraQuery) -> ApiResult<DoraView> {
@@ -15,4 +15,12 @@ pub async fn history_import(args: HistoryFileArgs) -> ApiResult<HistoryCounts> {
 
 pub async fn history_export(args: HistoryFileArgs) -> ApiResult<HistoryCounts> {
     call(commands::HISTORY_EXPORT, args).await
+}
+
+pub async fn dora_charts(query: DoraQuery) -> ApiResult<Vec<ChartSvg>> {
+    call(commands::DORA_CHARTS, query).await
+}
+
+pub async fn dora_chart_export(args: ChartExportArgs) -> ApiResult<u64> {
+    call(commands::DORA_CHART_EXPORT, args).await
 }

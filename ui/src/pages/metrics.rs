@@ -7,7 +7,7 @@ use crate::components::error_view::ErrorView;
 use crate::format;
 use crate::store::use_store;
 use leptos::prelude::*;
-use shipdeck_ipc::dora::{DEFAULT_DAYS, DoraQuery, DoraView};
+use shipdeck_ipc::dora::{ChartExportArgs, ChartFormat, DEFAULT_DAYS, DoraQuery, DoraView};
 use shipdeck_ipc::dora_text as text;
 use shipdeck_ipc::history::HistoryFileArgs;
 
@@ -107,6 +107,7 @@ pub fn Metrics() -> impl IntoView {
                 Some(Err(error)) => view! { <ErrorView error/> }.into_any(),
                 Some(Ok(v)) => view! { <Board view=v days=days.get_untracked()/> }.into_any(),
             }}
+            <Charts scope days reload/>
             <HistoryFiles scope reload/>
         </section>
     }
@@ -140,6 +141,97 @@ fn Board(view: DoraView, days: u32) -> impl IntoView {
                 })
                 .collect_view()}
         </div>
+    }
+}
+
+/// The five charts of what is measured, drawn by the engine, each exportable as PNG (1× or
+/// 2×), SVG or the CSV of its numbers.
+#[component]
+fn Charts(scope: RwSignal<String>, days: RwSignal<u32>, reload: RwSignal<u32>) -> impl IntoView {
+    let charts = LocalResource::new(move || {
+        reload.track();
+        api::history::dora_charts(query(&scope.get(), days.get(), format::now_secs()))
+    });
+    let path = RwSignal::new(String::new());
+    let format = RwSignal::new(ChartFormat::Png2x);
+    let replace = RwSignal::new(false);
+    let result = RwSignal::new(None::<Result<String, shipdeck_ipc::IpcError>>);
+    let export = move |chart: String| {
+        let args = ChartExportArgs {
+            query: query(
+                &scope.get_untracked(),
+                days.get_untracked(),
+                format::now_secs(),
+            ),
+            chart,
+            format: format.get_untracked(),
+            path: path.get_untracked().trim().to_string(),
+            replace: replace.get_untracked(),
+        };
+        leptos::task::spawn_local(async move {
+            let to = args.path.clone();
+            let done = api::history::dora_chart_export(args)
+                .await
+                .map(|bytes| format!("Wrote {to} ({bytes} bytes)."));
+            result.set(Some(done));
+        });
+    };
+    view! {
+        <h2 class="section-title">"Charts"</h2>
+        <div class="history-files chart-export">
+            <input
+                id="chart-path"
+                type="text"
+                placeholder="/path/to/chart.png"
+                prop:value=move || path.get()
+                on:input=move |ev| path.set(event_target_value(&ev))
+            />
+            <select id="chart-format" on:change=move |ev| {
+                format.set(match event_target_value(&ev).as_str() {
+                    "png-1x" => ChartFormat::Png1x,
+                    "svg" => ChartFormat::Svg,
+                    "csv" => ChartFormat::Csv,
+                    _ => ChartFormat::Png2x,
+                })
+            }>
+                <option value="png-2x">"PNG 2×"</option>
+                <option value="png-1x">"PNG 1×"</option>
+                <option value="svg">"SVG"</option>
+                <option value="csv">"CSV (the numbers)"</option>
+            </select>
+            <ReplaceBox replace id="chart-replace"/>
+        </div>
+        <Outcome result id="chart-result"/>
+        {move || match charts.get() {
+            None => view! { <p class="loading">"Drawing…"</p> }.into_any(),
+            Some(Err(error)) => view! { <ErrorView error/> }.into_any(),
+            Some(Ok(list)) => view! {
+                <div class="chart-list">
+                    {list
+                        .into_iter()
+                        .map(|c| {
+                            let id = c.id.clone();
+                            view! {
+                                <figure class="chart card" id=format!("chart-{}", c.id)>
+                                    <div class="chart-svg" inner_html=c.svg></div>
+                                    <figcaption>
+                                        <button
+                                            class="chart-export-button"
+                                            data-chart=c.id.clone()
+                                            disabled=move || path.get().trim().is_empty()
+                                            on:click=move |_| export(id.clone())
+                                        >
+                                            {format!("Export “{}”", c.title)}
+                                        </button>
+                                    </figcaption>
+                                </figure>
+                            }
+                        })
+                        .collect_view()}
+                </div>
+            }
+            .into_any(),
+        }}
     }
 }
 
@@ -207,19 +299,38 @@ fn HistoryFiles(scope: RwSignal<String>, reload: RwSignal<u32>) -> impl IntoView
             <button id="history-export" on:click=export disabled=move || path.get().trim().is_empty()>
                 "Export"
             </button>
-            <label>
-                <input
-                    type="checkbox"
-                    id="history-replace"
-                    prop:checked=move || replace.get()
-                    on:change=move |ev| replace.set(event_target_checked(&ev))
-                />
-                " replace an existing file"
-            </label>
+            <ReplaceBox replace id="history-replace"/>
         </div>
-        {move || result.get().map(|r| match r {
-            Ok(text) => view! { <p class="history-result" id="history-result">{text}</p> }.into_any(),
-            Err(error) => view! { <div id="history-result"><ErrorView error/></div> }.into_any(),
-        })}
+        <Outcome result id="history-result"/>
+    }
+}
+
+/// "Replace an existing file": an export never overwrites a file unless this is ticked.
+#[component]
+fn ReplaceBox(replace: RwSignal<bool>, id: &'static str) -> impl IntoView {
+    view! {
+        <label>
+            <input
+                type="checkbox"
+                id=id
+                prop:checked=move || replace.get()
+                on:change=move |ev| replace.set(event_target_checked(&ev))
+            />
+            " replace an existing file"
+        </label>
+    }
+}
+
+/// What the last import or export did, or why it could not.
+#[component]
+fn Outcome(
+    result: RwSignal<Option<Result<String, shipdeck_ipc::IpcError>>>,
+    id: &'static str,
+) -> impl IntoView {
+    move || {
+        result.get().map(|r| match r {
+            Ok(text) => view! { <p class="history-result" id=id>{text}</p> }.into_any(),
+            Err(error) => view! { <div id=id><ErrorView error/></div> }.into_any(),
+        })
     }
 }

@@ -4,11 +4,12 @@
 use super::history::{index_all, open, scope};
 use crate::args::{DoraArgs, Format};
 use crate::exit::Code;
-use anyhow::{Result, anyhow};
+use anyhow::{Context, Result, anyhow};
 use jiff::Timestamp;
 use shipdeck_engine::Dirs;
+use shipdeck_engine::charts::{self, ChartKind};
 use shipdeck_engine::dora;
-use shipdeck_ipc::dora::DoraView;
+use shipdeck_ipc::dora::{ChartFormat, DoraView};
 use shipdeck_ipc::dora_text as text;
 
 pub async fn run(args: DoraArgs, dirs: &Dirs, git_timeout: std::time::Duration) -> Result<Code> {
@@ -27,6 +28,37 @@ pub async fn run(args: DoraArgs, dirs: &Dirs, git_timeout: std::time::Duration) 
         index_all(&settings, &apps, &store, dirs, git_timeout).await;
     }
     let view = dora::measure(&store, &scope, since, until)?;
+    let files = [
+        (
+            &args.png,
+            if args.scale == 2 {
+                ChartFormat::Png2x
+            } else {
+                ChartFormat::Png1x
+            },
+        ),
+        (&args.svg, ChartFormat::Svg),
+        (&args.csv, ChartFormat::Csv),
+    ];
+    if files.iter().any(|(f, _)| f.is_some()) {
+        let kind = ChartKind::from_id(&args.chart).ok_or_else(|| {
+            anyhow!(
+                "--chart {:?} is not a chart; choose {}",
+                args.chart,
+                ChartKind::ALL.map(|k| k.id()).join(", ")
+            )
+        })?;
+        let chart = charts::of_history(&store, &scope, since, until)?
+            .into_iter()
+            .find(|c| c.kind == kind)
+            .ok_or_else(|| anyhow!("no {} chart", args.chart))?;
+        for (file, format) in files {
+            if let Some(file) = file {
+                shipdeck_engine::atomic_file::replace(file, &charts::export(&chart, format))
+                    .with_context(|| format!("cannot write {}", file.display()))?;
+            }
+        }
+    }
     let what = match (&args.scope.app, &args.scope.team) {
         (Some(app), _) => format!("application {app}"),
         (_, Some(team)) => format!("team {team}"),

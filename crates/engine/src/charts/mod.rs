@@ -29,8 +29,37 @@ pub use csv::csv;
 pub use render::{MAX_SCALE, MAX_SIZE, MIN_HEIGHT, MIN_WIDTH, png, svg};
 pub use series::{chart, charts};
 
+use crate::dora::Fact;
+use crate::history::{Scope, Store, store};
 use jiff::Timestamp;
-use shipdeck_ipc::dora::Band;
+use shipdeck_ipc::dora::{Band, ChartFormat};
+
+/// The charts of `scope` over `since..until`, from the history store's deployments.
+pub fn of_history(
+    history: &Store,
+    scope: &Scope,
+    since: Timestamp,
+    until: Timestamp,
+) -> Result<Vec<ChartData>, store::Error> {
+    let facts = history.facts_cached()?;
+    let chosen: Vec<Fact> = facts
+        .iter()
+        .filter(|f| f.finished_at.is_none_or(|t| t >= since) && scope.covers(f))
+        .cloned()
+        .collect();
+    Ok(charts(&chosen, since, until))
+}
+
+/// `data` written as `format` at the charts' size ([`shipdeck_ipc::dora::CHART_SIZE`]).
+pub fn export(data: &ChartData, format: ChartFormat) -> Vec<u8> {
+    let (w, h) = shipdeck_ipc::dora::CHART_SIZE;
+    match format {
+        ChartFormat::Png1x => png(data, w, h, 1),
+        ChartFormat::Png2x => png(data, w, h, 2),
+        ChartFormat::Svg => svg(data, w, h).into_bytes(),
+        ChartFormat::Csv => csv(data).into_bytes(),
+    }
+}
 
 /// Which chart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -43,6 +72,21 @@ pub enum ChartKind {
 }
 
 impl ChartKind {
+    /// Its name in commands, files and the window (`lead-time`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::Frequency => "frequency",
+            Self::LeadTime => "lead-time",
+            Self::ChangeFailRate => "change-fail-rate",
+            Self::RecoveryTime => "recovery-time",
+            Self::ReworkRate => "rework-rate",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.id() == id)
+    }
+
     pub const ALL: [ChartKind; 5] = [
         Self::Frequency,
         Self::LeadTime,

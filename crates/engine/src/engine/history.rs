@@ -6,10 +6,11 @@
 
 use super::Engine;
 use super::error::{Error, Result};
+use crate::charts::ChartKind;
 use crate::history::{Origin, Store, files, index, replicasets, scope};
 use jiff::Timestamp;
 use shipdeck_ipc::deploy::Deployment;
-use shipdeck_ipc::dora::{DoraQuery, DoraView};
+use shipdeck_ipc::dora::{ChartExportArgs, ChartSvg, DoraQuery, DoraView};
 use shipdeck_ipc::history::{HistoryCounts, HistoryFileArgs};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
@@ -129,31 +130,71 @@ impl Engine {
     /// indexed (the periodic indexing keeps it current).
     pub async fn dora(&self, query: DoraQuery) -> Result<DoraView> {
         let store = self.history_store()?;
-        let bound = |name: &str, text: &str| {
-            text.parse::<Timestamp>().map_err(|e| {
-                Error::Invalid(format!("`{name}` is not an RFC 3339 time ({text:?}): {e}"))
-            })
-        };
-        let (since, until) = crate::dora::period(
-            Some(bound("since", &query.since)?),
-            Some(bound("until", &query.until)?),
-            Timestamp::now(),
-        )
-        .map_err(Error::Invalid)?;
+        let (since, until) = period_of(&query)?;
         let settings = self.settings.get();
         let notice = self.history_notice.clone();
         blocking(move || {
-            let (scope, _) = scope::resolve(
-                &settings,
-                query.app.as_deref(),
-                query.team.as_deref(),
-                &store,
-            )
-            .map_err(Error::Invalid)?;
+            let scope = scope_of(&settings, &query.app, &query.team, &store)?;
             let mut view = crate::dora::measure(&store, &scope, since, until)
                 .map_err(|e| Error::Io(e.to_string()))?;
             view.notice = notice;
             Ok(view)
+        })
+        .await
+    }
+
+    /// The five charts of what `query` measures, as SVG for the window.
+    pub async fn dora_charts(&self, query: DoraQuery) -> Result<Vec<ChartSvg>> {
+        let (w, h) = shipdeck_ipc::dora::CHART_SIZE;
+        let charts = self.charts_of(query).await?;
+        Ok(charts
+            .iter()
+            .map(|c| ChartSvg {
+                id: c.kind.id().to_string(),
+                title: c.title.clone(),
+                svg: crate::charts::svg(c, w, h),
+            })
+            .collect())
+    }
+
+    /// Writes one chart of what `args.query` measures as PNG (1× or 2×), SVG or CSV.
+    pub async fn dora_chart_export(&self, args: ChartExportArgs) -> Result<u64> {
+        let kind = ChartKind::from_id(&args.chart).ok_or_else(|| {
+            Error::Invalid(format!(
+                "there is no chart '{}'; there are {}",
+                args.chart,
+                ChartKind::ALL.map(|k| k.id()).join(", ")
+            ))
+        })?;
+        let path = absolute(&args.path)?;
+        if path.exists() && !args.replace {
+            return Err(Error::Refused(format!(
+                "{} exists; choose another file, or confirm replacing it",
+                path.display()
+            )));
+        }
+        let charts = self.charts_of(args.query).await?;
+        let chart = charts
+            .into_iter()
+            .find(|c| c.kind == kind)
+            .ok_or_else(|| Error::NotFound(format!("no chart '{}'", args.chart)))?;
+        blocking(move || {
+            let bytes = crate::charts::export(&chart, args.format);
+            crate::atomic_file::replace(&path, &bytes)
+                .map_err(|e| Error::Io(format!("cannot write {}: {e}", path.display())))?;
+            Ok(bytes.len() as u64)
+        })
+        .await
+    }
+
+    async fn charts_of(&self, query: DoraQuery) -> Result<Vec<crate::charts::ChartData>> {
+        let store = self.history_store()?;
+        let (since, until) = period_of(&query)?;
+        let settings = self.settings.get();
+        blocking(move || {
+            let scope = scope_of(&settings, &query.app, &query.team, &store)?;
+            crate::charts::of_history(&store, &scope, since, until)
+                .map_err(|e| Error::Io(e.to_string()))
         })
         .await
     }
@@ -185,15 +226,40 @@ impl Engine {
         }
         let settings = self.settings.get();
         blocking(move || {
-            let (scope, _) =
-                scope::resolve(&settings, args.app.as_deref(), args.team.as_deref(), &store)
-                    .map_err(Error::Invalid)?;
+            let scope = scope_of(&settings, &args.app, &args.team, &store)?;
             let events = store.export(&scope).map_err(|e| Error::Io(e.to_string()))?;
             files::write(&path, &events)
                 .map_err(|e| Error::Io(format!("cannot write {}: {e}", path.display())))
         })
         .await
     }
+}
+
+/// The scope an application or team (or neither) names.
+fn scope_of(
+    settings: &crate::settings::Settings,
+    app: &Option<String>,
+    team: &Option<String>,
+    store: &Store,
+) -> Result<crate::history::Scope> {
+    scope::resolve(settings, app.as_deref(), team.as_deref(), store)
+        .map(|(scope, _)| scope)
+        .map_err(Error::Invalid)
+}
+
+/// The period `query` names, checked.
+fn period_of(query: &DoraQuery) -> Result<(Timestamp, Timestamp)> {
+    let bound = |name: &str, text: &str| {
+        text.parse::<Timestamp>().map_err(|e| {
+            Error::Invalid(format!("`{name}` is not an RFC 3339 time ({text:?}): {e}"))
+        })
+    };
+    crate::dora::period(
+        Some(bound("since", &query.since)?),
+        Some(bound("until", &query.until)?),
+        Timestamp::now(),
+    )
+    .map_err(Error::Invalid)
 }
 
 /// A path the window was given: only an absolute one (the app's working directory means
