@@ -6,7 +6,7 @@
 
 use crate::session::{Display, in_session_with_keyring};
 use crate::step::step;
-use crate::{app, cluster, demo_cluster, demo_repo, demo_settings, paths};
+use crate::{app, cluster, demo_cluster, demo_history, demo_repo, demo_settings, paths};
 use anyhow::{Context, Result, bail};
 use std::time::Duration;
 
@@ -29,6 +29,9 @@ pub fn run(args: &[&str]) -> Result<()> {
         "Demo applications in the clusters, one edited by hand",
         || demo_cluster::ensure(&workspace, &kubeconfig, &kubectl, &app::cli_binary()),
     )?;
+    step("Demo history: a season of deployments, imported", || {
+        demo_history::ensure(&workspace, &home, &app::cli_binary())
+    })?;
     let display = step("Display", || {
         let display = if screenshot_and_exit {
             Display::start_virtual()

@@ -7,6 +7,7 @@ mod app;
 mod cluster;
 mod demo;
 mod demo_cluster;
+mod demo_history;
 mod demo_repo;
 mod demo_settings;
 mod helm;
