@@ -7,7 +7,9 @@ use shipdeck_ipc::deploy::DeploymentKind;
 use shipdeck_ipc::history::{HistoryEvent, Outcome};
 use std::collections::HashMap;
 
-/// Stores `events` in `tx`; the caller commits.
+/// Stores `events` in `tx`; the caller commits. A row that would not change is not written, so
+/// indexing the same records again every few minutes leaves the database (and the metrics
+/// cache keyed by its `data_version`) as it was.
 pub fn insert(
     tx: &Transaction,
     events: &[HistoryEvent],
@@ -17,7 +19,8 @@ pub fn insert(
     let mut commit = tx.prepare_cached(
         "INSERT INTO commits (app, sha, committed_at, author, origin) VALUES (?1, ?2, ?3, ?4, ?5) \
          ON CONFLICT (app, sha) DO UPDATE SET committed_at = excluded.committed_at, \
-         author = excluded.author",
+         author = excluded.author \
+         WHERE committed_at IS NOT excluded.committed_at OR author IS NOT excluded.author",
     )?;
     let mut deployment = tx.prepare_cached(
         "INSERT INTO deployments (cluster, id, app, kind, started_at, finished_at, result, \
@@ -25,7 +28,14 @@ pub fn insert(
          ON CONFLICT (cluster, id) DO UPDATE SET app = excluded.app, kind = excluded.kind, \
          started_at = excluded.started_at, finished_at = excluded.finished_at, \
          result = excluded.result, revision = excluded.revision, answers = excluded.answers, \
-         incident = max(incident, excluded.incident)",
+         incident = max(incident, excluded.incident) \
+         WHERE app IS NOT excluded.app OR kind IS NOT excluded.kind \
+         OR started_at IS NOT excluded.started_at OR finished_at IS NOT excluded.finished_at \
+         OR result IS NOT excluded.result OR revision IS NOT excluded.revision \
+         OR answers IS NOT excluded.answers OR incident < excluded.incident",
+    )?;
+    let mut stored_commits = tx.prepare_cached(
+        "SELECT sha FROM deployment_commits WHERE cluster = ?1 AND id = ?2 ORDER BY position",
     )?;
     let mut forget_commits =
         tx.prepare_cached("DELETE FROM deployment_commits WHERE cluster = ?1 AND id = ?2")?;
@@ -37,7 +47,9 @@ pub fn insert(
         "INSERT INTO incidents (app, opened_at, resolved_at, deployment, origin) \
          VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (app, opened_at) DO UPDATE SET \
          resolved_at = coalesce(excluded.resolved_at, resolved_at), \
-         deployment = coalesce(excluded.deployment, deployment)",
+         deployment = coalesce(excluded.deployment, deployment) \
+         WHERE coalesce(excluded.resolved_at, resolved_at) IS NOT resolved_at \
+         OR coalesce(excluded.deployment, deployment) IS NOT deployment",
     )?;
     for event in events {
         match event {
@@ -77,9 +89,14 @@ pub fn insert(
                     caused_incident,
                     origin
                 ])?;
-                forget_commits.execute(params![cluster, id])?;
-                for (position, sha) in commits.iter().enumerate() {
-                    brought.execute(params![cluster, id, app, sha, position as i64])?;
+                let stored: Vec<String> = stored_commits
+                    .query_map(params![cluster, id], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                if stored != *commits {
+                    forget_commits.execute(params![cluster, id])?;
+                    for (position, sha) in commits.iter().enumerate() {
+                        brought.execute(params![cluster, id, app, sha, position as i64])?;
+                    }
                 }
                 counts.deployments += 1;
             }

@@ -253,3 +253,22 @@ fn two_openers_of_a_damaged_database_set_it_aside_once() {
     opened[0].store.import(sample(), Origin::Import).unwrap();
     assert_eq!(opened[1].store.export(&Scope::default()).unwrap(), sample());
 }
+
+#[test]
+fn importing_what_is_stored_again_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).store;
+    store.import(sample(), Origin::Import).unwrap();
+    let cached = store.facts_cached().unwrap();
+    store.import(sample(), Origin::Cluster).unwrap();
+    assert!(
+        Arc::ptr_eq(&cached, &store.facts_cached().unwrap()),
+        "nothing changed, so the metrics cache is kept"
+    );
+    let mut changed = sample();
+    if let HistoryEvent::Deployment { commits, .. } = &mut changed[2] {
+        commits.pop();
+    }
+    store.import(changed.clone(), Origin::Import).unwrap();
+    assert_eq!(store.export(&Scope::default()).unwrap(), changed);
+}
