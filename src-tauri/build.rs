@@ -37,6 +37,7 @@ fn main() {
             "history_export",
             "dora_charts",
             "dora_chart_export",
+            "dora_behind",
         ]));
     tauri_build::try_build(attributes).expect("tauri-build failed");
 }

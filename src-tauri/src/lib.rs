@@ -96,6 +96,7 @@ pub fn run() {
             commands::history::history_export,
             commands::history::dora_charts,
             commands::history::dora_chart_export,
+            commands::history::dora_behind,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("Shipdeck failed to start its window");

@@ -65,6 +65,14 @@ async fn an_imported_history_is_measured_per_period_and_exported_back() -> Resul
         .await?;
     app.wait_for_text("#metric-recovery-time", "1 h 00 min")
         .await?;
+    // Every number opens to what it counts.
+    app.click("#metric-change-fail-rate").await?;
+    app.wait_for_text("#behind-list", "prod/web.8").await?;
+    let listed = app.text("#behind-list").await?;
+    assert!(!listed.contains("prod/web.9"), "{listed}");
+    app.click("#metric-rework-rate").await?;
+    app.wait_for_text("#behind-list", "answers prod/web.8")
+        .await?;
     app.screenshot("metrics-week").await?;
 
     // The charts are drawn by the engine; one is exported as a PNG at 2× (the default).

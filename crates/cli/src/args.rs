@@ -181,6 +181,12 @@ pub struct DoraArgs {
     #[arg(long, value_name = "DATE")]
     pub until: Option<String>,
 
+    /// Instead of the numbers, list the deployments behind one metric (deployments,
+    /// frequency, lead-time, change-fail-rate, recovery-time, rework-rate), each with what it
+    /// adds: how a meeting checks a number.
+    #[arg(long, value_name = "METRIC")]
+    pub explain: Option<String>,
+
     /// The chart --png, --svg and --csv write: frequency, lead-time, change-fail-rate,
     /// recovery-time or rework-rate.
     #[arg(long, value_name = "CHART", default_value = "frequency")]

@@ -215,3 +215,55 @@ fn a_chart_is_written_as_png_svg_and_csv() {
     let run = home.run(&wrong).expect(2);
     assert!(run.stderr.contains("lead-time"), "{run:#?}");
 }
+
+/// Every number opens to what it counts: the deployments behind each metric, as worked out by
+/// hand for the fixture.
+#[test]
+fn explain_lists_the_deployments_behind_a_number() {
+    let home = Home::new();
+    home.run(&["history", "import", &fixture()]).expect(0);
+    let behind = |metric: &str| -> Vec<(String, Option<String>)> {
+        let mut args = vec!["dora"];
+        args.extend(PERIOD);
+        args.extend(["--explain", metric, "-o", "json"]);
+        let run = home.run(&args).expect(0);
+        let rows: Vec<Value> = serde_json::from_str(&run.stdout).unwrap();
+        rows.iter()
+            .map(|r| {
+                (
+                    r["deployment"].as_str().unwrap().to_string(),
+                    r["detail"].as_str().map(str::to_string),
+                )
+            })
+            .collect()
+    };
+    let ids = |rows: Vec<(String, Option<String>)>| -> Vec<String> {
+        rows.into_iter().map(|(id, _)| id).collect()
+    };
+    assert_eq!(behind("deployments").len(), 7);
+    assert_eq!(
+        ids(behind("frequency")),
+        ["prod/web.1", "prod/web.4", "prod/web.5", "prod/web.6"]
+    );
+    assert_eq!(
+        behind("lead-time"),
+        [(
+            "prod/web.1".to_string(),
+            Some("from its commits: 6 h 00 min, 12 d 12 h".to_string())
+        )]
+    );
+    assert_eq!(
+        ids(behind("change-fail-rate")),
+        ["prod/web.2", "prod/web.3", "prod/web.4"]
+    );
+    let recoveries = behind("recovery-time");
+    assert_eq!(recoveries.len(), 3);
+    assert!(
+        recoveries[0]
+            .1
+            .as_deref()
+            .unwrap()
+            .ends_with("after 3 h 00 min")
+    );
+    assert_eq!(ids(behind("rework-rate")), ["prod/web.4", "prod/web.5"]);
+}

@@ -38,6 +38,7 @@ pub const HISTORY_IMPORT: &str = "history_import";
 pub const HISTORY_EXPORT: &str = "history_export";
 pub const DORA_CHARTS: &str = "dora_charts";
 pub const DORA_CHART_EXPORT: &str = "dora_chart_export";
+pub const DORA_BEHIND: &str = "dora_behind";
 
 /// Every command the backend registers.
 pub const ALL: &[&str] = &[
@@ -74,6 +75,7 @@ pub const ALL: &[&str] = &[
     HISTORY_EXPORT,
     DORA_CHARTS,
     DORA_CHART_EXPORT,
+    DORA_BEHIND,
 ];
 
 /// A sync the window runs: progress streams to a channel (`onProgress`, a

@@ -135,3 +135,24 @@ pub struct ChartExportArgs {
     #[serde(default)]
     pub replace: bool,
 }
+
+/// One deployment a metric counts, as "every number opens to what it counts" lists it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Counted {
+    /// `CLUSTER/ID`.
+    pub deployment: String,
+    pub app: String,
+    pub kind: crate::deploy::DeploymentKind,
+    pub result: crate::deploy::DeploymentResult,
+    pub finished_at: String,
+    /// What it adds to the metric (a lead time, a recovery), where more than being counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// The deployments behind metric `metric` (a [`crate::dora_text::Metric`] id) of `query`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct BehindArgs {
+    pub query: DoraQuery,
+    pub metric: String,
+}

@@ -2,7 +2,7 @@
 
 use crate::{AppState, guard::task};
 use shipdeck_ipc::IpcError;
-use shipdeck_ipc::dora::{ChartExportArgs, ChartSvg, DoraQuery, DoraView};
+use shipdeck_ipc::dora::{BehindArgs, ChartExportArgs, ChartSvg, Counted, DoraQuery, DoraView};
 use shipdeck_ipc::history::{HistoryCounts, HistoryFileArgs};
 use tauri::State;
 
@@ -60,4 +60,14 @@ pub async fn dora_chart_export(
         engine.dora_chart_export(args).await
     })
     .await
+}
+
+/// The deployments behind one metric: every number opens to what it counts.
+#[tauri::command]
+pub async fn dora_behind(
+    state: State<'_, AppState>,
+    args: BehindArgs,
+) -> Result<Vec<Counted>, IpcError> {
+    let engine = state.engine.clone();
+    task("dora_behind", async move { engine.dora_behind(args).await }).await
 }

@@ -2,7 +2,7 @@
 
 use super::{ApiResult, call};
 use shipdeck_ipc::commands;
-use shipdeck_ipc::dora::{ChartExportArgs, ChartSvg, DoraQuery, DoraView};
+use shipdeck_ipc::dora::{BehindArgs, ChartExportArgs, ChartSvg, Counted, DoraQuery, DoraView};
 use shipdeck_ipc::history::{HistoryCounts, HistoryFileArgs};
 
 pub async fn dora_metrics(query: DoraQuery) -> ApiResult<DoraView> {
@@ -23,4 +23,8 @@ pub async fn dora_charts(query: DoraQuery) -> ApiResult<Vec<ChartSvg>> {
 
 pub async fn dora_chart_export(args: ChartExportArgs) -> ApiResult<u64> {
     call(commands::DORA_CHART_EXPORT, args).await
+}
+
+pub async fn dora_behind(args: BehindArgs) -> ApiResult<Vec<Counted>> {
+    call(commands::DORA_BEHIND, args).await
 }

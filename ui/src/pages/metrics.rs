@@ -7,7 +7,9 @@ use crate::components::error_view::ErrorView;
 use crate::format;
 use crate::store::use_store;
 use leptos::prelude::*;
-use shipdeck_ipc::dora::{ChartExportArgs, ChartFormat, DEFAULT_DAYS, DoraQuery, DoraView};
+use shipdeck_ipc::dora::{
+    BehindArgs, ChartExportArgs, ChartFormat, DEFAULT_DAYS, DoraQuery, DoraView,
+};
 use shipdeck_ipc::dora_text as text;
 use shipdeck_ipc::history::HistoryFileArgs;
 
@@ -40,6 +42,8 @@ pub fn Metrics() -> impl IntoView {
     let days = RwSignal::new(DEFAULT_DAYS);
     let scope = RwSignal::new(String::new());
     let reload = RwSignal::new(0u32);
+    // The metric whose deployments are listed (a click on its card).
+    let selected = RwSignal::new(None::<&'static str>);
     let settings = LocalResource::new(move || {
         store.settings_version.track();
         api::settings()
@@ -105,8 +109,9 @@ pub fn Metrics() -> impl IntoView {
             {move || match view.get() {
                 None => view! { <p class="loading">"Measuring…"</p> }.into_any(),
                 Some(Err(error)) => view! { <ErrorView error/> }.into_any(),
-                Some(Ok(v)) => view! { <Board view=v days=days.get_untracked()/> }.into_any(),
+                Some(Ok(v)) => view! { <Board view=v days=days.get_untracked() selected/> }.into_any(),
             }}
+            <Behind scope days reload selected/>
             <Charts scope days reload/>
             <HistoryFiles scope reload/>
         </section>
@@ -114,7 +119,7 @@ pub fn Metrics() -> impl IntoView {
 }
 
 #[component]
-fn Board(view: DoraView, days: u32) -> impl IntoView {
+fn Board(view: DoraView, days: u32, selected: RwSignal<Option<&'static str>>) -> impl IntoView {
     let year = view.bands.year;
     view! {
         {view.notice.clone().map(|n| view! { <p class="notice" id="history-notice">{n}</p> })}
@@ -124,7 +129,15 @@ fn Board(view: DoraView, days: u32) -> impl IntoView {
                 .map(|m| {
                     let band = text::band(m.id, &view.bands);
                     view! {
-                        <article class="card metric" id=format!("metric-{}", m.id)>
+                        <article
+                            class="card metric"
+                            id=format!("metric-{}", m.id)
+                            class:open=move || selected.get() == Some(m.id)
+                            title="Show the deployments this number counts"
+                            on:click=move |_| {
+                                selected.update(|s| *s = if *s == Some(m.id) { None } else { Some(m.id) })
+                            }
+                        >
                             <h2>{m.name}</h2>
                             <p class="metric-value">{text::value(m.id, &view.report)}</p>
                             {band.map(|b| view! {
@@ -141,6 +154,69 @@ fn Board(view: DoraView, days: u32) -> impl IntoView {
                 })
                 .collect_view()}
         </div>
+    }
+}
+
+/// The deployments behind the selected metric, each with what it adds to the number.
+#[component]
+fn Behind(
+    scope: RwSignal<String>,
+    days: RwSignal<u32>,
+    reload: RwSignal<u32>,
+    selected: RwSignal<Option<&'static str>>,
+) -> impl IntoView {
+    let rows = LocalResource::new(move || {
+        reload.track();
+        let (query, metric) = (
+            query(&scope.get(), days.get(), format::now_secs()),
+            selected.get(),
+        );
+        async move {
+            match metric {
+                Some(metric) => api::history::dora_behind(BehindArgs {
+                    query,
+                    metric: metric.to_string(),
+                })
+                .await
+                .map(|rows| Some((metric, rows))),
+                None => Ok(None),
+            }
+        }
+    });
+    move || match rows.get() {
+        None | Some(Ok(None)) => None,
+        Some(Err(error)) => Some(view! { <ErrorView error/> }.into_any()),
+        Some(Ok(Some((metric, rows)))) => {
+            let name = text::METRICS
+                .iter()
+                .find(|m| m.id == metric)
+                .map_or("", |m| m.name);
+            Some(
+                view! {
+                    <section class="card behind" id="behind-list">
+                        <h2>{format!("{name}: the {} deployments it counts", rows.len())}</h2>
+                        <ul>
+                            {rows
+                                .into_iter()
+                                .map(|r| view! {
+                                    <li>
+                                        <code>{r.deployment}</code>
+                                        {format!(
+                                            " {} {}, finished {}",
+                                            r.kind.label(),
+                                            r.result.label(),
+                                            r.finished_at
+                                        )}
+                                        {r.detail.map(|d| format!(": {d}"))}
+                                    </li>
+                                })
+                                .collect_view()}
+                        </ul>
+                    </section>
+                }
+                .into_any(),
+            )
+        }
     }
 }
 

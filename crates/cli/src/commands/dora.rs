@@ -27,6 +27,34 @@ pub async fn run(args: DoraArgs, dirs: &Dirs, git_timeout: std::time::Duration) 
     if !args.scope.offline {
         index_all(&settings, &apps, &store, dirs, git_timeout).await;
     }
+    if let Some(metric) = &args.explain {
+        let rows = dora::behind_in(&store, &scope, metric, since, until)?.ok_or_else(|| {
+            anyhow!(
+                "--explain {metric:?} is not a metric; choose {}",
+                text::METRICS.map(|m| m.id).join(", ")
+            )
+        })?;
+        match args.output.output {
+            Format::Json => println!("{}", serde_json::to_string_pretty(&rows)?),
+            Format::Text | Format::Markdown => {
+                for r in &rows {
+                    println!(
+                        "{}  {}  {} {}{}",
+                        r.finished_at,
+                        r.deployment,
+                        r.kind.label(),
+                        r.result.label(),
+                        r.detail
+                            .as_ref()
+                            .map(|d| format!(": {d}"))
+                            .unwrap_or_default()
+                    );
+                }
+                println!("{} deployments", rows.len());
+            }
+        }
+        return Ok(Code::DONE);
+    }
     let view = dora::measure(&store, &scope, since, until)?;
     let files = [
         (

@@ -24,6 +24,9 @@
 //!   needed intervention.
 
 pub mod bands;
+mod behind;
+
+pub use behind::behind;
 
 use crate::history::{Scope, Store, store};
 use jiff::{SignedDuration, Timestamp};
@@ -287,6 +290,24 @@ pub fn measure(
         .filter(|f| scope.covers(f))
         .collect();
     Ok(view_of(&chosen, since, until))
+}
+
+/// The deployments behind metric `metric` of `since..until` for `scope`, from the history
+/// store; `None` for a metric that does not exist.
+pub fn behind_in(
+    history: &Store,
+    scope: &Scope,
+    metric: &str,
+    since: Timestamp,
+    until: Timestamp,
+) -> Result<Option<Vec<shipdeck_ipc::dora::Counted>>, store::Error> {
+    let facts = history.facts_cached()?;
+    let chosen: Vec<&Fact> = facts
+        .iter()
+        .filter(|f| f.finished_at.is_none_or(|t| t >= since))
+        .filter(|f| scope.covers(f))
+        .collect();
+    Ok(behind(metric, &chosen, since, until))
 }
 
 /// [`report`] of `since..until` and of the period before it, from `facts` holding at least

@@ -10,7 +10,7 @@ use crate::charts::ChartKind;
 use crate::history::{Origin, Store, files, index, replicasets, scope};
 use jiff::Timestamp;
 use shipdeck_ipc::deploy::Deployment;
-use shipdeck_ipc::dora::{ChartExportArgs, ChartSvg, DoraQuery, DoraView};
+use shipdeck_ipc::dora::{BehindArgs, ChartExportArgs, ChartSvg, Counted, DoraQuery, DoraView};
 use shipdeck_ipc::history::{HistoryCounts, HistoryFileArgs};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
@@ -139,6 +139,20 @@ impl Engine {
                 .map_err(|e| Error::Io(e.to_string()))?;
             view.notice = notice;
             Ok(view)
+        })
+        .await
+    }
+
+    /// The deployments behind one metric of what `args.query` measures.
+    pub async fn dora_behind(&self, args: BehindArgs) -> Result<Vec<Counted>> {
+        let store = self.history_store()?;
+        let (since, until) = period_of(&args.query)?;
+        let settings = self.settings.get();
+        blocking(move || {
+            let scope = scope_of(&settings, &args.query.app, &args.query.team, &store)?;
+            crate::dora::behind_in(&store, &scope, &args.metric, since, until)
+                .map_err(|e| Error::Io(e.to_string()))?
+                .ok_or_else(|| Error::Invalid(format!("there is no metric '{}'", args.metric)))
         })
         .await
     }
