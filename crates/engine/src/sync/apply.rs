@@ -111,6 +111,7 @@ pub async fn apply(
 /// How often the removal is tried again after the object changed under it (a controller
 /// writes to an object right after it is applied: the Deployment controller its revision).
 const REMOVAL_ATTEMPTS: usize = 5;
+const REMOVAL_BACKOFF: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// Removes the fields added by hand from `live` (the object as applied); returns their
 /// pointers. Each removal is guarded by the value it removes and the whole by the object's
@@ -158,6 +159,9 @@ async fn remove_added_by_hand(
                 Err(e) => return Err((added, e)),
             };
         tracing::debug!(object = %object.id.name, "removal refused, reading again: {}", refused.message);
+        // A controller writing to the object is usually done within a moment: wait a little
+        // longer each time rather than read it again in the middle of its writes.
+        tokio::time::sleep(REMOVAL_BACKOFF * attempt as u32).await;
         attempt += 1;
         live = match bounded(api.get(&object.id.name)).await {
             Ok(o) => {
