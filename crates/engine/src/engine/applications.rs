@@ -42,11 +42,7 @@ impl Engine {
         let rule = wire::ignore_rule_from_ipc(rule);
         let (_, saved) = self.change_settings(
             |s| {
-                let app = s
-                    .applications
-                    .iter_mut()
-                    .find(|a| a.id == id)
-                    .ok_or_else(|| Error::NotFound(format!("there is no application '{id}'")))?;
+                let app = application_mut(s, id)?;
                 if remove {
                     app.ignore.retain(|r| r != &rule);
                 } else if !app.ignore.contains(&rule) {
@@ -63,11 +59,7 @@ impl Engine {
     pub fn set_sync_policy(&self, id: &str, policy: ipc::SyncPolicy) -> Result<ipc::Settings> {
         let (_, saved) = self.change_settings(
             |s| {
-                let app = s
-                    .applications
-                    .iter_mut()
-                    .find(|a| a.id == id)
-                    .ok_or_else(|| Error::NotFound(format!("there is no application '{id}'")))?;
+                let app = application_mut(s, id)?;
                 app.sync = wire::sync_policy_from_ipc(policy);
                 Ok(())
             },
@@ -87,11 +79,7 @@ impl Engine {
         use shipdeck_ipc::commands::SyncSwitch;
         let (_, saved) = self.change_settings(
             |s| {
-                let app = s
-                    .applications
-                    .iter_mut()
-                    .find(|a| a.id == id)
-                    .ok_or_else(|| Error::NotFound(format!("there is no application '{id}'")))?;
+                let app = application_mut(s, id)?;
                 match switch {
                     SyncSwitch::AutoSync => app.sync.auto_sync = on,
                     SyncSwitch::SelfHeal => app.sync.self_heal = on,
@@ -109,11 +97,7 @@ impl Engine {
     pub fn pause_automation(&self, id: &str) -> Result<(bool, bool)> {
         let (was, _) = self.change_settings(
             |s| {
-                let app = s
-                    .applications
-                    .iter_mut()
-                    .find(|a| a.id == id)
-                    .ok_or_else(|| Error::NotFound(format!("there is no application '{id}'")))?;
+                let app = application_mut(s, id)?;
                 let was = (app.sync.auto_sync, app.sync.self_heal);
                 app.sync.auto_sync = false;
                 app.sync.self_heal = false;
@@ -163,4 +147,14 @@ impl Engine {
         )?;
         Ok(saved)
     }
+}
+
+/// Application `id` of `settings`, to change, or that there is none.
+fn application_mut<'s>(
+    settings: &'s mut crate::settings::Settings,
+    id: &str,
+) -> Result<&'s mut crate::settings::model::Application> {
+    settings
+        .application_mut(id)
+        .ok_or_else(|| Error::NotFound(format!("there is no application '{id}'")))
 }

@@ -257,6 +257,10 @@ impl Settings {
     pub fn application(&self, id: &str) -> Option<&Application> {
         self.applications.iter().find(|a| a.id == id)
     }
+
+    pub fn application_mut(&mut self, id: &str) -> Option<&mut Application> {
+        self.applications.iter_mut().find(|a| a.id == id)
+    }
 }
 
 #[cfg(test)]
