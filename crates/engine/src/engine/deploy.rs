@@ -110,16 +110,23 @@ impl Engine {
                 .await
                 .unwrap_or(job.commits);
         }
-        sync::run(
-            &target.client,
-            job,
-            &cx.place(),
-            &registered.token,
-            progress,
-        )
-        .await
-        .map(|d| self.remember(d))
-        .map_err(|e| Error::Refused(e.to_string()))
+        self.run_job(&target, job, &registered.token, progress)
+            .await
+    }
+
+    /// Runs a deployment job on `target`'s cluster and adds what it did to the history.
+    async fn run_job(
+        &self,
+        target: &Target,
+        job: sync::Job,
+        cancel: &crate::git::CancelToken,
+        progress: &mut (dyn FnMut(SyncProgress) + Send),
+    ) -> Result<Deployment> {
+        let cx = target.context();
+        sync::run(&target.client, job, &cx.place(), cancel, progress)
+            .await
+            .map(|d| self.remember(d))
+            .map_err(|e| Error::Refused(e.to_string()))
     }
 
     /// The commits a sync of `commit` brings since the application's last successful
@@ -204,16 +211,8 @@ impl Engine {
         let history = deployments::history(&cx).await?;
         let mut job = deployments::rollback_job(&cx, &history, to).await?;
         job.notes.extend(notes);
-        sync::run(
-            &target.client,
-            job,
-            &cx.place(),
-            &registered.token,
-            progress,
-        )
-        .await
-        .map(|d| self.remember(d))
-        .map_err(|e| Error::Refused(e.to_string()))
+        self.run_job(&target, job, &registered.token, progress)
+            .await
     }
 
     /// Undoes Deployment `namespace/name` of application `id` to its previous ReplicaSet
@@ -231,16 +230,8 @@ impl Engine {
         let cx = target.context();
         let history = deployments::history(&cx).await?;
         let job = deployments::undo_job(&cx, &history, namespace, name).await?;
-        sync::run(
-            &target.client,
-            job,
-            &cx.place(),
-            &registered.token,
-            progress,
-        )
-        .await
-        .map(|d| self.remember(d))
-        .map_err(|e| Error::Refused(e.to_string()))
+        self.run_job(&target, job, &registered.token, progress)
+            .await
     }
 
     /// The kill switch: pauses auto-sync and self-heal for application `id` (first, so nothing
