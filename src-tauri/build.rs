@@ -38,6 +38,9 @@ fn main() {
             "dora_charts",
             "dora_chart_export",
             "dora_behind",
+            "timeline",
+            "deployment_diff",
+            "deployment_incident",
         ]));
     tauri_build::try_build(attributes).expect("tauri-build failed");
 }

@@ -97,6 +97,9 @@ pub fn run() {
             commands::history::dora_charts,
             commands::history::dora_chart_export,
             commands::history::dora_behind,
+            commands::timeline::timeline,
+            commands::timeline::deployment_diff,
+            commands::timeline::deployment_incident,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("Shipdeck failed to start its window");

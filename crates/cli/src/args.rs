@@ -151,6 +151,85 @@ pub enum Command {
     /// Export or import the deployment history (a versioned JSON Lines file: see the README).
     #[command(subcommand)]
     History(HistoryCommand),
+    /// What happened in a window of time, newest first: commits, deployments, drift,
+    /// incidents and recoveries, across applications and clusters (after indexing the
+    /// clusters' deployment records).
+    Timeline(TimelineArgs),
+    /// What a deployment changed: its manifests against the deployment before it (or
+    /// --against any other), from what their records keep. Needs no Git.
+    #[command(name = "deployment-diff")]
+    DeploymentDiff(DeploymentDiffArgs),
+    /// Mark a deployment as having caused an incident (or --clear the mark), in its record in
+    /// the cluster where the team sees it; change fail rate counts it.
+    Incident(IncidentArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TimelineArgs {
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+
+    /// Only what happened on this cluster (commits and incidents of the applications that
+    /// deployed there).
+    #[arg(long, value_name = "CLUSTER")]
+    pub cluster: Option<String>,
+
+    /// The start of the window: a day (`2026-09-01`, UTC) or RFC 3339. Default: 7 days before
+    /// --until.
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+
+    /// The end of the window, excluded. Default: now.
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+
+    /// Only these kinds (repeat): commit, deployment, drift, incident, recovery.
+    #[arg(long = "kind", value_name = "KIND")]
+    pub kinds: Vec<String>,
+
+    /// Only deployments that ended so (repeat): succeeded, failed, cancelled.
+    #[arg(long = "result", value_name = "RESULT")]
+    pub results: Vec<String>,
+
+    /// At most this many events, newest first.
+    #[arg(long, value_name = "N", default_value_t = shipdeck_ipc::timeline::DEFAULT_LIMIT)]
+    pub limit: usize,
+
+    #[command(flatten)]
+    pub output: FormatArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DeploymentDiffArgs {
+    /// The application's id, as in Settings → Applications.
+    #[arg(value_name = "APP")]
+    pub app: String,
+
+    /// The deployment (`APP.SEQ`, as `shipdeck deployments` lists them).
+    #[arg(value_name = "ID")]
+    pub id: String,
+
+    /// Compare with this deployment instead of the one before.
+    #[arg(long, value_name = "ID")]
+    pub against: Option<String>,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct IncidentArgs {
+    /// The application's id, as in Settings → Applications.
+    #[arg(value_name = "APP")]
+    pub app: String,
+
+    /// The deployment (`APP.SEQ`).
+    #[arg(value_name = "ID")]
+    pub id: String,
+
+    /// Clear the mark instead.
+    #[arg(long)]
+    pub clear: bool,
 }
 
 const DORA_AFTER_HELP: &str = "\

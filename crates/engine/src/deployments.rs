@@ -364,17 +364,7 @@ pub async fn restored(
     cx: &Context<'_>,
     chosen: &Deployment,
 ) -> Result<(Vec<RenderedObject>, Vec<ResourceRef>)> {
-    let manifests = match chosen.place {
-        RecordPlace::Cluster => cx.records().manifests(&chosen.app, chosen.seq).await,
-        RecordPlace::Local => cx.local().manifests(&chosen.app, chosen.seq),
-    }
-    .map_err(|e| Error::Refused(e.to_string()))?
-    .ok_or_else(|| {
-        Error::Refused(format!(
-            "deployment {} no longer holds its manifests (only the newest records keep them); choose a newer one",
-            chosen.id
-        ))
-    })?;
+    let manifests = manifests_of(cx, chosen).await?;
     let mut skipped = Vec::new();
     let mut objects = Vec::new();
     for (i, m) in manifests.into_iter().enumerate() {
@@ -387,7 +377,60 @@ pub async fn restored(
     Ok((objects, skipped))
 }
 
-fn object_of(m: Manifest, deployment: &str, index: usize) -> RenderedObject {
+/// Marks deployment `id` of the application as having caused an incident (or clears the mark)
+/// in its record, where the team sees it, and returns it as stored. Only a finished
+/// deployment can be marked: a running one's record is still being written.
+pub async fn set_incident(
+    cx: &Context<'_>,
+    history: &[Deployment],
+    id: &str,
+    incident: bool,
+) -> Result<Deployment> {
+    let d = history.iter().find(|d| d.id == id).ok_or_else(|| {
+        Error::NotFound(format!(
+            "application '{}' has no deployment {id} in its records (one imported from a history file has none to mark; change the file and import it again)",
+            cx.app.id
+        ))
+    })?;
+    if d.finished_at.is_none() {
+        return Err(Error::Refused(format!(
+            "deployment {id} has not finished; mark it once it has"
+        )));
+    }
+    match d.place {
+        RecordPlace::Cluster => cx
+            .records()
+            .set_incident(&d.app, d.seq, incident)
+            .await
+            .map_err(|e| Error::Refused(e.to_string())),
+        RecordPlace::Local => {
+            let mut marked = d.clone();
+            marked.incident = incident;
+            cx.local()
+                .update(&marked)
+                .map_err(|e| Error::Refused(e.to_string()))?;
+            Ok(marked)
+        }
+    }
+}
+
+/// The manifests deployment `d`'s record keeps (Secret values masked in a record kept on this
+/// desk), refused when they were dropped for age.
+pub async fn manifests_of(cx: &Context<'_>, d: &Deployment) -> Result<Vec<Manifest>> {
+    match d.place {
+        RecordPlace::Cluster => cx.records().manifests(&d.app, d.seq).await,
+        RecordPlace::Local => cx.local().manifests(&d.app, d.seq),
+    }
+    .map_err(|e| Error::Refused(e.to_string()))?
+    .ok_or_else(|| {
+        Error::Refused(format!(
+            "deployment {} no longer holds its manifests (only the newest records keep them); choose a newer one",
+            d.id
+        ))
+    })
+}
+
+pub(crate) fn object_of(m: Manifest, deployment: &str, index: usize) -> RenderedObject {
     RenderedObject {
         id: ObjectId {
             group: m.resource.group,

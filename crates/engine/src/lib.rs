@@ -11,6 +11,7 @@ pub mod checkout;
 pub mod clusters;
 pub mod commit;
 pub mod credentials;
+pub mod deployment_diff;
 pub mod deployments;
 pub mod dora;
 pub mod drift;

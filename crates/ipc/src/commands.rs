@@ -39,6 +39,9 @@ pub const HISTORY_EXPORT: &str = "history_export";
 pub const DORA_CHARTS: &str = "dora_charts";
 pub const DORA_CHART_EXPORT: &str = "dora_chart_export";
 pub const DORA_BEHIND: &str = "dora_behind";
+pub const TIMELINE: &str = "timeline";
+pub const DEPLOYMENT_DIFF: &str = "deployment_diff";
+pub const DEPLOYMENT_INCIDENT: &str = "deployment_incident";
 
 /// Every command the backend registers.
 pub const ALL: &[&str] = &[
@@ -76,6 +79,9 @@ pub const ALL: &[&str] = &[
     DORA_CHARTS,
     DORA_CHART_EXPORT,
     DORA_BEHIND,
+    TIMELINE,
+    DEPLOYMENT_DIFF,
+    DEPLOYMENT_INCIDENT,
 ];
 
 /// A sync the window runs: progress streams to a channel (`onProgress`, a

@@ -16,6 +16,7 @@ pub mod error;
 pub mod events;
 pub mod history;
 pub mod status;
+pub mod timeline;
 pub mod workspace;
 
 pub use error::{ErrorCode, IpcError};

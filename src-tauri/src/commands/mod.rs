@@ -6,4 +6,5 @@ pub mod clusters;
 pub mod deploy;
 pub mod history;
 pub mod repositories;
+pub mod timeline;
 pub mod workspace;

@@ -101,7 +101,7 @@ pub async fn run(args: DoraArgs, dirs: &Dirs, git_timeout: std::time::Duration) 
 }
 
 /// A day (`2026-09-01`, midnight UTC) or an RFC 3339 instant.
-fn bound(flag: &str, text: &str) -> Result<Timestamp> {
+pub(super) fn bound(flag: &str, text: &str) -> Result<Timestamp> {
     if let Ok(t) = text.parse::<Timestamp>() {
         return Ok(t);
     }

@@ -14,6 +14,7 @@ mod plan;
 mod rollback;
 mod selection;
 mod sync;
+mod timeline;
 mod undo;
 
 use crate::args::{Cli, Command, HistoryCommand, OutputArgs};
@@ -44,6 +45,9 @@ pub async fn run(cli: Cli) -> Result<Code> {
             history::export(args, &dirs, git_timeout).await
         }
         Command::History(HistoryCommand::Import(args)) => history::import(args, &dirs).await,
+        Command::Timeline(args) => timeline::run(args, &dirs, git_timeout).await,
+        Command::DeploymentDiff(args) => timeline::diff(args, &dirs).await,
+        Command::Incident(args) => timeline::incident(args, &dirs).await,
     };
     // This process's scratch space, once everything in it is gone (a kill leaves it to the
     // window's sweep of gone processes).

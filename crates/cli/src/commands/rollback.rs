@@ -48,7 +48,7 @@ pub async fn run(args: RollbackArgs, dirs: &Dirs) -> Result<Code> {
 }
 
 /// `--to 12` is deployment 12 of the application; anything else is taken as an id.
-fn deployment_id(app: &str, to: &str) -> String {
+pub(super) fn deployment_id(app: &str, to: &str) -> String {
     match to.trim().parse::<u64>() {
         Ok(seq) => records::id(app, seq),
         Err(_) => to.trim().to_string(),

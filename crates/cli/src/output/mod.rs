@@ -3,6 +3,7 @@
 //! are masked by the engine before they get here); never a raw object. Deployment records
 //! ([`deployment`], [`history`]) and a sync's progress ([`progress`]) are printed alike.
 
+mod changes;
 pub mod deployment;
 pub mod history;
 mod markdown;
@@ -27,6 +28,8 @@ pub fn print(report: &DriftReport, heading: &str, args: &OutputArgs) -> Result<(
     };
     write_stdout(&out)
 }
+
+pub use changes::print as print_changes;
 
 /// Writes to stdout; a reader that went away (`| head`) is not an error.
 pub fn write_stdout(text: &str) -> Result<()> {

@@ -10,6 +10,11 @@ const CONTEXT: usize = 3;
 /// The diff, empty when the sides are equal or neither is known. Control characters in the
 /// YAML (from the cluster's objects) are shown escaped.
 pub fn diff(resource: &ResourceDrift) -> String {
+    between(resource, "live", "desired")
+}
+
+/// [`diff`] with its two sides named `from` and `to`.
+pub fn between(resource: &ResourceDrift, from: &str, to: &str) -> String {
     let live = resource.live_yaml.as_deref().unwrap_or("");
     let desired = resource.desired_yaml.as_deref().unwrap_or("");
     if live == desired {
@@ -22,7 +27,7 @@ pub fn diff(resource: &ResourceDrift) -> String {
     TextDiff::from_lines(&live, &desired)
         .unified_diff()
         .context_radius(CONTEXT)
-        .header("live", "desired")
+        .header(from, to)
         .to_string()
 }
 

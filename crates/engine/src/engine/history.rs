@@ -36,21 +36,45 @@ pub(super) fn open(dirs: &super::Dirs) -> (History, Option<String>) {
 }
 
 pub(super) fn spawn(runtime: &tokio::runtime::Handle, engine: Weak<Engine>) -> JoinHandle<()> {
+    use tokio::sync::broadcast::error::RecvError;
     runtime.spawn(async move {
-        tokio::time::sleep(FIRST_INDEX_AFTER).await;
+        // Drift goes into the history as it is seen; each round also stores what the drift
+        // log holds, in case some was missed (a lagging receiver, a start).
+        let mut drifts = match engine.upgrade() {
+            Some(e) => Some(e.monitor.drift_log().subscribe()),
+            None => return,
+        };
+        let mut next_round = tokio::time::Instant::now() + FIRST_INDEX_AFTER;
         loop {
-            let Some(engine) = engine.upgrade() else {
-                return;
+            let seen = async {
+                match drifts.as_mut() {
+                    Some(rx) => rx.recv().await,
+                    None => std::future::pending().await,
+                }
             };
-            engine.index_history_all().await;
-            drop(engine);
-            tokio::time::sleep(INDEX_EVERY).await;
+            tokio::select! {
+                _ = tokio::time::sleep_until(next_round) => {
+                    let Some(engine) = engine.upgrade() else { return };
+                    let recent = engine.monitor.drift_log().recent(crate::drift_log::KEPT);
+                    engine.record_drifts(recent).await;
+                    engine.index_history_all().await;
+                    next_round = tokio::time::Instant::now() + INDEX_EVERY;
+                }
+                event = seen => match event {
+                    Ok(event) => {
+                        let Some(engine) = engine.upgrade() else { return };
+                        engine.record_drifts(vec![event]).await;
+                    }
+                    Err(RecvError::Lagged(_)) => {}
+                    Err(RecvError::Closed) => drifts = None,
+                },
+            }
         }
     })
 }
 
 impl Engine {
-    fn history_store(&self) -> Result<Arc<Store>> {
+    pub(super) fn history_store(&self) -> Result<Arc<Store>> {
         self.history.clone().map_err(|e| {
             Error::Io(format!(
                 "the history database cannot be used ({e}); check that {} is writable",
@@ -250,7 +274,7 @@ impl Engine {
 }
 
 /// The scope an application or team (or neither) names.
-fn scope_of(
+pub(super) fn scope_of(
     settings: &crate::settings::Settings,
     app: &Option<String>,
     team: &Option<String>,
@@ -263,14 +287,19 @@ fn scope_of(
 
 /// The period `query` names, checked.
 fn period_of(query: &DoraQuery) -> Result<(Timestamp, Timestamp)> {
+    period(&query.since, &query.until)
+}
+
+/// The period between two RFC 3339 times, checked.
+pub(super) fn period(since: &str, until: &str) -> Result<(Timestamp, Timestamp)> {
     let bound = |name: &str, text: &str| {
         text.parse::<Timestamp>().map_err(|e| {
             Error::Invalid(format!("`{name}` is not an RFC 3339 time ({text:?}): {e}"))
         })
     };
     crate::dora::period(
-        Some(bound("since", &query.since)?),
-        Some(bound("until", &query.until)?),
+        Some(bound("since", since)?),
+        Some(bound("until", until)?),
         Timestamp::now(),
     )
     .map_err(Error::Invalid)
@@ -290,7 +319,7 @@ fn absolute(path: &str) -> Result<std::path::PathBuf> {
 }
 
 /// Runs SQLite and file work off the async runtime.
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+pub(super) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
     tokio::task::spawn_blocking(f)
         .await
         .map_err(|e| Error::Io(e.to_string()))?

@@ -22,6 +22,7 @@ mod preview;
 mod preview_sweep;
 mod repositories;
 mod settings_watch;
+mod timeline;
 
 pub use dirs::{APP_ID, Dirs};
 pub use error::{Error, Result};

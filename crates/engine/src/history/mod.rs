@@ -9,5 +9,6 @@ mod rows;
 mod schema;
 pub mod scope;
 pub mod store;
+pub mod timeline;
 
 pub use store::{Imported, Opened, Origin, Scope, Store};

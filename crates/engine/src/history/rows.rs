@@ -4,6 +4,7 @@ use super::store::{Imported, Scope, kind_str, millis, outcome_str};
 use jiff::Timestamp;
 use rusqlite::{Connection, Transaction, params, params_from_iter};
 use shipdeck_ipc::deploy::DeploymentKind;
+use shipdeck_ipc::drift::DriftEvent;
 use shipdeck_ipc::history::{HistoryEvent, Outcome};
 use std::collections::HashMap;
 
@@ -28,11 +29,14 @@ pub fn insert(
          ON CONFLICT (cluster, id) DO UPDATE SET app = excluded.app, kind = excluded.kind, \
          started_at = excluded.started_at, finished_at = excluded.finished_at, \
          result = excluded.result, revision = excluded.revision, answers = excluded.answers, \
-         incident = max(incident, excluded.incident) \
+         incident = CASE WHEN excluded.origin = 'cluster' THEN excluded.incident \
+         ELSE max(incident, excluded.incident) END \
          WHERE app IS NOT excluded.app OR kind IS NOT excluded.kind \
          OR started_at IS NOT excluded.started_at OR finished_at IS NOT excluded.finished_at \
          OR result IS NOT excluded.result OR revision IS NOT excluded.revision \
-         OR answers IS NOT excluded.answers OR incident < excluded.incident",
+         OR answers IS NOT excluded.answers \
+         OR incident IS NOT (CASE WHEN excluded.origin = 'cluster' THEN excluded.incident \
+         ELSE max(incident, excluded.incident) END)",
     )?;
     let mut stored_commits = tx.prepare_cached(
         "SELECT sha FROM deployment_commits WHERE cluster = ?1 AND id = ?2 ORDER BY position",
@@ -113,6 +117,27 @@ pub fn insert(
         }
     }
     Ok(counts)
+}
+
+/// Stores drift seen in a cluster; the same event (application, cluster, time) twice is one.
+pub fn insert_drifts(tx: &Transaction, events: &[DriftEvent], origin: &str) -> rusqlite::Result<usize> {
+    let mut insert = tx.prepare_cached(
+        "INSERT OR IGNORE INTO drifts (app, cluster, detected_at, commit_sha, resources, summary, \
+         origin) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    let mut stored = 0;
+    for event in events {
+        stored += insert.execute(params![
+            event.app,
+            event.cluster,
+            time(&event.at)?,
+            event.commit,
+            event.resources.len() as i64,
+            event.headline(),
+            origin
+        ])?;
+    }
+    Ok(stored)
 }
 
 /// Everything about `scope`: commits, finished deployments, incidents, each oldest first.
@@ -226,12 +251,12 @@ fn outcome(text: &str) -> Outcome {
     }
 }
 
-fn time(text: &str) -> rusqlite::Result<i64> {
+pub(super) fn time(text: &str) -> rusqlite::Result<i64> {
     text.parse::<Timestamp>()
         .map(|t| t.as_millisecond())
         .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
 }
 
-fn rfc3339(ms: i64) -> String {
+pub(super) fn rfc3339(ms: i64) -> String {
     millis(ms).to_string()
 }

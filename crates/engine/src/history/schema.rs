@@ -7,7 +7,7 @@
 
 use rusqlite::Connection;
 
-const MIGRATIONS: &[&str] = &[r#"
+pub(super) const MIGRATIONS: &[&str] = &[r#"
 CREATE TABLE commits (
     app TEXT NOT NULL,
     sha TEXT NOT NULL,
@@ -51,7 +51,24 @@ CREATE TABLE incidents (
     origin TEXT NOT NULL,
     PRIMARY KEY (app, opened_at)
 ) WITHOUT ROWID;
-"#];
+"#,
+    // 2: drift seen in the clusters, for the timeline; the timeline's window queries.
+    r#"
+CREATE TABLE drifts (
+    app TEXT NOT NULL,
+    cluster TEXT NOT NULL,
+    detected_at INTEGER NOT NULL,
+    commit_sha TEXT NOT NULL,
+    resources INTEGER NOT NULL,
+    summary TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    PRIMARY KEY (app, cluster, detected_at)
+) WITHOUT ROWID;
+CREATE INDEX drifts_by_time ON drifts (detected_at);
+CREATE INDEX commits_by_time ON commits (committed_at);
+CREATE INDEX incidents_by_time ON incidents (opened_at);
+"#,
+];
 
 /// The schema version this build writes.
 pub const VERSION: i64 = MIGRATIONS.len() as i64;

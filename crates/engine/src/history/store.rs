@@ -13,6 +13,7 @@ use crate::dora::Fact;
 use jiff::Timestamp;
 use rusqlite::{Connection, params_from_iter};
 use shipdeck_ipc::deploy::{DeploymentKind, DeploymentResult};
+use shipdeck_ipc::drift::DriftEvent;
 use shipdeck_ipc::history::{HistoryEvent, Outcome};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -196,7 +197,7 @@ impl Store {
             })
     }
 
-    fn read<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T, Error> {
+    pub(super) fn read<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T, Error> {
         let conn = self.reader.lock().unwrap_or_else(|e| e.into_inner());
         f(&conn).map_err(|source| Error::Sqlite {
             path: self.path.clone(),
@@ -214,6 +215,30 @@ impl Store {
             let counts = super::rows::insert(&tx, &events, origin.as_str())?;
             tx.commit()?;
             Ok(counts)
+        })
+    }
+
+    /// Stores drift the clusters showed (from the drift log); an event stored before is kept
+    /// once. Returns how many were new.
+    pub fn record_drifts(&self, events: Vec<DriftEvent>) -> Result<usize, Error> {
+        self.write(move |conn| {
+            let tx = conn.transaction()?;
+            let stored = super::rows::insert_drifts(&tx, &events, Origin::Cluster.as_str())?;
+            tx.commit()?;
+            Ok(stored)
+        })
+    }
+
+    /// Sets whether deployment `id` on `cluster` caused an incident, as the user said (an
+    /// import never clears a mark; this does). Returns whether the history has it.
+    pub fn set_incident(&self, cluster: &str, id: &str, incident: bool) -> Result<bool, Error> {
+        let (cluster, id) = (cluster.to_string(), id.to_string());
+        self.write(move |conn| {
+            let changed = conn.execute(
+                "UPDATE deployments SET incident = ?3 WHERE cluster = ?1 AND id = ?2",
+                rusqlite::params![cluster, id, incident],
+            )?;
+            Ok(changed > 0)
         })
     }
 
@@ -309,7 +334,7 @@ pub(super) fn millis(ms: i64) -> Timestamp {
     Timestamp::from_millisecond(ms).unwrap_or(Timestamp::UNIX_EPOCH)
 }
 
-fn result(text: &str) -> DeploymentResult {
+pub(super) fn result(text: &str) -> DeploymentResult {
     match text {
         "succeeded" => DeploymentResult::Succeeded,
         "failed" => DeploymentResult::Failed,

@@ -32,6 +32,9 @@ const MANAGED_BY: (&str, &str) = ("app.kubernetes.io/managed-by", "shipdeck");
 /// kept (the API server pages the list; the rest would not fit a review anyway).
 pub const MAX_LISTED: u32 = 500;
 
+/// How many times a change read under a resourceVersion is made again after a conflict.
+const CONFLICT_RETRIES: usize = 4;
+
 /// How long one call about records may take.
 pub const CALL_TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -188,6 +191,48 @@ impl ClusterRecords {
         )
         .await?;
         Ok(())
+    }
+
+    /// Marks deployment `seq` of `app` as having caused an incident, or clears the mark, and
+    /// returns it as stored. Read and written under the Secret's resourceVersion, so a desk
+    /// writing the record at the same moment is not overwritten: the change is made again on
+    /// what it wrote.
+    pub async fn set_incident(&self, app: &str, seq: u64, incident: bool) -> Result<Deployment> {
+        let name = secret_name(app, seq);
+        for _ in 0..CONFLICT_RETRIES {
+            let secret = self.bounded(self.secrets().get(&name)).await?;
+            let mut deployment = meta_of(&secret)?;
+            if deployment.app != app || deployment.seq != seq {
+                return Err(Error::Damaged {
+                    name,
+                    message: "its metadata names another deployment".into(),
+                });
+            }
+            if deployment.incident == incident {
+                return Ok(deployment);
+            }
+            deployment.incident = incident;
+            let patch = json!({
+                "metadata": {"resourceVersion": secret.metadata.resource_version},
+                "data": {"meta": ByteString(codec::compress(&deployment))},
+            });
+            match self
+                .bounded(
+                    self.secrets()
+                        .patch(&name, &PatchParams::default(), &Patch::Merge(&patch)),
+                )
+                .await
+            {
+                Ok(_) => return Ok(deployment),
+                Err(Error::Cluster(m)) if m.contains("Conflict") || m.contains("modified") => {
+                    continue;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Err(Error::Cluster(format!(
+            "the record {name} kept changing while it was being marked; try again"
+        )))
     }
 
     /// The manifests of deployment `seq` of `app`; `None` when dropped for age.

@@ -1,0 +1,336 @@
+//! The timeline's question to the store: every commit, deployment, drift, incident and
+//! recovery of a scope in a window of time, newest first, at most a limit of them, with how
+//! many of each kind the window holds. Recoveries are [`crate::dora::recoveries`], so the
+//! timeline and the recovery time count the same ones.
+//!
+//! Commits and incidents belong to applications, not clusters: with a cluster in the scope,
+//! those of the applications that deployed there are shown.
+
+use super::rows::{kind, rfc3339, scope_sql};
+use super::store::{Error, Scope, Store, millis};
+use jiff::Timestamp;
+use rusqlite::types::Value;
+use rusqlite::{Connection, params_from_iter};
+use shipdeck_ipc::deploy::DeploymentResult;
+use shipdeck_ipc::timeline::{EventKind, KindCount, Timeline, TimelineEvent, What};
+
+/// What to show of the window.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Empty: every kind.
+    pub kinds: Vec<EventKind>,
+    /// Deployments with these results only; empty: all.
+    pub results: Vec<DeploymentResult>,
+    pub limit: usize,
+}
+
+impl Filter {
+    fn shows(&self, kind: EventKind) -> bool {
+        self.kinds.is_empty() || self.kinds.contains(&kind)
+    }
+}
+
+/// A kind's events of the window, newest first (at most the limit), and how many there are.
+struct Found {
+    kind: EventKind,
+    events: Vec<(i64, TimelineEvent)>,
+    count: usize,
+}
+
+impl Store {
+    /// The timeline of `scope` over `since..until`.
+    pub fn timeline(
+        &self,
+        scope: &Scope,
+        since: Timestamp,
+        until: Timestamp,
+        filter: &Filter,
+    ) -> Result<Timeline, Error> {
+        let (from, to) = (since.as_millisecond(), until.as_millisecond());
+        let mut found = self.read(|conn| {
+            let mut found = Vec::new();
+            let window = Window {
+                conn,
+                scope,
+                from,
+                to,
+                limit: filter.limit,
+            };
+            if filter.shows(EventKind::Commit) {
+                found.push(window.commits()?);
+            }
+            if filter.shows(EventKind::Deployment) {
+                found.push(window.deployments(&filter.results)?);
+            }
+            if filter.shows(EventKind::Drift) {
+                found.push(window.drifts()?);
+            }
+            if filter.shows(EventKind::Incident) {
+                found.push(window.incidents()?);
+            }
+            Ok(found)
+        })?;
+        if filter.shows(EventKind::Recovery) {
+            found.push(self.recoveries_in(scope, since, until, filter.limit)?);
+        }
+        let (apps, clusters) = self.read(|conn| Ok((column(conn, "app")?, column(conn, "cluster")?)))?;
+        let counts = found
+            .iter()
+            .map(|f| KindCount {
+                kind: f.kind,
+                count: f.count,
+            })
+            .collect();
+        let mut events: Vec<(i64, TimelineEvent)> =
+            found.into_iter().flat_map(|f| f.events).collect();
+        // Newest first; at one instant, what follows from another above it (a recovery above the
+        // deployment that made it, a deployment above a commit).
+        events.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.what.kind().cmp(&a.1.what.kind())));
+        events.truncate(filter.limit);
+        Ok(Timeline {
+            since: since.to_string(),
+            until: until.to_string(),
+            events: events.into_iter().map(|(_, e)| e).collect(),
+            counts,
+            apps,
+            clusters,
+        })
+    }
+
+    fn recoveries_in(
+        &self,
+        scope: &Scope,
+        since: Timestamp,
+        until: Timestamp,
+        limit: usize,
+    ) -> Result<Found, Error> {
+        let all = self.facts_cached()?;
+        let facts: Vec<crate::dora::Fact> = all.iter().filter(|f| scope.covers(f)).cloned().collect();
+        // A recovery shows when it happened; the failure it ends may be older than the window.
+        let mut in_window: Vec<(i64, TimelineEvent)> =
+            crate::dora::recoveries(&facts, Timestamp::MIN, until)
+                .into_iter()
+                .filter(|r| r.recovered_at >= since && r.recovered_at < until)
+                .map(|r| {
+                    let (cluster, id) = r.failed.id.split_once('/').unwrap_or(("", &r.failed.id));
+                    let at = r.recovered_at.as_millisecond();
+                    (
+                        at,
+                        TimelineEvent {
+                            at: rfc3339(at),
+                            app: r.failed.app.clone(),
+                            cluster: Some(cluster.to_string()),
+                            what: What::Recovery {
+                                failed: id.to_string(),
+                                seconds: r.seconds(),
+                            },
+                        },
+                    )
+                })
+                .collect();
+        in_window.sort_by(|a, b| b.0.cmp(&a.0));
+        let count = in_window.len();
+        in_window.truncate(limit);
+        Ok(Found {
+            kind: EventKind::Recovery,
+            events: in_window,
+            count,
+        })
+    }
+}
+
+/// The distinct values of `column` of the deployments (and, for applications, the commits).
+fn column(conn: &Connection, column: &str) -> rusqlite::Result<Vec<String>> {
+    let sql = if column == "app" {
+        "SELECT app FROM deployments UNION SELECT app FROM commits ORDER BY 1"
+    } else {
+        "SELECT DISTINCT cluster FROM deployments ORDER BY 1"
+    };
+    let mut statement = conn.prepare_cached(sql)?;
+    statement.query_map([], |r| r.get(0))?.collect()
+}
+
+struct Window<'a> {
+    conn: &'a Connection,
+    scope: &'a Scope,
+    from: i64,
+    to: i64,
+    limit: usize,
+}
+
+impl Window<'_> {
+    /// Conditions on `alias` for the scope, for a table whose rows belong to applications
+    /// only (commits, incidents): a cluster in the scope keeps the applications that
+    /// deployed there.
+    fn apps_sql(&self, alias: &str) -> (String, Vec<Value>) {
+        let apps_only = Scope {
+            apps: self.scope.apps.clone(),
+            cluster: None,
+        };
+        let (mut sql, mut args) = scope_sql(&apps_only, alias);
+        if let Some(cluster) = &self.scope.cluster {
+            sql.push_str(&format!(
+                "{alias}.app IN (SELECT DISTINCT app FROM deployments WHERE cluster = ?) AND "
+            ));
+            args.push(cluster.clone().into());
+        }
+        (sql, args)
+    }
+
+    /// Runs `select` (with `{filter}` for the conditions and `?` bounds last) twice: counted,
+    /// and newest first up to the limit.
+    fn query(
+        &self,
+        kind: EventKind,
+        table: &str,
+        time: &str,
+        columns: &str,
+        (filter, args): (String, Vec<Value>),
+        row: impl Fn(&rusqlite::Row) -> rusqlite::Result<(i64, TimelineEvent)>,
+    ) -> rusqlite::Result<Found> {
+        let mut args = args;
+        args.push(self.from.into());
+        args.push(self.to.into());
+        let condition = format!("{filter} {time} >= ? AND {time} < ?");
+        let count: i64 = self.conn.query_row(
+            &format!("SELECT count(*) FROM {table} WHERE {condition}"),
+            params_from_iter(args.iter()),
+            |r| r.get(0),
+        )?;
+        args.push((self.limit as i64).into());
+        let mut statement = self.conn.prepare_cached(&format!(
+            "SELECT {columns} FROM {table} WHERE {condition} ORDER BY {time} DESC LIMIT ?"
+        ))?;
+        let events = statement
+            .query_map(params_from_iter(args.iter()), |r| row(r))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(Found {
+            kind,
+            events,
+            count: count as usize,
+        })
+    }
+
+    fn commits(&self) -> rusqlite::Result<Found> {
+        self.query(
+            EventKind::Commit,
+            "commits c",
+            "c.committed_at",
+            "c.committed_at, c.app, c.sha, c.author",
+            self.apps_sql("c"),
+            |r| {
+                let at: i64 = r.get(0)?;
+                Ok((
+                    at,
+                    TimelineEvent {
+                        at: rfc3339(at),
+                        app: r.get(1)?,
+                        cluster: None,
+                        what: What::Commit {
+                            sha: r.get(2)?,
+                            author: r.get(3)?,
+                        },
+                    },
+                ))
+            },
+        )
+    }
+
+    fn deployments(&self, results: &[DeploymentResult]) -> rusqlite::Result<Found> {
+        let (mut filter, mut args) = scope_sql(self.scope, "d");
+        if !results.is_empty() {
+            filter.push_str(&format!(
+                "d.result IN ({}) AND ",
+                vec!["?"; results.len()].join(", ")
+            ));
+            args.extend(results.iter().map(|r| Value::from(r.label().to_string())));
+        }
+        self.query(
+            EventKind::Deployment,
+            "deployments d",
+            "d.finished_at",
+            "d.finished_at, d.app, d.cluster, d.id, d.kind, d.result, d.revision, d.started_at, \
+             d.answers, d.incident, d.origin, \
+             (SELECT count(*) FROM deployment_commits dc WHERE dc.cluster = d.cluster AND dc.id = d.id)",
+            (filter, args),
+            |r| {
+                let at: i64 = r.get(0)?;
+                Ok((
+                    at,
+                    TimelineEvent {
+                        at: rfc3339(at),
+                        app: r.get(1)?,
+                        cluster: Some(r.get(2)?),
+                        what: What::Deployment {
+                            id: r.get(3)?,
+                            kind: kind(&r.get::<_, String>(4)?),
+                            result: super::store::result(&r.get::<_, String>(5)?),
+                            revision: r.get(6)?,
+                            started_at: millis(r.get(7)?).to_string(),
+                            finished_at: Some(rfc3339(at)),
+                            answers: r.get(8)?,
+                            incident: r.get(9)?,
+                            origin: r.get(10)?,
+                            commits: r.get::<_, i64>(11)? as usize,
+                        },
+                    },
+                ))
+            },
+        )
+    }
+
+    fn drifts(&self) -> rusqlite::Result<Found> {
+        self.query(
+            EventKind::Drift,
+            "drifts f",
+            "f.detected_at",
+            "f.detected_at, f.app, f.cluster, f.commit_sha, f.resources, f.summary",
+            scope_sql(self.scope, "f"),
+            |r| {
+                let at: i64 = r.get(0)?;
+                Ok((
+                    at,
+                    TimelineEvent {
+                        at: rfc3339(at),
+                        app: r.get(1)?,
+                        cluster: Some(r.get(2)?),
+                        what: What::Drift {
+                            commit: r.get(3)?,
+                            resources: r.get::<_, i64>(4)? as usize,
+                            summary: r.get(5)?,
+                        },
+                    },
+                ))
+            },
+        )
+    }
+
+    fn incidents(&self) -> rusqlite::Result<Found> {
+        self.query(
+            EventKind::Incident,
+            "incidents i",
+            "i.opened_at",
+            "i.opened_at, i.app, i.resolved_at, i.deployment",
+            self.apps_sql("i"),
+            |r| {
+                let at: i64 = r.get(0)?;
+                Ok((
+                    at,
+                    TimelineEvent {
+                        at: rfc3339(at),
+                        app: r.get(1)?,
+                        cluster: None,
+                        what: What::Incident {
+                            resolved_at: r.get::<_, Option<i64>>(2)?.map(rfc3339),
+                            deployment: r.get(3)?,
+                        },
+                    },
+                ))
+            },
+        )
+    }
+}
+
+#[cfg(test)]
+#[path = "timeline_tests.rs"]
+mod tests;

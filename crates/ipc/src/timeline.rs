@@ -1,0 +1,196 @@
+//! The timeline: what happened across applications and clusters in a window of time (commits,
+//! deployments, drift, incidents, recoveries), from the history index; and what one
+//! deployment changed, against the previous one or any other, from the manifests their
+//! records keep.
+
+use crate::deploy::{Deployment, DeploymentKind, DeploymentResult};
+use crate::drift::DriftReport;
+use serde::{Deserialize, Serialize};
+
+/// The most events one answer holds, newest first; [`Timeline::counts`] says how many the
+/// window has, so the window can say to zoom in or filter.
+pub const DEFAULT_LIMIT: usize = 2000;
+
+/// What the timeline shows.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum EventKind {
+    Commit,
+    Deployment,
+    Drift,
+    Incident,
+    Recovery,
+}
+
+impl EventKind {
+    pub const ALL: [EventKind; 5] = [
+        Self::Commit,
+        Self::Deployment,
+        Self::Drift,
+        Self::Incident,
+        Self::Recovery,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Commit => "commit",
+            Self::Deployment => "deployment",
+            Self::Drift => "drift",
+            Self::Incident => "incident",
+            Self::Recovery => "recovery",
+        }
+    }
+
+    pub fn from_label(label: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.label() == label)
+    }
+}
+
+/// A window of time and what to show of it. Bounds are RFC 3339, `since` included, `until`
+/// excluded.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct TimelineQuery {
+    pub since: String,
+    pub until: String,
+    #[serde(default)]
+    pub app: Option<String>,
+    #[serde(default)]
+    pub team: Option<String>,
+    #[serde(default)]
+    pub cluster: Option<String>,
+    /// Empty: every kind.
+    #[serde(default)]
+    pub kinds: Vec<EventKind>,
+    /// Deployments only with these results; empty: all.
+    #[serde(default)]
+    pub results: Vec<DeploymentResult>,
+    /// At most this many events (newest first); `None`: [`DEFAULT_LIMIT`].
+    #[serde(default)]
+    pub limit: Option<usize>,
+}
+
+/// One thing that happened, at `at` (RFC 3339).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct TimelineEvent {
+    pub at: String,
+    pub app: String,
+    /// `None` for a commit (it belongs to the application's path, not to a cluster).
+    pub cluster: Option<String>,
+    #[serde(flatten)]
+    pub what: What,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum What {
+    Commit {
+        sha: String,
+        author: String,
+    },
+    /// At its end, or its start while it has none.
+    Deployment {
+        id: String,
+        kind: DeploymentKind,
+        result: DeploymentResult,
+        revision: String,
+        started_at: String,
+        #[serde(default)]
+        finished_at: Option<String>,
+        #[serde(default)]
+        answers: Option<String>,
+        incident: bool,
+        /// How many commits it brought.
+        commits: usize,
+        /// Where the history has it from: `cluster` (a deployment record, which may keep its
+        /// manifests) or `import` (a history file: nothing to diff).
+        origin: String,
+    },
+    /// At its detection.
+    Drift {
+        commit: String,
+        resources: usize,
+        summary: String,
+    },
+    /// At its opening.
+    Incident {
+        #[serde(default)]
+        resolved_at: Option<String>,
+        #[serde(default)]
+        deployment: Option<String>,
+    },
+    /// At the end of the deployment that recovered from `failed` (as the recovery time counts).
+    Recovery {
+        failed: String,
+        seconds: i64,
+    },
+}
+
+impl What {
+    pub fn kind(&self) -> EventKind {
+        match self {
+            What::Commit { .. } => EventKind::Commit,
+            What::Deployment { .. } => EventKind::Deployment,
+            What::Drift { .. } => EventKind::Drift,
+            What::Incident { .. } => EventKind::Incident,
+            What::Recovery { .. } => EventKind::Recovery,
+        }
+    }
+}
+
+/// How many events of one kind the window holds (before the limit).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub struct KindCount {
+    pub kind: EventKind,
+    pub count: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct Timeline {
+    pub since: String,
+    pub until: String,
+    /// Newest first, at most the query's limit.
+    pub events: Vec<TimelineEvent>,
+    /// Every event of the window and filters, by kind, before the limit.
+    pub counts: Vec<KindCount>,
+    /// Applications and clusters the history holds, for the filters.
+    pub apps: Vec<String>,
+    pub clusters: Vec<String>,
+}
+
+impl Timeline {
+    /// Whether [`Timeline::events`] holds fewer events than the window has.
+    pub fn truncated(&self) -> bool {
+        self.counts.iter().map(|c| c.count).sum::<usize>() > self.events.len()
+    }
+}
+
+/// Deployment `id` of `app` against `against` (by default the one before it).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct DeploymentDiffArgs {
+    pub app: String,
+    pub id: String,
+    #[serde(default)]
+    pub against: Option<String>,
+}
+
+/// What a deployment changed. The report reads `live` as the base (`against`) and `desired`
+/// as the deployment: `missing` means added by it, `extra` removed by it. Secret values are
+/// masked.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DeploymentDiff {
+    pub deployment: Deployment,
+    /// `None`: the application's first deployment with manifests; everything is added.
+    pub against: Option<Deployment>,
+    pub report: DriftReport,
+    /// What the comparison had to leave out, in words (a partial sync's other objects).
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
+
+/// Marks (or clears) deployment `id` of `app` as having caused an incident.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct IncidentArgs {
+    pub app: String,
+    pub id: String,
+    pub incident: bool,
+}
