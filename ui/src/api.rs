@@ -4,6 +4,7 @@
 
 pub mod deploy;
 pub mod history;
+pub mod timeline;
 
 use serde::{Serialize, de::DeserializeOwned};
 use shipdeck_ipc::{

@@ -19,6 +19,7 @@ mod store;
 mod sync_draft;
 mod sync_run;
 mod theme;
+mod timeline_scale;
 mod undo;
 mod virtual_window;
 

@@ -149,7 +149,11 @@ mod tests {
     fn manifest(kind: &str, name: &str, object: serde_json::Value) -> Manifest {
         Manifest {
             resource: ResourceRef {
-                group: if kind == "Deployment" { "apps".into() } else { String::new() },
+                group: if kind == "Deployment" {
+                    "apps".into()
+                } else {
+                    String::new()
+                },
                 kind: kind.into(),
                 namespace: Some("shop".into()),
                 name: name.into(),
@@ -201,7 +205,10 @@ mod tests {
         let web = by_name(&report, "web");
         assert_eq!(web.reason, Some(DriftReason::Modified));
         assert_eq!(web.changes.len(), 1, "{:?}", web.changes);
-        assert_eq!(web.changes[0].path, "/spec/template/spec/containers/0/image");
+        assert_eq!(
+            web.changes[0].path,
+            "/spec/template/spec/containers/0/image"
+        );
         assert_eq!(web.changes[0].live, Some(json!("web:1")));
         assert_eq!(web.changes[0].desired, Some(json!("web:2")));
         assert_eq!(by_name(&report, "db").reason, Some(DriftReason::Missing));
@@ -212,7 +219,10 @@ mod tests {
     fn secret_values_never_appear_only_that_they_changed() {
         let report = diff(Some(&[secret("hunter2")]), &[secret("s3cr3t")], None);
         let text = serde_json::to_string(&report).unwrap();
-        assert!(!text.contains("hunter2") && !text.contains("s3cr3t"), "{text}");
+        assert!(
+            !text.contains("hunter2") && !text.contains("s3cr3t"),
+            "{text}"
+        );
         let db = by_name(&report, "db");
         assert_eq!(db.reason, Some(DriftReason::Modified), "{db:?}");
     }
@@ -238,6 +248,12 @@ mod tests {
     fn with_nothing_before_everything_is_added() {
         let report = diff(None, &[web("web:1")], None);
         assert_eq!(report.resources[0].reason, Some(DriftReason::Missing));
-        assert!(report.resources[0].desired_yaml.as_deref().unwrap().contains("web:1"));
+        assert!(
+            report.resources[0]
+                .desired_yaml
+                .as_deref()
+                .unwrap()
+                .contains("web:1")
+        );
     }
 }

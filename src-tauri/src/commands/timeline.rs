@@ -4,7 +4,9 @@
 use crate::{AppState, guard::task};
 use shipdeck_ipc::IpcError;
 use shipdeck_ipc::deploy::Deployment;
-use shipdeck_ipc::timeline::{DeploymentDiff, DeploymentDiffArgs, IncidentArgs, Timeline, TimelineQuery};
+use shipdeck_ipc::timeline::{
+    DeploymentDiff, DeploymentDiffArgs, IncidentArgs, Timeline, TimelineQuery,
+};
 use tauri::State;
 
 #[tauri::command]
@@ -22,7 +24,10 @@ pub async fn deployment_diff(
     args: DeploymentDiffArgs,
 ) -> Result<DeploymentDiff, IpcError> {
     let engine = state.engine.clone();
-    task("deployment_diff", async move { engine.deployment_diff(args).await }).await
+    task("deployment_diff", async move {
+        engine.deployment_diff(args).await
+    })
+    .await
 }
 
 #[tauri::command]
@@ -31,5 +36,8 @@ pub async fn deployment_incident(
     args: IncidentArgs,
 ) -> Result<Deployment, IpcError> {
     let engine = state.engine.clone();
-    task("deployment_incident", async move { engine.mark_incident(args).await }).await
+    task("deployment_incident", async move {
+        engine.mark_incident(args).await
+    })
+    .await
 }

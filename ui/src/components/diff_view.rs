@@ -31,9 +31,26 @@ fn save(layout: Layout) {
     }
 }
 
-/// A YAML diff from `live` to `desired` (after sync), with the layout switch above it.
+/// What the two sides of a diff are, in words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sides {
+    pub from: String,
+    pub to: String,
+}
+
+impl Default for Sides {
+    fn default() -> Self {
+        Sides {
+            from: "Live".into(),
+            to: "After sync".into(),
+        }
+    }
+}
+
+/// A YAML diff from `live` to `desired` (after sync, unless `sides` names them otherwise),
+/// with the layout switch above it.
 #[component]
-pub fn DiffView(live: String, desired: String) -> impl IntoView {
+pub fn DiffView(live: String, desired: String, #[prop(optional)] sides: Sides) -> impl IntoView {
     let layout = RwSignal::from(LAYOUT.with(ArcRwSignal::clone));
     let diff = Diff::new(&live, &desired);
     view! {
@@ -55,8 +72,8 @@ pub fn DiffView(live: String, desired: String) -> impl IntoView {
                 let rows = Arc::new(diff.rows(layout));
                 view! {
                     <div class="diff" role="table" data-layout=layout.id()
-                        aria-label="Changes a sync makes, live to after sync">
-                        {head(layout)}
+                        aria-label=format!("Changes, {} to {}", sides.from, sides.to)>
+                        {head(layout, &sides)}
                         {rows_view(rows, layout)}
                     </div>
                 }
@@ -65,18 +82,18 @@ pub fn DiffView(live: String, desired: String) -> impl IntoView {
     }
 }
 
-fn head(layout: Layout) -> AnyView {
+fn head(layout: Layout, sides: &Sides) -> AnyView {
     match layout {
         Layout::Unified => view! {
             <div class="diff-head" role="row">
-                <span role="columnheader">"Live → after sync: - removed, + added"</span>
+                <span role="columnheader">{format!("{} → {}: - removed, + added", sides.from, sides.to)}</span>
             </div>
         }
         .into_any(),
         Layout::Split => view! {
             <div class="diff-head" role="row">
-                <span role="columnheader">"Live"</span>
-                <span role="columnheader">"After sync"</span>
+                <span role="columnheader">{sides.from.clone()}</span>
+                <span role="columnheader">{sides.to.clone()}</span>
             </div>
         }
         .into_any(),

@@ -4,8 +4,8 @@
 
 use crate::api;
 use crate::components::error_view::ErrorView;
+use crate::components::scope_select::{ScopeSelect, chosen};
 use crate::format;
-use crate::store::use_store;
 use leptos::prelude::*;
 use shipdeck_ipc::dora::{
     BehindArgs, ChartExportArgs, ChartFormat, DEFAULT_DAYS, DoraQuery, DoraView,
@@ -15,16 +15,6 @@ use shipdeck_ipc::history::HistoryFileArgs;
 
 /// The periods offered, in days.
 const PERIODS: [u32; 4] = [7, 30, DEFAULT_DAYS, 365];
-
-/// The application and team the scope selector names: `""` every one, `app:ID` one,
-/// `team:ID` a team.
-fn chosen(scope: &str) -> (Option<String>, Option<String>) {
-    match scope.split_once(':') {
-        Some(("app", id)) => (Some(id.to_string()), None),
-        Some(("team", id)) => (None, Some(id.to_string())),
-        _ => (None, None),
-    }
-}
 
 fn query(scope: &str, days: u32, now: i64) -> DoraQuery {
     let (app, team) = chosen(scope);
@@ -38,16 +28,11 @@ fn query(scope: &str, days: u32, now: i64) -> DoraQuery {
 
 #[component]
 pub fn Metrics() -> impl IntoView {
-    let store = use_store();
     let days = RwSignal::new(DEFAULT_DAYS);
     let scope = RwSignal::new(String::new());
     let reload = RwSignal::new(0u32);
     // The metric whose deployments are listed (a click on its card).
     let selected = RwSignal::new(None::<&'static str>);
-    let settings = LocalResource::new(move || {
-        store.settings_version.track();
-        api::settings()
-    });
     let view = LocalResource::new(move || {
         reload.track();
         let q = query(&scope.get(), days.get(), format::now_secs());
@@ -63,31 +48,7 @@ pub fn Metrics() -> impl IntoView {
                 </p>
             </header>
             <div class="metrics-controls">
-                <label>
-                    "Measure "
-                    <select
-                        id="metrics-scope"
-                        on:change=move |ev| scope.set(event_target_value(&ev))
-                    >
-                        <option value="">"every application"</option>
-                        {move || {
-                            settings
-                                .get()
-                                .and_then(Result::ok)
-                                .map(|s| {
-                                    let teams = s.teams.into_iter().map(|t| {
-                                        let value = format!("team:{}", t.id);
-                                        view! { <option value=value>{format!("team {}", t.id)}</option> }
-                                    });
-                                    let apps = s.applications.into_iter().map(|a| {
-                                        let value = format!("app:{}", a.id);
-                                        view! { <option value=value>{a.id}</option> }
-                                    });
-                                    (teams.collect_view(), apps.collect_view())
-                                })
-                        }}
-                    </select>
-                </label>
+                <ScopeSelect scope id="metrics-scope" label="Measure"/>
                 <div class="period" role="group" aria-label="Period">
                     {PERIODS
                         .into_iter()

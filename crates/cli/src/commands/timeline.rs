@@ -22,7 +22,11 @@ use shipdeck_ipc::timeline::{EventKind, Timeline, What};
 /// The window shown when --since is not given.
 const DEFAULT_DAYS: i64 = 7;
 
-pub async fn run(args: TimelineArgs, dirs: &Dirs, git_timeout: std::time::Duration) -> Result<Code> {
+pub async fn run(
+    args: TimelineArgs,
+    dirs: &Dirs,
+    git_timeout: std::time::Duration,
+) -> Result<Code> {
     let until = match &args.until {
         Some(t) => bound("--until", t)?,
         None => Timestamp::now(),
@@ -91,7 +95,9 @@ fn text(timeline: &Timeline) -> String {
     for e in &timeline.events {
         let cluster = e.cluster.as_deref().unwrap_or("-");
         let detail = match &e.what {
-            What::Commit { sha, author } => format!("{} by {author}", output::deployment::short_sha(sha)),
+            What::Commit { sha, author } => {
+                format!("{} by {author}", output::deployment::short_sha(sha))
+            }
             What::Deployment {
                 id,
                 kind,
@@ -105,17 +111,31 @@ fn text(timeline: &Timeline) -> String {
                 kind.label(),
                 result.label(),
                 output::deployment::short_sha(revision),
-                answers.as_deref().map(|a| format!(", answers {a}")).unwrap_or_default(),
-                if *incident { ", caused an incident" } else { "" }
+                answers
+                    .as_deref()
+                    .map(|a| format!(", answers {a}"))
+                    .unwrap_or_default(),
+                if *incident {
+                    ", caused an incident"
+                } else {
+                    ""
+                }
             ),
-            What::Drift { resources, summary, .. } => format!("{resources} resources: {summary}"),
+            What::Drift {
+                resources, summary, ..
+            } => format!("{resources} resources: {summary}"),
             What::Incident {
                 resolved_at,
                 deployment,
             } => format!(
                 "{}{}",
-                resolved_at.as_deref().map_or("open".to_string(), |r| format!("resolved {r}")),
-                deployment.as_deref().map(|d| format!(", caused by {d}")).unwrap_or_default()
+                resolved_at
+                    .as_deref()
+                    .map_or("open".to_string(), |r| format!("resolved {r}")),
+                deployment
+                    .as_deref()
+                    .map(|d| format!(", caused by {d}"))
+                    .unwrap_or_default()
             ),
             What::Recovery { failed, seconds } => format!(
                 "{failed} recovered after {}",
@@ -167,7 +187,10 @@ pub async fn diff(args: DeploymentDiffArgs, dirs: &Dirs) -> Result<Code> {
         return Ok(Code::DONE);
     }
     let heading = match &diff.against {
-        Some(base) => format!("{} against {} (+ added, - removed, ~ changed)", diff.deployment.id, base.id),
+        Some(base) => format!(
+            "{} against {} (+ added, - removed, ~ changed)",
+            diff.deployment.id, base.id
+        ),
         None => format!("{} (nothing earlier to compare with)", diff.deployment.id),
     };
     for note in &diff.notes {

@@ -13,7 +13,11 @@ pub fn print(report: &DriftReport, heading: &str, args: &OutputArgs) -> Result<(
     let out = match args.output {
         Format::Json => serde_json::to_string_pretty(report)? + "\n",
         Format::Text => render(report, heading, !args.no_diff),
-        Format::Markdown => format!("**{}**\n\n```diff\n{}```\n", printable(heading), render(report, "", !args.no_diff)),
+        Format::Markdown => format!(
+            "**{}**\n\n```diff\n{}```\n",
+            printable(heading),
+            render(report, "", !args.no_diff)
+        ),
     };
     super::write_stdout(&out)
 }

@@ -319,7 +319,9 @@ fn absolute(path: &str) -> Result<std::path::PathBuf> {
 }
 
 /// Runs SQLite and file work off the async runtime.
-pub(super) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+pub(super) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
     tokio::task::spawn_blocking(f)
         .await
         .map_err(|e| Error::Io(e.to_string()))?

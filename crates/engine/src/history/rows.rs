@@ -120,7 +120,11 @@ pub fn insert(
 }
 
 /// Stores drift seen in a cluster; the same event (application, cluster, time) twice is one.
-pub fn insert_drifts(tx: &Transaction, events: &[DriftEvent], origin: &str) -> rusqlite::Result<usize> {
+pub fn insert_drifts(
+    tx: &Transaction,
+    events: &[DriftEvent],
+    origin: &str,
+) -> rusqlite::Result<usize> {
     let mut insert = tx.prepare_cached(
         "INSERT OR IGNORE INTO drifts (app, cluster, detected_at, commit_sha, resources, summary, \
          origin) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",

@@ -7,7 +7,8 @@
 
 use rusqlite::Connection;
 
-pub(super) const MIGRATIONS: &[&str] = &[r#"
+pub(super) const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE commits (
     app TEXT NOT NULL,
     sha TEXT NOT NULL,

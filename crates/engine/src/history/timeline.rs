@@ -73,7 +73,8 @@ impl Store {
         if filter.shows(EventKind::Recovery) {
             found.push(self.recoveries_in(scope, since, until, filter.limit)?);
         }
-        let (apps, clusters) = self.read(|conn| Ok((column(conn, "app")?, column(conn, "cluster")?)))?;
+        let (apps, clusters) =
+            self.read(|conn| Ok((column(conn, "app")?, column(conn, "cluster")?)))?;
         let counts = found
             .iter()
             .map(|f| KindCount {
@@ -105,7 +106,8 @@ impl Store {
         limit: usize,
     ) -> Result<Found, Error> {
         let all = self.facts_cached()?;
-        let facts: Vec<crate::dora::Fact> = all.iter().filter(|f| scope.covers(f)).cloned().collect();
+        let facts: Vec<crate::dora::Fact> =
+            all.iter().filter(|f| scope.covers(f)).cloned().collect();
         // A recovery shows when it happened; the failure it ends may be older than the window.
         let mut in_window: Vec<(i64, TimelineEvent)> =
             crate::dora::recoveries(&facts, Timestamp::MIN, until)
@@ -128,7 +130,7 @@ impl Store {
                     )
                 })
                 .collect();
-        in_window.sort_by(|a, b| b.0.cmp(&a.0));
+        in_window.sort_by_key(|e| std::cmp::Reverse(e.0));
         let count = in_window.len();
         in_window.truncate(limit);
         Ok(Found {

@@ -50,14 +50,34 @@ fn drift(app: &str, at: &str) -> DriftEvent {
 /// web on prod: a commit, a success, a failure at 12:00 recovered by a success at 12:30, an
 /// incident; api on staging: a commit and a success; drift on web.
 fn store(dir: &tempfile::TempDir) -> Store {
-    let store = Store::open(&dir.path().join("history.sqlite")).unwrap().store;
+    let store = Store::open(&dir.path().join("history.sqlite"))
+        .unwrap()
+        .store;
     store
         .import(
             vec![
                 commit("web", "c2", "2026-11-02T09:00:00Z"),
-                deployment("web", "prod", "web.1", "2026-11-02T10:00:00Z", Outcome::Succeeded),
-                deployment("web", "prod", "web.2", "2026-11-02T12:00:00Z", Outcome::Failed),
-                deployment("web", "prod", "web.3", "2026-11-02T12:30:00Z", Outcome::Succeeded),
+                deployment(
+                    "web",
+                    "prod",
+                    "web.1",
+                    "2026-11-02T10:00:00Z",
+                    Outcome::Succeeded,
+                ),
+                deployment(
+                    "web",
+                    "prod",
+                    "web.2",
+                    "2026-11-02T12:00:00Z",
+                    Outcome::Failed,
+                ),
+                deployment(
+                    "web",
+                    "prod",
+                    "web.3",
+                    "2026-11-02T12:30:00Z",
+                    Outcome::Succeeded,
+                ),
                 HistoryEvent::Incident {
                     app: "web".into(),
                     opened_at: "2026-11-02T12:05:00Z".into(),
@@ -65,14 +85,28 @@ fn store(dir: &tempfile::TempDir) -> Store {
                     deployment: Some("web.2".into()),
                 },
                 commit("api", "a1", "2026-11-02T08:00:00Z"),
-                deployment("api", "staging", "api.1", "2026-11-02T11:00:00Z", Outcome::Succeeded),
+                deployment(
+                    "api",
+                    "staging",
+                    "api.1",
+                    "2026-11-02T11:00:00Z",
+                    Outcome::Succeeded,
+                ),
                 // Outside the window below.
-                deployment("web", "prod", "web.0", "2026-10-01T10:00:00Z", Outcome::Succeeded),
+                deployment(
+                    "web",
+                    "prod",
+                    "web.0",
+                    "2026-10-01T10:00:00Z",
+                    Outcome::Succeeded,
+                ),
             ],
             Origin::Import,
         )
         .unwrap();
-    store.record_drifts(vec![drift("web", "2026-11-02T13:00:00Z")]).unwrap();
+    store
+        .record_drifts(vec![drift("web", "2026-11-02T13:00:00Z")])
+        .unwrap();
     store
 }
 
@@ -96,7 +130,9 @@ fn described(timeline: &Timeline) -> Vec<String> {
                 What::Commit { sha, .. } => sha.clone(),
                 What::Deployment { id, .. } => id.clone(),
                 What::Drift { resources, .. } => format!("{resources} drifted"),
-                What::Incident { deployment, .. } => format!("incident {}", deployment.clone().unwrap_or_default()),
+                What::Incident { deployment, .. } => {
+                    format!("incident {}", deployment.clone().unwrap_or_default())
+                }
                 What::Recovery { failed, seconds } => format!("{failed} recovered in {seconds}s"),
             };
             format!("{} {} {what}", &e.at[11..16], e.app)
@@ -109,7 +145,9 @@ fn a_window_holds_every_kind_newest_first() {
     let dir = tempfile::tempdir().unwrap();
     let store = store(&dir);
     let (since, until) = day();
-    let timeline = store.timeline(&Scope::default(), since, until, &all()).unwrap();
+    let timeline = store
+        .timeline(&Scope::default(), since, until, &all())
+        .unwrap();
     assert_eq!(
         described(&timeline),
         [
@@ -140,10 +178,16 @@ fn the_limit_keeps_the_newest_and_the_counts_say_how_many_there_are() {
         limit: 3,
         ..Filter::default()
     };
-    let timeline = store.timeline(&Scope::default(), since, until, &filter).unwrap();
+    let timeline = store
+        .timeline(&Scope::default(), since, until, &filter)
+        .unwrap();
     assert_eq!(timeline.events.len(), 3);
     assert!(timeline.truncated());
-    let deployments = timeline.counts.iter().find(|c| c.kind == EventKind::Deployment).unwrap();
+    let deployments = timeline
+        .counts
+        .iter()
+        .find(|c| c.kind == EventKind::Deployment)
+        .unwrap();
     assert_eq!(deployments.count, 4);
     assert_eq!(described(&timeline)[0], "13:00 web 1 drifted");
 }
@@ -158,7 +202,9 @@ fn kinds_results_and_clusters_filter() {
         results: vec![DeploymentResult::Failed],
         limit: 100,
     };
-    let timeline = store.timeline(&Scope::default(), since, until, &failed).unwrap();
+    let timeline = store
+        .timeline(&Scope::default(), since, until, &failed)
+        .unwrap();
     assert_eq!(described(&timeline), ["12:00 web web.2"]);
 
     // A cluster keeps the commits of the applications that deployed there, not the others.
@@ -187,11 +233,21 @@ fn a_recovery_shows_when_it_happened_even_if_the_failure_is_older() {
         ..Filter::default()
     };
     let timeline = store
-        .timeline(&Scope::default(), t("2026-11-02T12:15:00Z"), t("2026-11-02T13:00:00Z"), &filter)
+        .timeline(
+            &Scope::default(),
+            t("2026-11-02T12:15:00Z"),
+            t("2026-11-02T13:00:00Z"),
+            &filter,
+        )
         .unwrap();
     assert_eq!(described(&timeline), ["12:30 web web.2 recovered in 1800s"]);
     let before = store
-        .timeline(&Scope::default(), t("2026-11-02T11:00:00Z"), t("2026-11-02T12:15:00Z"), &filter)
+        .timeline(
+            &Scope::default(),
+            t("2026-11-02T11:00:00Z"),
+            t("2026-11-02T12:15:00Z"),
+            &filter,
+        )
         .unwrap();
     assert!(before.events.is_empty());
 }
@@ -200,18 +256,32 @@ fn a_recovery_shows_when_it_happened_even_if_the_failure_is_older() {
 fn drift_seen_twice_is_stored_once() {
     let dir = tempfile::tempdir().unwrap();
     let store = store(&dir);
-    assert_eq!(store.record_drifts(vec![drift("web", "2026-11-02T13:00:00Z")]).unwrap(), 0);
-    assert_eq!(store.record_drifts(vec![drift("web", "2026-11-02T14:00:00Z")]).unwrap(), 1);
+    assert_eq!(
+        store
+            .record_drifts(vec![drift("web", "2026-11-02T13:00:00Z")])
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        store
+            .record_drifts(vec![drift("web", "2026-11-02T14:00:00Z")])
+            .unwrap(),
+        1
+    );
 }
 
 fn incident_of(store: &Store, id: &str) -> bool {
     let (since, until) = day();
-    let timeline = store.timeline(&Scope::default(), since, until, &all()).unwrap();
+    let timeline = store
+        .timeline(&Scope::default(), since, until, &all())
+        .unwrap();
     timeline
         .events
         .iter()
         .find_map(|e| match &e.what {
-            What::Deployment { id: i, incident, .. } if i == id => Some(*incident),
+            What::Deployment {
+                id: i, incident, ..
+            } if i == id => Some(*incident),
             _ => None,
         })
         .unwrap()
@@ -226,7 +296,13 @@ fn an_incident_mark_is_set_and_cleared_and_the_cluster_record_wins() {
     // A history file without the mark does not clear it…
     store
         .import(
-            vec![deployment("web", "prod", "web.1", "2026-11-02T10:00:00Z", Outcome::Succeeded)],
+            vec![deployment(
+                "web",
+                "prod",
+                "web.1",
+                "2026-11-02T10:00:00Z",
+                Outcome::Succeeded,
+            )],
             Origin::Import,
         )
         .unwrap();
@@ -234,7 +310,13 @@ fn an_incident_mark_is_set_and_cleared_and_the_cluster_record_wins() {
     // …the record in the cluster does: it is where the team marks and clears it.
     store
         .import(
-            vec![deployment("web", "prod", "web.1", "2026-11-02T10:00:00Z", Outcome::Succeeded)],
+            vec![deployment(
+                "web",
+                "prod",
+                "web.1",
+                "2026-11-02T10:00:00Z",
+                Outcome::Succeeded,
+            )],
             Origin::Cluster,
         )
         .unwrap();
@@ -251,7 +333,8 @@ fn a_database_of_the_first_schema_keeps_everything_when_migrated() {
     let path = dir.path().join("history.sqlite");
     {
         let conn = rusqlite::Connection::open(&path).unwrap();
-        conn.execute_batch(super::super::schema::MIGRATIONS[0]).unwrap();
+        conn.execute_batch(super::super::schema::MIGRATIONS[0])
+            .unwrap();
         conn.pragma_update(None, "user_version", 1).unwrap();
         conn.execute(
             "INSERT INTO deployments (cluster, id, app, kind, started_at, finished_at, result, \
@@ -273,5 +356,8 @@ fn a_database_of_the_first_schema_keeps_everything_when_migrated() {
         matches!(&exported[..], [HistoryEvent::Deployment { id, incident: true, .. }] if id == "web.1"),
         "{exported:?}"
     );
-    opened.store.record_drifts(vec![drift("web", "2026-11-02T13:00:00Z")]).unwrap();
+    opened
+        .store
+        .record_drifts(vec![drift("web", "2026-11-02T13:00:00Z")])
+        .unwrap();
 }

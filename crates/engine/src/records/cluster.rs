@@ -217,10 +217,11 @@ impl ClusterRecords {
                 "data": {"meta": ByteString(codec::compress(&deployment))},
             });
             match self
-                .bounded(
-                    self.secrets()
-                        .patch(&name, &PatchParams::default(), &Patch::Merge(&patch)),
-                )
+                .bounded(self.secrets().patch(
+                    &name,
+                    &PatchParams::default(),
+                    &Patch::Merge(&patch),
+                ))
                 .await
             {
                 Ok(_) => return Ok(deployment),

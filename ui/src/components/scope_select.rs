@@ -1,0 +1,52 @@
+//! The scope selector the Metrics and Timeline pages share: every application, a team from
+//! Settings, or one application. Its value is `""`, `team:ID` or `app:ID`.
+
+use crate::api;
+use crate::store::use_store;
+use leptos::prelude::*;
+
+/// The application and team a scope value names.
+pub fn chosen(scope: &str) -> (Option<String>, Option<String>) {
+    match scope.split_once(':') {
+        Some(("app", id)) => (Some(id.to_string()), None),
+        Some(("team", id)) => (None, Some(id.to_string())),
+        _ => (None, None),
+    }
+}
+
+#[component]
+pub fn ScopeSelect(
+    scope: RwSignal<String>,
+    id: &'static str,
+    label: &'static str,
+) -> impl IntoView {
+    let store = use_store();
+    let settings = LocalResource::new(move || {
+        store.settings_version.track();
+        api::settings()
+    });
+    view! {
+        <label>
+            {label}" "
+            <select id=id on:change=move |ev| scope.set(event_target_value(&ev))>
+                <option value="">"every application"</option>
+                {move || {
+                    settings
+                        .get()
+                        .and_then(Result::ok)
+                        .map(|s| {
+                            let teams = s.teams.into_iter().map(|t| {
+                                let value = format!("team:{}", t.id);
+                                view! { <option value=value>{format!("team {}", t.id)}</option> }
+                            });
+                            let apps = s.applications.into_iter().map(|a| {
+                                let value = format!("app:{}", a.id);
+                                view! { <option value=value>{a.id}</option> }
+                            });
+                            (teams.collect_view(), apps.collect_view())
+                        })
+                }}
+            </select>
+        </label>
+    }
+}
