@@ -197,7 +197,7 @@ pub fn Strip(
                 What::Incident { resolved_at, .. } => {
                     let end = resolved_at
                         .as_deref()
-                        .and_then(|r| x(r))
+                        .and_then(&x)
                         .unwrap_or(LEFT + plot);
                     view! {
                         <rect class="tl-incident" x=cx y=cy - LANE / 2.0 + 2.0 width=(end - cx).max(3.0) height=LANE - 4.0>

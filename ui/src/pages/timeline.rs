@@ -196,14 +196,14 @@ fn Loaded(
                 <Strip events=events.get_value() window selected/>
                 <ol class="timeline-list" id="timeline-list">
                     {move || events.with_value(|all| {
-                        all.iter().take(listed.get()).cloned().map(|e| {
-                            let pick = Selected::of(&e);
+                        all.iter().take(listed.get()).map(|e| {
+                            let pick = Selected::of(e);
                             let kind = e.what.kind().label();
                             let id = match &e.what {
                                 What::Deployment { id, .. } => Some(id.clone()),
                                 _ => None,
                             };
-                            let line = event_line(&e);
+                            let line = event_line(e);
                             let when = format::parse_rfc3339(&e.at).map(format::utc).unwrap_or_else(|| e.at.clone());
                             view! {
                                 <li class=format!("timeline-event tl-{kind}") data-kind=kind data-id=id.clone()>
