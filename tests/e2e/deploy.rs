@@ -1,7 +1,8 @@
 //! Syncing and rolling back in the real window, against the local control plane: an
 //! application synced from empty ends Healthy with a record in the history; a release whose
 //! image is broken fails as Degraded; "Roll back" shows the dry run of what it will change and
-//! puts the last good deployment back in one confirmation.
+//! puts the last good deployment back in one confirmation. The timeline then shows the three,
+//! what the failed one changed, and rolls back from there.
 
 use anyhow::Result;
 use shipdeck_e2e::{App, Home, Options};
@@ -167,5 +168,43 @@ async fn a_sync_fails_on_a_broken_release_and_one_click_rolls_it_back() -> Resul
         );
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
+
+    // The timeline: the three deployments, the recovery the rollback made; the failed one
+    // opens to what it changed against the one before it, from the records' manifests.
+    app.click("#nav-timeline").await?;
+    app.wait_for("#timeline-list li[data-id='web.3']").await?;
+    assert_eq!(app.count("#timeline-strip .tl-deployment").await?, 3);
+    assert_eq!(app.count("#timeline-list li.tl-recovery").await?, 1);
+    assert_eq!(app.count("#deployment-diff").await?, 0);
+    app.click("#timeline-list li[data-id='web.2'] .timeline-open")
+        .await?;
+    app.wait_for("#deployment-diff[data-against='web.1'][data-changed='1']")
+        .await?;
+    app.wait_for_text(
+        "#deployment-diff .diff-fields",
+        "registry.example/web:1.4 → registry.example/web:broken",
+    )
+    .await?;
+    app.screenshot("timeline-diff").await?;
+    // Against any other deployment: the rollback's.
+    app.click("#deployment-against option[value='web.3']")
+        .await?;
+    app.wait_for("#deployment-diff[data-against='web.3']")
+        .await?;
+    // Marked as having caused an incident, in its record and on the timeline.
+    app.click("#deployment-incident[data-incident='false']")
+        .await?;
+    app.wait_for("#deployment-incident[data-incident='true']")
+        .await?;
+    app.wait_for_text("#timeline-list li[data-id='web.2']", "caused an incident")
+        .await?;
+    // Rolled back to from there: the application's rollback confirmation, to that one.
+    app.click("#timeline-list li[data-id='web.1'] .timeline-open")
+        .await?;
+    app.click("#deployment-detail[data-id='web.1'] #deployment-rollback")
+        .await?;
+    app.wait_for("#rollback-confirm[data-target='web.1']")
+        .await?;
+    app.screenshot("timeline-rollback").await?;
     app.close().await
 }

@@ -13,6 +13,7 @@ use shipdeck_ipc::deploy::{
     ApplyAction, Deployment, DeploymentKind, DeploymentResult, RecordPlace,
 };
 use shipdeck_ipc::drift::DriftReason;
+use shipdeck_ipc::timeline::{DeploymentDiff, Timeline, What};
 use shipdeck_testkit::{contexts, kubeconfig, kubectl, kubectl_ok};
 use std::io::{BufRead, BufReader, Read};
 use std::process::Command;
@@ -363,6 +364,108 @@ fn a_broken_image_fails_and_rollback_restores_the_last_good_one_even_with_git_un
         "{refused:#?}"
     );
     assert_eq!(world.history().len(), 4);
+
+    // What the failed deployment changed, from the records alone (Git is still unreachable):
+    // against the one before it, the image, and nothing else.
+    let diff: DeploymentDiff = serde_json::from_str(
+        &world
+            .run(&[
+                "deployment-diff",
+                "web",
+                &failed.seq.to_string(),
+                "-o",
+                "json",
+            ])
+            .expect(0)
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(
+        diff.against.as_ref().map(|a| a.id.as_str()),
+        Some(first.id.as_str())
+    );
+    let changed: Vec<_> = diff
+        .report
+        .resources
+        .iter()
+        .filter(|r| r.status == SyncStatus::OutOfSync)
+        .collect();
+    assert_eq!(changed.len(), 1, "{diff:#?}");
+    assert_eq!(changed[0].kind, "Deployment");
+    assert_eq!(changed[0].changes.len(), 1, "{diff:#?}");
+    assert_eq!(changed[0].changes[0].live, Some(serde_json::json!(GOOD)));
+    assert_eq!(
+        changed[0].changes[0].desired,
+        Some(serde_json::json!(BROKEN))
+    );
+    let text = world
+        .run(&[
+            "deployment-diff",
+            "web",
+            &failed.id,
+            "--against",
+            &rolled.id,
+        ])
+        .expect(0);
+    assert!(
+        text.stdout
+            .starts_with(&format!("{} against {}", failed.id, rolled.id))
+            && text
+                .stdout
+                .contains(&format!("~ apps/Deployment/{}/web 1 field changed", world.ns))
+            && text
+                .stdout
+                .lines()
+                .any(|l| l.starts_with('-') && l.contains(&format!("image: {GOOD}")))
+            && text
+                .stdout
+                .lines()
+                .any(|l| l.starts_with('+') && l.contains(&format!("image: {BROKEN}"))),
+        "{text:#?}"
+    );
+
+    // Marked as having caused an incident in its record: what any desk reads back, and what
+    // the timeline and change fail rate count; then cleared.
+    world
+        .run(&["incident", "web", &failed.seq.to_string()])
+        .expect(0);
+    let marked = world.history();
+    assert!(
+        marked.iter().any(|d| d.id == failed.id && d.incident),
+        "{marked:#?}"
+    );
+    let timeline: Timeline = serde_json::from_str(
+        &world
+            .run(&[
+                "timeline",
+                "--app",
+                "web",
+                "--kind",
+                "deployment",
+                "-o",
+                "json",
+            ])
+            .expect(0)
+            .stdout,
+    )
+    .unwrap();
+    let deployments: Vec<(String, bool)> = timeline
+        .events
+        .iter()
+        .filter_map(|e| match &e.what {
+            What::Deployment { id, incident, .. } => Some((id.clone(), *incident)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(deployments.len(), 4, "{timeline:#?}");
+    assert!(
+        deployments.contains(&(failed.id.clone(), true)),
+        "{deployments:?}"
+    );
+    world
+        .run(&["incident", "web", &failed.id, "--clear"])
+        .expect(0);
+    assert!(world.history().iter().all(|d| !d.incident));
 }
 
 #[test]

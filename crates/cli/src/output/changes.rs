@@ -45,6 +45,7 @@ fn render(report: &DriftReport, heading: &str, with_diff: bool) -> String {
         let (sign, words) = match r.reason {
             Some(DriftReason::Missing) => ("+", "added".to_string()),
             Some(DriftReason::Extra) => ("-", "removed".to_string()),
+            Some(DriftReason::Modified) if r.changes.len() == 1 => ("~", "1 field changed".into()),
             Some(DriftReason::Modified) => ("~", format!("{} fields changed", r.changes.len())),
             None => ("?", r.message.clone().unwrap_or_default()),
         };
