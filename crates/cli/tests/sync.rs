@@ -410,9 +410,10 @@ fn a_broken_image_fails_and_rollback_restores_the_last_good_one_even_with_git_un
     assert!(
         text.stdout
             .starts_with(&format!("{} against {}", failed.id, rolled.id))
-            && text
-                .stdout
-                .contains(&format!("~ apps/Deployment/{}/web 1 field changed", world.ns))
+            && text.stdout.contains(&format!(
+                "~ apps/Deployment/{}/web 1 field changed",
+                world.ns
+            ))
             && text
                 .stdout
                 .lines()

@@ -41,6 +41,17 @@ impl EventKind {
         }
     }
 
+    /// "commits", "recoveries": what a filter shows.
+    pub fn plural(self) -> &'static str {
+        match self {
+            Self::Commit => "commits",
+            Self::Deployment => "deployments",
+            Self::Drift => "drift",
+            Self::Incident => "incidents",
+            Self::Recovery => "recoveries",
+        }
+    }
+
     pub fn from_label(label: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.label() == label)
     }

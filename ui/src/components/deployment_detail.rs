@@ -4,6 +4,7 @@
 //! keeps no manifests, and says so.
 
 use crate::api;
+use crate::components::deploy_section::reveal_on_mount;
 use crate::components::diff_view::{DiffView, Sides};
 use crate::components::error_view::{ErrorView, Refusal};
 use crate::components::timeline_strip::{Selected, event_line};
@@ -38,8 +39,10 @@ pub fn DeploymentDetail(
     } else {
         view! { <Changes selected=selected.clone() reload/> }.into_any()
     };
+    let node = NodeRef::<leptos::html::Section>::new();
+    reveal_on_mount(node);
     view! {
-        <section class="card deployment-detail" id="deployment-detail" data-id=selected.id.clone()
+        <section class="card deployment-detail" id="deployment-detail" node_ref=node data-id=selected.id.clone()
             aria-label=format!("Deployment {}", selected.id)>
             <div class="deploy-panel-head">
                 <h2>{format!("Deployment {} of {}", selected.id, selected.app)}</h2>

@@ -18,6 +18,12 @@ use shipdeck_ipc::timeline::{EventKind, Timeline as Events, TimelineQuery, What}
 /// Events listed before "Show more".
 const LISTED_AT_FIRST: usize = 200;
 
+/// The end of a window that ends now: the next whole second, since the window excludes its
+/// end and what finished in this second must be in it.
+fn now() -> i64 {
+    format::now_secs() + 1
+}
+
 /// The results the result filter offers.
 const RESULTS: [DeploymentResult; 3] = [
     DeploymentResult::Succeeded,
@@ -27,7 +33,7 @@ const RESULTS: [DeploymentResult; 3] = [
 
 #[component]
 pub fn Timeline() -> impl IntoView {
-    let window = RwSignal::new(Window::new(DEFAULT_ZOOM, format::now_secs()));
+    let window = RwSignal::new(Window::new(DEFAULT_ZOOM, now()));
     let scope = RwSignal::new(String::new());
     let cluster = RwSignal::new(String::new());
     let hidden = RwSignal::new(Vec::<EventKind>::new());
@@ -67,7 +73,7 @@ pub fn Timeline() -> impl IntoView {
         if typing || e.alt_key() || e.ctrl_key() || e.meta_key() {
             return;
         }
-        let now = format::now_secs();
+        let now = now();
         match e.key().as_str() {
             "ArrowLeft" => window.update(|w| *w = w.earlier()),
             "ArrowRight" => window.update(|w| *w = w.later(now)),
@@ -106,7 +112,7 @@ pub fn Timeline() -> impl IntoView {
                         <button class="zoom-button" data-zoom=i
                             class:selected=move || window.get().zoom == i
                             on:click=move |_| window.update(|w| {
-                                let now = format::now_secs();
+                                let now = now();
                                 let middle = w.until - w.span() / 2;
                                 *w = Window::around(middle, i, now);
                             })>
@@ -117,8 +123,8 @@ pub fn Timeline() -> impl IntoView {
                 <div class="pan" role="group" aria-label="Move in time">
                     <button id="timeline-earlier" title="Earlier (←)" on:click=move |_| window.update(|w| *w = w.earlier())>"← Earlier"</button>
                     <button id="timeline-later" title="Later (→)"
-                        on:click=move |_| window.update(|w| *w = w.later(format::now_secs()))>"Later →"</button>
-                    <button id="timeline-now" on:click=move |_| window.update(|w| *w = Window::new(w.zoom, format::now_secs()))>"Now"</button>
+                        on:click=move |_| window.update(|w| *w = w.later(now()))>"Later →"</button>
+                    <button id="timeline-now" on:click=move |_| window.update(|w| *w = Window::new(w.zoom, now()))>"Now"</button>
                 </div>
             </div>
             <div class="timeline-controls">
@@ -132,7 +138,7 @@ pub fn Timeline() -> impl IntoView {
                                     let on = event_target_checked(&ev);
                                     hidden.update(|h| if on { h.retain(|x| *x != k) } else if !h.contains(&k) { h.push(k) });
                                 }/>
-                            {format!("{}s", k.label())}
+                            {k.plural()}
                         </label>
                     }).collect_view()}
                 </fieldset>
@@ -154,12 +160,9 @@ pub fn Timeline() -> impl IntoView {
                 None => view! { <p class="loading">"Reading the history…"</p> }.into_any(),
                 Some(Err(error)) => view! { <ErrorView error/> }.into_any(),
                 Some(Ok(timeline)) => view! {
-                    <Loaded timeline window=window.get_untracked() selected listed/>
+                    <Loaded timeline window=window.get_untracked() selected listed reload/>
                 }.into_any(),
             }}
-            {move || selected.get().map(|s| view! {
-                <DeploymentDetail selected=s close=move || selected.set(None) reload/>
-            })}
         </section>
     }
 }
@@ -170,6 +173,7 @@ fn Loaded(
     window: Window,
     selected: RwSignal<Option<Selected>>,
     listed: RwSignal<usize>,
+    reload: RwSignal<u32>,
 ) -> impl IntoView {
     let total: usize = timeline.counts.iter().map(|c| c.count).sum();
     let shown = timeline.events.len();
@@ -194,6 +198,10 @@ fn Loaded(
         } else {
             view! {
                 <Strip events=events.get_value() window selected/>
+                // Between the strip and the list, where the click was.
+                {move || selected.get().map(|s| view! {
+                    <DeploymentDetail selected=s close=move || selected.set(None) reload/>
+                })}
                 <ol class="timeline-list" id="timeline-list">
                     {move || events.with_value(|all| {
                         all.iter().take(listed.get()).map(|e| {
