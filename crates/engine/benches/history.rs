@@ -5,13 +5,15 @@
 //! - the full DORA set of one period (the whole two years and the two before: the largest
 //!   question there is), and of a 90-day period for one application (criterion), from the
 //!   store's cache; and the first question after a write, which reads every deployment
-//!   again (median of 3, printed).
+//!   again (median of 3, printed);
+//! - the timeline of the last 90 days, every application and one (criterion).
 //!
 //! `cargo bench -p shipdeck-engine --bench history` (no cluster needed).
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use jiff::{Timestamp, ToSpan};
 use shipdeck_engine::dora;
+use shipdeck_engine::history::timeline::Filter;
 use shipdeck_engine::history::{Origin, Scope, Store};
 use shipdeck_ipc::deploy::DeploymentKind;
 use shipdeck_ipc::history::{HistoryEvent, Outcome};
@@ -143,6 +145,30 @@ fn bench(c: &mut Criterion) {
     let (since, until) = (until - (90 * 24).hours(), until);
     c.bench_function("dora: one application, 90 days and the 90 before", |b| {
         b.iter(|| black_box(dora::measure(&store, &one, since, until).unwrap()))
+    });
+
+    // The timeline of the last 90 days as the window asks for it: every kind, the newest
+    // 2,000 events of about 130,000, and the counts of each kind.
+    let filter = Filter {
+        limit: shipdeck_ipc::timeline::DEFAULT_LIMIT,
+        ..Filter::default()
+    };
+    let window = store
+        .timeline(&Scope::default(), since, until, &filter)
+        .unwrap();
+    assert_eq!(window.events.len(), filter.limit);
+    assert!(window.truncated());
+    c.bench_function("timeline: every application, 90 days", |b| {
+        b.iter(|| {
+            black_box(
+                store
+                    .timeline(&Scope::default(), since, until, &filter)
+                    .unwrap(),
+            )
+        })
+    });
+    c.bench_function("timeline: one application, 90 days", |b| {
+        b.iter(|| black_box(store.timeline(&one, since, until, &filter).unwrap()))
     });
 }
 

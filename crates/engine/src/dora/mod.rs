@@ -201,11 +201,19 @@ impl Recovery<'_> {
 /// Each recovery that [`report`]'s recovery time of `since..until` is the median of, by the
 /// time of the failure (then id): for charts, which show every one.
 pub fn recoveries(facts: &[Fact], since: Timestamp, until: Timestamp) -> Vec<Recovery<'_>> {
-    let facts: Vec<&Fact> = facts.iter().collect();
+    recoveries_of(&facts.iter().collect::<Vec<_>>(), since, until)
+}
+
+/// [`recoveries`] of borrowed facts (a scope's, picked out of the cached whole).
+pub fn recoveries_of<'a>(
+    facts: &[&'a Fact],
+    since: Timestamp,
+    until: Timestamp,
+) -> Vec<Recovery<'a>> {
     let mut all = recovered(
-        &facts,
-        &finished_in(&facts, since, until),
-        &Intervention::of(&facts),
+        facts,
+        &finished_in(facts, since, until),
+        &Intervention::of(facts),
     );
     all.sort_by(|a, b| (a.failed_at, &a.failed.id).cmp(&(b.failed_at, &b.failed.id)));
     all

@@ -105,6 +105,9 @@ pub struct Store {
     /// metrics of any period and scope are then worked out in memory, and read again only
     /// after a write (by this process's writer or another process).
     facts: Mutex<Option<(i64, Arc<Vec<Fact>>)>>,
+    /// What the timeline works out from all the facts (recoveries, the applications and
+    /// clusters), with the `data_version` of the facts it was worked out from.
+    pub(super) derived: Mutex<Option<(i64, Arc<super::timeline::Derived>)>>,
 }
 
 impl Store {
@@ -168,6 +171,7 @@ impl Store {
                 writer: Some(writer),
                 reader: Mutex::new(conn),
                 facts: Mutex::new(None),
+                derived: Mutex::new(None),
             },
             notice,
         })
@@ -309,17 +313,22 @@ impl Store {
 
     /// Every deployment as [`Store::facts`] gives them, from a cache kept until the next write.
     pub fn facts_cached(&self) -> Result<Arc<Vec<Fact>>, Error> {
+        self.facts_versioned().map(|(_, facts)| facts)
+    }
+
+    /// [`Store::facts_cached`], with the `data_version` they were read at.
+    pub(super) fn facts_versioned(&self) -> Result<(i64, Arc<Vec<Fact>>), Error> {
         let mut cache = self.facts.lock().unwrap_or_else(|e| e.into_inner());
         let version =
             self.read(|conn| conn.query_row("PRAGMA data_version", [], |r| r.get::<_, i64>(0)))?;
         if let Some((at, facts)) = cache.as_ref()
             && *at == version
         {
-            return Ok(facts.clone());
+            return Ok((version, facts.clone()));
         }
         let facts = Arc::new(self.facts(&Scope::default(), Timestamp::MIN)?);
         *cache = Some((version, facts.clone()));
-        Ok(facts)
+        Ok((version, facts))
     }
 }
 

@@ -8,11 +8,14 @@
 
 use super::rows::{kind, rfc3339, scope_sql};
 use super::store::{Error, Scope, Store, millis};
+use crate::dora::Fact;
 use jiff::Timestamp;
 use rusqlite::types::Value;
 use rusqlite::{Connection, params_from_iter};
 use shipdeck_ipc::deploy::DeploymentResult;
 use shipdeck_ipc::timeline::{EventKind, KindCount, Timeline, TimelineEvent, What};
+use std::collections::BTreeSet;
+use std::sync::Arc;
 
 /// What to show of the window.
 #[derive(Debug, Clone, Default)]
@@ -73,8 +76,8 @@ impl Store {
         if filter.shows(EventKind::Recovery) {
             found.push(self.recoveries_in(scope, since, until, filter.limit)?);
         }
-        let (apps, clusters) =
-            self.read(|conn| Ok((column(conn, "app")?, column(conn, "cluster")?)))?;
+        let derived = self.derived()?;
+        let (apps, clusters) = (derived.apps.clone(), derived.clusters.clone());
         let counts = found
             .iter()
             .map(|f| KindCount {
@@ -98,6 +101,20 @@ impl Store {
         })
     }
 
+    /// What the timeline works out from every deployment, once per write.
+    fn derived(&self) -> Result<Arc<Derived>, Error> {
+        let (version, facts) = self.facts_versioned()?;
+        let mut cache = self.derived.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((at, derived)) = cache.as_ref()
+            && *at == version
+        {
+            return Ok(derived.clone());
+        }
+        let derived = Arc::new(Derived::of(&facts.iter().collect::<Vec<_>>()));
+        *cache = Some((version, derived.clone()));
+        Ok(derived)
+    }
+
     fn recoveries_in(
         &self,
         scope: &Scope,
@@ -105,32 +122,41 @@ impl Store {
         until: Timestamp,
         limit: usize,
     ) -> Result<Found, Error> {
-        let all = self.facts_cached()?;
-        let facts: Vec<crate::dora::Fact> =
-            all.iter().filter(|f| scope.covers(f)).cloned().collect();
-        // A recovery shows when it happened; the failure it ends may be older than the window.
-        let mut in_window: Vec<(i64, TimelineEvent)> =
-            crate::dora::recoveries(&facts, Timestamp::MIN, until)
-                .into_iter()
-                .filter(|r| r.recovered_at >= since && r.recovered_at < until)
-                .map(|r| {
-                    let (cluster, id) = r.failed.id.split_once('/').unwrap_or(("", &r.failed.id));
-                    let at = r.recovered_at.as_millisecond();
-                    (
-                        at,
-                        TimelineEvent {
-                            at: rfc3339(at),
-                            app: r.failed.app.clone(),
-                            cluster: Some(cluster.to_string()),
-                            what: What::Recovery {
-                                failed: id.to_string(),
-                                seconds: r.seconds(),
-                            },
+        // Recoveries are per application: those of every application, worked out once, serve
+        // any choice of applications. A cluster changes which deployment recovers a failure
+        // (the next success on that cluster), so they are worked out for it.
+        let scoped;
+        let recoveries = match &scope.cluster {
+            None => &self.derived()?.recoveries,
+            Some(_) => {
+                let facts = self.facts_cached()?;
+                let facts: Vec<&Fact> = facts.iter().filter(|f| scope.covers(f)).collect();
+                scoped = Derived::of(&facts).recoveries;
+                &scoped
+            }
+        };
+        // Sorted by the recovery's time: the window is a range of it.
+        let from = recoveries.partition_point(|r| r.at < since.as_millisecond());
+        let to = recoveries.partition_point(|r| r.at < until.as_millisecond());
+        let mut in_window: Vec<(i64, TimelineEvent)> = recoveries[from..to]
+            .iter()
+            .filter(|r| scope.apps.as_ref().is_none_or(|apps| apps.contains(&r.app)))
+            .map(|r| {
+                (
+                    r.at,
+                    TimelineEvent {
+                        at: rfc3339(r.at),
+                        app: r.app.clone(),
+                        cluster: Some(r.cluster.clone()),
+                        what: What::Recovery {
+                            failed: r.failed.clone(),
+                            seconds: r.seconds,
                         },
-                    )
-                })
-                .collect();
-        in_window.sort_by_key(|e| std::cmp::Reverse(e.0));
+                    },
+                )
+            })
+            .collect();
+        in_window.reverse();
         let count = in_window.len();
         in_window.truncate(limit);
         Ok(Found {
@@ -141,15 +167,61 @@ impl Store {
     }
 }
 
-/// The distinct values of `column` of the deployments (and, for applications, the commits).
-fn column(conn: &Connection, column: &str) -> rusqlite::Result<Vec<String>> {
-    let sql = if column == "app" {
-        "SELECT app FROM deployments UNION SELECT app FROM commits ORDER BY 1"
-    } else {
-        "SELECT DISTINCT cluster FROM deployments ORDER BY 1"
-    };
-    let mut statement = conn.prepare_cached(sql)?;
-    statement.query_map([], |r| r.get(0))?.collect()
+/// One recovery as the timeline shows it.
+#[derive(Debug)]
+pub struct RecoveryRow {
+    /// When it recovered (ms).
+    at: i64,
+    app: String,
+    cluster: String,
+    failed: String,
+    seconds: i64,
+}
+
+/// What the timeline works out from a set of deployments.
+#[derive(Debug, Default)]
+pub struct Derived {
+    apps: Vec<String>,
+    clusters: Vec<String>,
+    /// Every recovery, oldest first by the time it recovered.
+    recoveries: Vec<RecoveryRow>,
+}
+
+impl Derived {
+    fn of(facts: &[&Fact]) -> Derived {
+        let mut apps = BTreeSet::new();
+        let mut clusters = BTreeSet::new();
+        for f in facts {
+            apps.insert(f.app.as_str());
+            clusters.insert(cluster_of(&f.id).0);
+        }
+        let mut recoveries: Vec<RecoveryRow> =
+            crate::dora::recoveries_of(facts, Timestamp::MIN, Timestamp::MAX)
+                .into_iter()
+                .map(|r| {
+                    let (cluster, id) = cluster_of(&r.failed.id);
+                    RecoveryRow {
+                        at: r.recovered_at.as_millisecond(),
+                        app: r.failed.app.clone(),
+                        cluster: cluster.to_string(),
+                        failed: id.to_string(),
+                        seconds: r.seconds(),
+                    }
+                })
+                .collect();
+        recoveries.sort_by(|a, b| (a.at, &a.failed).cmp(&(b.at, &b.failed)));
+        let owned = |set: BTreeSet<&str>| set.into_iter().map(String::from).collect();
+        Derived {
+            apps: owned(apps),
+            clusters: owned(clusters),
+            recoveries,
+        }
+    }
+}
+
+/// `CLUSTER/ID` as [`Store::facts`] names a deployment, split.
+fn cluster_of(id: &str) -> (&str, &str) {
+    id.split_once('/').unwrap_or(("", id))
 }
 
 struct Window<'a> {
