@@ -1,7 +1,8 @@
 //! The Metrics page in the real window: a history file imported through the page changes the
 //! numbers, switching the period changes them again, the charts show and one exports as a PNG
 //! of the expected size, an export writes the same history back, and a file with a bad line is
-//! refused with its line number and changes nothing.
+//! refused with its line number and changes nothing. Presentation mode shows the same numbers
+//! and steps through the charts with the arrow keys.
 
 use anyhow::Result;
 use shipdeck_e2e::{App, Home, Options};
@@ -125,5 +126,36 @@ async fn an_imported_history_is_measured_per_period_and_exported_back() -> Resul
         "nothing of the refused file was imported"
     );
     app.screenshot("metrics-refused-file").await?;
+
+    // Presentation mode: the same numbers in large type, then each chart, stepped with the
+    // arrow keys; the period chosen on the page carries over; Escape leaves.
+    use fantoccini::key::Key;
+    app.click("#metrics-present").await?;
+    app.wait_for_text(
+        "#presentation[data-slide='0'] [data-metric='deployments'] .metric-value",
+        "12",
+    )
+    .await?;
+    app.wait_for_text("#presentation [data-metric='change-fail-rate']", "before: ")
+        .await?;
+    app.screenshot("presentation-numbers").await?;
+    app.press("#presentation-leave", Key::Right).await?;
+    app.wait_for("#presentation[data-slide='1'] figure[data-chart='frequency'] svg")
+        .await?;
+    for _ in 0..5 {
+        app.press("#presentation-leave", Key::Right).await?;
+    }
+    app.wait_for("#presentation[data-slide='5'] figure[data-chart='rework-rate'] svg")
+        .await?;
+    app.press("#presentation-leave", Key::Left).await?;
+    app.wait_for("#presentation[data-slide='4'] figure[data-chart='recovery-time']")
+        .await?;
+    app.screenshot("presentation-chart").await?;
+    app.press("#presentation-leave", Key::Escape).await?;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while app.count("#presentation").await? > 0 {
+        assert!(std::time::Instant::now() < deadline, "Escape did not leave");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     app.close().await
 }

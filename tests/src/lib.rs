@@ -242,6 +242,13 @@ impl App {
         }
     }
 
+    /// Presses `key` with the element focused; the key events bubble up to the window.
+    pub async fn press(&self, css: &str, key: fantoccini::key::Key) -> Result<()> {
+        let element = self.wait_for(css).await?;
+        element.send_keys(&char::from(key).to_string()).await?;
+        Ok(())
+    }
+
     /// A property of the element (`value` of an input), read from the element as it is now,
     /// found again if the page re-rendered it in between.
     pub async fn prop(&self, css: &str, name: &str) -> Result<Option<String>> {

@@ -87,6 +87,24 @@ fn untyped_error(what: &str, value: &JsValue) -> IpcError {
 #[derive(Serialize)]
 struct NoArgs {}
 
+/// Puts the window in or out of full screen (presentation mode), through Tauri's own window
+/// plugin: the only core window call the capability allows.
+pub async fn set_fullscreen(value: bool) -> ApiResult<()> {
+    #[derive(Serialize)]
+    struct Args {
+        label: &'static str,
+        value: bool,
+    }
+    invoke(
+        "plugin:window|set_fullscreen",
+        &Args {
+            label: "main",
+            value,
+        },
+    )
+    .await
+}
+
 pub async fn app_info() -> ApiResult<AppInfo> {
     invoke(commands::APP_INFO, &NoArgs {}).await
 }

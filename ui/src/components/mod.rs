@@ -13,6 +13,7 @@ pub mod filter_bar;
 pub mod ignore_rules;
 pub mod kill_switch;
 pub mod nav;
+pub mod presentation;
 pub mod preview;
 pub mod resource_list;
 pub mod rollback;

@@ -4,6 +4,7 @@
 
 use crate::api;
 use crate::components::error_view::ErrorView;
+use crate::components::presentation::Presentation;
 use crate::components::scope_select::{ScopeSelect, chosen};
 use crate::format;
 use leptos::prelude::*;
@@ -14,9 +15,9 @@ use shipdeck_ipc::dora_text as text;
 use shipdeck_ipc::history::HistoryFileArgs;
 
 /// The periods offered, in days.
-const PERIODS: [u32; 4] = [7, 30, DEFAULT_DAYS, 365];
+pub(crate) const PERIODS: [u32; 4] = [7, 30, DEFAULT_DAYS, 365];
 
-fn query(scope: &str, days: u32, now: i64) -> DoraQuery {
+pub(crate) fn query(scope: &str, days: u32, now: i64) -> DoraQuery {
     let (app, team) = chosen(scope);
     DoraQuery {
         app,
@@ -31,6 +32,7 @@ pub fn Metrics() -> impl IntoView {
     let days = RwSignal::new(DEFAULT_DAYS);
     let scope = RwSignal::new(String::new());
     let reload = RwSignal::new(0u32);
+    let presenting = RwSignal::new(false);
     // The metric whose deployments are listed (a click on its card).
     let selected = RwSignal::new(None::<&'static str>);
     let view = LocalResource::new(move || {
@@ -66,7 +68,10 @@ pub fn Metrics() -> impl IntoView {
                         })
                         .collect_view()}
                 </div>
+                <button id="metrics-present" class="primary" title="Full screen, large type, arrow keys to step"
+                    on:click=move |_| presenting.set(true)>"Present"</button>
             </div>
+            {move || presenting.get().then(|| view! { <Presentation scope days open=presenting/> })}
             {move || match view.get() {
                 None => view! { <p class="loading">"Measuring…"</p> }.into_any(),
                 Some(Err(error)) => view! { <ErrorView error/> }.into_any(),

@@ -5,6 +5,7 @@
 use super::replicasets::DeploymentName;
 use super::store::{Error, Imported, Origin, Store};
 use crate::deployments::{self, Context};
+use crate::settings::model::Revision;
 use shipdeck_ipc::deploy::{Deployment, DeploymentResult};
 use shipdeck_ipc::history::{HistoryEvent, Outcome};
 use std::collections::BTreeSet;
@@ -40,15 +41,84 @@ pub async fn application(
         .flat_map(|root| bare_repositories(&root.join(&cx.app.repository), 3))
         .collect();
     let (app, cluster) = (cx.app.id.clone(), cx.cluster.id.clone());
+    let (tip, path) = (tip_of(&cx.app.revision), cx.app.path.clone());
     // Git and SQLite block: off the async runtime.
     tokio::task::spawn_blocking(move || {
         let mirrors = Mirrors::open(&repos);
         events.extend(events_of(&deployments, &app, &cluster, &mirrors));
-        store.import(events, Origin::Cluster)
+        let indexed = store.import(events, Origin::Cluster)?;
+        let log = path_log(&repos, &tip, &path, &app);
+        let logged = store.import(log, Origin::Git)?;
+        Ok(Imported {
+            commits: indexed.commits + logged.commits,
+            ..indexed
+        })
     })
     .await
     .map_err(|e| IndexError::Records(e.to_string()))?
     .map_err(IndexError::Store)
+}
+
+/// The most commits of an application's path taken from its mirror's log each time.
+pub const PATH_COMMITS: usize = 500;
+
+/// What to start an application's log from: its branch or tag as the mirror keeps it, or
+/// its fixed commit.
+fn tip_of(revision: &Revision) -> String {
+    let git = match revision {
+        Revision::Branch(b) => crate::git::Revision::Branch(b.clone()),
+        Revision::Tag(t) => crate::git::Revision::Tag(t.clone()),
+        Revision::Commit(c) => return c.clone(),
+    };
+    git.local_ref().unwrap_or_default()
+}
+
+/// The newest [`PATH_COMMITS`] commits that changed `path`, from the first of `repos` that
+/// has `tip`: the application's history from before Shipdeck and what is not deployed yet,
+/// for the timeline. A tip walked before (the mirror did not move) is not walked again.
+fn path_log(repos: &[PathBuf], tip: &str, path: &str, app: &str) -> Vec<HistoryEvent> {
+    static WALKED: std::sync::Mutex<BTreeSet<(PathBuf, String, git2::Oid)>> =
+        std::sync::Mutex::new(BTreeSet::new());
+    for dir in repos {
+        let Ok(repo) = git2::Repository::open_bare(dir) else {
+            continue;
+        };
+        let Ok(oid) = repo
+            .revparse_single(tip)
+            .and_then(|o| o.peel_to_commit())
+            .map(|c| c.id())
+        else {
+            continue;
+        };
+        let key = (dir.clone(), path.to_string(), oid);
+        if WALKED
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(&key)
+        {
+            return Vec::new();
+        }
+        let Ok(shas) = crate::git::commits_between(dir, &oid.to_string(), None, path, PATH_COMMITS)
+        else {
+            continue;
+        };
+        let events = shas
+            .into_iter()
+            .filter_map(|sha| {
+                let (seconds, author) = crate::git::commit_facts(&repo, &sha)?;
+                let at = jiff::Timestamp::from_second(seconds).ok()?;
+                Some(HistoryEvent::Commit {
+                    app: app.to_string(),
+                    sha,
+                    committed_at: at.to_string(),
+                    author,
+                })
+            })
+            .collect();
+        WALKED.lock().unwrap_or_else(|e| e.into_inner()).insert(key);
+        return events;
+    }
+    Vec::new()
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -158,4 +228,82 @@ fn bare_repositories(root: &Path, depth: usize) -> Vec<PathBuf> {
         .collect();
     found.sort();
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn git(dir: &Path, args: &[&str]) {
+        let status = std::process::Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args([
+                "-c",
+                "user.name=Maya Chen",
+                "-c",
+                "user.email=m@example.com",
+            ])
+            .args(args)
+            .status()
+            .unwrap();
+        assert!(status.success(), "git {args:?}");
+    }
+
+    #[test]
+    fn the_log_of_an_applications_path_holds_only_its_commits_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let work = dir.path().join("work");
+        std::fs::create_dir_all(work.join("apps/web")).unwrap();
+        git(&work, &["init", "-q", "-b", "main"]);
+        for (file, message) in [
+            ("apps/web/a.yaml", "web one"),
+            ("other.txt", "not web"),
+            ("apps/web/b.yaml", "web two"),
+        ] {
+            std::fs::write(work.join(file), message).unwrap();
+            git(&work, &["add", "-A"]);
+            git(&work, &["commit", "-q", "-m", message]);
+        }
+        let bare = dir.path().join("mirror");
+        git(
+            dir.path(),
+            &[
+                "clone",
+                "-q",
+                "--bare",
+                work.to_str().unwrap(),
+                bare.to_str().unwrap(),
+            ],
+        );
+        let repos = [dir.path().join("no-such-mirror"), bare];
+        let log = path_log(&repos, "refs/heads/main", "apps/web", "web");
+        let shas: Vec<&str> = log
+            .iter()
+            .map(|e| match e {
+                HistoryEvent::Commit {
+                    sha, author, app, ..
+                } => {
+                    assert_eq!((app.as_str(), author.as_str()), ("web", "Maya Chen"));
+                    sha.as_str()
+                }
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(shas.len(), 2, "{log:?}");
+        // The mirror did not move: nothing to walk again.
+        assert!(path_log(&repos, "refs/heads/main", "apps/web", "web").is_empty());
+        // Another path of the same mirror is its own log.
+        assert_eq!(path_log(&repos, "refs/heads/main", "", "all").len(), 3);
+    }
+
+    #[test]
+    fn a_branch_is_read_where_the_mirror_keeps_it() {
+        assert_eq!(
+            tip_of(&Revision::Branch("main".into())),
+            "refs/remotes/origin/main"
+        );
+        assert_eq!(tip_of(&Revision::Tag("v1".into())), "refs/tags/v1");
+        assert_eq!(tip_of(&Revision::Commit("abc".into())), "abc");
+    }
 }
