@@ -1,6 +1,7 @@
 use super::*;
 use crate::charts::fixture::{DAY, at, week};
 use crate::charts::{ChartKind, chart, charts};
+use shipdeck_ipc::dora::Band;
 use std::ops::Range;
 
 struct Image {
@@ -98,6 +99,37 @@ fn the_title_strip_holds_dark_glyphs_only_when_there_is_a_title() {
         assert!(titled_2x > 3 * titled, "{kind:?}: {titled_2x} vs {titled}");
         assert_eq!(untitled, 0, "{kind:?}");
     }
+}
+
+#[test]
+fn band_names_end_inside_the_image() {
+    // Over 90 days (weekly buckets) the frequency chart's medium region is tall enough to be
+    // named, and "Medium" is the widest name.
+    let charts = charts(&week(), at(0), at(90 * DAY));
+    let (w, h) = shipdeck_ipc::dora::CHART_SIZE;
+    for data in &charts {
+        for scale in [1, 2] {
+            let image = decode(&png(data, w, h, scale));
+            // Nothing (text included) reaches into the page's right padding, as the legend's
+            // right-aligned caption does not either; a clipped name would.
+            let margin = (PAD - 2.0) as u32 * scale;
+            let touched = (0..image.height)
+                .flat_map(|y| (image.width - margin..image.width).map(move |x| (x, y)))
+                .find(|(x, y)| {
+                    let i = ((y * image.width + x) * 3) as usize;
+                    image.rgb[i..i + 3] != [BACKGROUND.0, BACKGROUND.1, BACKGROUND.2]
+                });
+            assert_eq!(touched, None, "{:?} at {scale}x", data.kind);
+        }
+    }
+    // Not vacuous: "Medium" is drawn (its solid strokes in its own ink) on the frequency chart.
+    let frequency = decode(&png(&charts[0], w, h, 1));
+    let ink = band_ink(Band::Medium);
+    assert!(
+        frequency.rgb.chunks(3).any(|p| p == [ink.0, ink.1, ink.2]),
+        "no Medium on {:?}",
+        charts[0].kind
+    );
 }
 
 #[test]
