@@ -122,9 +122,17 @@ fn main() {
         let png_2x = median_of_21(|| {
             black_box(charts::png(chart, WIDTH, HEIGHT, 2));
         });
+        // The SVG's size, and how much of it the embedded fonts take.
+        let text = charts::svg(chart, WIDTH, HEIGHT);
+        let fonts = match (text.find("<defs>"), text.find("</defs>")) {
+            (Some(start), Some(end)) => end - start,
+            _ => 0,
+        };
         println!(
-            "  {:<15} svg {svg:>10.2?}  png 1x {png:>10.2?}  png 2x {png_2x:>10.2?}",
-            name(chart)
+            "  {:<15} svg {svg:>10.2?} {:>5.1} KB ({:.1} KB fonts)  png 1x {png:>10.2?}  png 2x {png_2x:>10.2?}",
+            name(chart),
+            text.len() as f64 / 1000.0,
+            fonts as f64 / 1000.0,
         );
     }
 }

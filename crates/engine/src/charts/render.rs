@@ -3,12 +3,14 @@
 //! range instead.
 
 use super::ChartData;
+use super::embed;
 use super::frame::{Drawn, header};
 use super::plot::plot;
 use super::style::*;
 use super::typeset::Typeset;
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use std::rc::Rc;
 
 /// The smallest chart that holds the large type and a legend on one line.
 pub const MIN_WIDTH: u32 = 640;
@@ -20,15 +22,19 @@ pub const MAX_SIZE: u32 = 4096;
 pub const MAX_SCALE: u32 = 2;
 
 /// The chart as an SVG document of `width` × `height` (each within
-/// [`MIN_WIDTH`]/[`MIN_HEIGHT`]..=[`MAX_SIZE`]). Its text is text, naming DejaVu Sans.
+/// [`MIN_WIDTH`]/[`MIN_HEIGHT`]..=[`MAX_SIZE`]). Its text is text, in the subsets of DejaVu
+/// Sans it embeds ([`super::embed`]).
 pub fn svg(data: &ChartData, width: u32, height: u32) -> String {
     let size = clamped(width, height);
     let mut out = String::new();
+    let written = Rc::default();
     {
-        let backend = Typeset::measuring(SVGBackend::with_string(&mut out, size));
+        let backend =
+            Typeset::measuring(SVGBackend::with_string(&mut out, size), Rc::clone(&written));
         let root = backend.into_drawing_area();
         finish(draw(&root, data, Scale(1.0)).and_then(|()| root.present()));
     }
+    embed::fonts(&mut out, &written.borrow());
     out
 }
 
