@@ -122,9 +122,21 @@ fn main() {
         let png_2x = median_of_21(|| {
             black_box(charts::png(chart, WIDTH, HEIGHT, 2));
         });
+        // The SVG's size, and how much of it the embedded fonts take.
+        let text = charts::svg(chart, WIDTH, HEIGHT);
+        let fonts = match (text.find("<defs>"), text.find("</defs>")) {
+            (Some(start), Some(end)) => end - start,
+            _ => 0,
+        };
+        // The PNGs' sizes: how well the encoder's settings compress.
+        let kb = |scale| charts::png(chart, WIDTH, HEIGHT, scale).len() as f64 / 1000.0;
         println!(
-            "  {:<15} svg {svg:>10.2?}  png 1x {png:>10.2?}  png 2x {png_2x:>10.2?}",
-            name(chart)
+            "  {:<15} svg {svg:>10.2?} {:>5.1} KB ({:.1} KB fonts)  png 1x {png:>10.2?} {:>4.0} KB  png 2x {png_2x:>10.2?} {:>4.0} KB",
+            name(chart),
+            text.len() as f64 / 1000.0,
+            fonts as f64 / 1000.0,
+            kb(1),
+            kb(2),
         );
     }
 }

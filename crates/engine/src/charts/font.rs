@@ -5,12 +5,18 @@ use ab_glyph::FontRef;
 use plotters::style::{FontFamily, FontStyle, IntoFont, RGBColor, TextStyle};
 use std::sync::LazyLock;
 
-/// The family the SVG names: DejaVu Sans where the viewer has it, else its own sans-serif.
-/// The PNG always uses the embedded DejaVu Sans.
-const FAMILY: &str = "DejaVu Sans, sans-serif";
+/// The name an SVG gives the subsets of DejaVu Sans it embeds ([`super::embed`], which adds
+/// a suffix of its own): no installed font has it, so a viewer draws the embedded glyphs and
+/// never looks one up by name (another machine's "DejaVu Sans" may be another version, or
+/// another font under that name).
+pub const FACE: &str = "Shipdeck Chart Sans";
 
-static REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
-static BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+/// The family an SVG's text names: the embedded face, and the viewer's own sans-serif only if
+/// it refuses that (the PNG always draws the embedded font).
+pub const FAMILY: &str = "Shipdeck Chart Sans, sans-serif";
+
+pub static REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+pub static BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
 
 pub struct Faces {
     pub regular: FontRef<'static>,

@@ -5,21 +5,26 @@
 //! The numbers come from [`crate::dora`] run once per time bucket (and, for recovery time,
 //! once per failure), so a chart never disagrees with the report it illustrates. The charts are
 //! meant to be read from the back of a meeting room: large type, thick marks, and the text in
-//! an embedded font so a PNG looks the same on every machine.
+//! an embedded font so a PNG or an SVG looks the same on every machine (an SVG carries the
+//! subset of the font its text uses).
 
 mod axis;
 mod buckets;
 mod csv;
+mod embed;
 mod font;
 mod frame;
 mod marks;
 mod plot;
 mod render;
 mod series;
+mod sfnt;
 mod shading;
 mod style;
+mod subset;
 mod ticks;
 mod typeset;
+mod woff;
 
 #[cfg(test)]
 mod fixture;

@@ -9,6 +9,7 @@ use super::{ChartData, Mark, Unit, marks, ticks};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+use shipdeck_ipc::dora::Band;
 
 /// Draws the plot into `area` (the root minus the header and margins); text outside the
 /// plotting area (band names, the note) goes on `root` in pixels.
@@ -47,7 +48,7 @@ pub fn plot<DB: DrawingBackend>(
 
     let mut chart = ChartBuilder::on(area)
         .margin_top(margin_top)
-        .margin_right(s.int(BAND_COLUMN))
+        .margin_right(band_column(area, s)?)
         .x_label_area_size(x_label_area)
         .y_label_area_size(y_label_width as i32 + s.int(AXIS_PX + 34.0))
         .build_cartesian_2d(Axis::new(0.0..x_end, x_ticks), Axis::new(0.0..top, y_ticks))?;
@@ -90,7 +91,7 @@ pub fn plot<DB: DrawingBackend>(
             let (_, high) = to_px(x_end, r.to.min(top));
             // A name only where its region is tall enough to hold it.
             if (low - high) as f64 >= s.px(BAND_PX * 1.3) {
-                let at = (x + s.int(10.0), (low + high) / 2);
+                let at = (x + s.int(BAND_GAP), (low + high) / 2);
                 root.draw(&Text::new(band_name(r.band), at, style(r.band)))?;
             }
         }
@@ -138,6 +139,22 @@ pub fn plot<DB: DrawingBackend>(
         }
     }
     Ok(())
+}
+
+/// The room right of the plot for the band names: the gap, the widest name as the embedded
+/// font sets it, and the page's padding, so that every name ends where the legend's caption
+/// does instead of running off the image (a fixed 84 px cut "Medium" short). Every band is
+/// measured, not only the chart's own, so that stacked charts' plots end at the same x.
+fn band_column<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    s: Scale,
+) -> Result<i32, DrawingAreaErrorKind<DB::ErrorType>> {
+    let style = text(s.px(BAND_PX), true, INK);
+    let mut widest = 0;
+    for band in [Band::Elite, Band::High, Band::Medium, Band::Low] {
+        widest = widest.max(area.estimate_text_size(band_name(band), &style)?.0);
+    }
+    Ok(s.int(BAND_GAP) + widest as i32 + s.int(PAD))
 }
 
 fn unit_name(unit: Unit) -> &'static str {

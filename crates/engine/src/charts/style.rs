@@ -56,8 +56,8 @@ pub const PAD: f64 = 24.0;
 pub const TITLE_STRIP: f64 = 58.0;
 pub const SUBTITLE_ROW: f64 = 32.0;
 pub const LEGEND_ROW: f64 = 40.0;
-/// Room right of the plot for the band names.
-pub const BAND_COLUMN: f64 = 84.0;
+/// Between the plot's right edge and the band names.
+pub const BAND_GAP: f64 = 10.0;
 
 pub const LINE_WIDTH: f64 = 4.0;
 pub const AXIS_WIDTH: f64 = 2.0;

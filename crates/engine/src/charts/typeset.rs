@@ -5,6 +5,7 @@
 //! follow plotters' SVG (`0.76em`, `0.5ex`, `-0.5ex` below the anchor for top, centre and
 //! bottom) so a PNG and an SVG of a chart have the same layout.
 
+use super::embed::Written;
 use super::font::Faces;
 use ab_glyph::{Font, FontRef, GlyphId, PxScale, ScaleFont, point};
 use plotters::style::FontStyle;
@@ -12,21 +13,27 @@ use plotters::style::text_anchor::{HPos, VPos};
 use plotters_backend::{
     BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind,
 };
+use std::cell::RefCell;
+use std::rc::Rc;
 
-/// `inner` with text measured (and, when `rasterize`, drawn) from the embedded font.
+/// `inner` with text measured (and, for a bitmap, drawn) from the embedded font.
 pub struct Typeset<B> {
     inner: B,
-    rasterize: bool,
     faces: &'static Faces,
+    /// For a backend that draws text itself (an SVG's `<text>`), the characters it wrote, by
+    /// face, for the SVG to embed; shared because plotters keeps the backend it is given.
+    /// `None` for a bitmap, whose text is drawn here.
+    written: Option<Rc<RefCell<Written>>>,
 }
 
 impl<B> Typeset<B> {
-    /// For a backend that draws text itself (SVG writes `<text>`): measured here only.
-    pub fn measuring(inner: B) -> Self {
+    /// For a backend that draws text itself (SVG writes `<text>`): measured here, and its
+    /// characters recorded in `written`.
+    pub fn measuring(inner: B, written: Rc<RefCell<Written>>) -> Self {
         Self {
             inner,
-            rasterize: false,
             faces: Faces::get(),
+            written: Some(written),
         }
     }
 
@@ -34,8 +41,8 @@ impl<B> Typeset<B> {
     pub fn drawing(inner: B) -> Self {
         Self {
             inner,
-            rasterize: true,
             faces: Faces::get(),
+            written: None,
         }
     }
 }
@@ -189,7 +196,9 @@ impl<B: DrawingBackend> DrawingBackend for Typeset<B> {
         style: &S,
         pos: BackendCoord,
     ) -> Result<(), DrawingErrorKind<B::ErrorType>> {
-        if !self.rasterize {
+        if let Some(written) = &self.written {
+            let bold = matches!(style.style(), FontStyle::Bold);
+            written.borrow_mut().add(text, bold);
             return self.inner.draw_text(text, style, pos);
         }
         let color = style.color();

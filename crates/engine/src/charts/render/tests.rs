@@ -1,6 +1,7 @@
 use super::*;
 use crate::charts::fixture::{DAY, at, week};
 use crate::charts::{ChartKind, chart, charts};
+use shipdeck_ipc::dora::Band;
 use std::ops::Range;
 
 struct Image {
@@ -101,6 +102,37 @@ fn the_title_strip_holds_dark_glyphs_only_when_there_is_a_title() {
 }
 
 #[test]
+fn band_names_end_inside_the_image() {
+    // Over 90 days (weekly buckets) the frequency chart's medium region is tall enough to be
+    // named, and "Medium" is the widest name.
+    let charts = charts(&week(), at(0), at(90 * DAY));
+    let (w, h) = shipdeck_ipc::dora::CHART_SIZE;
+    for data in &charts {
+        for scale in [1, 2] {
+            let image = decode(&png(data, w, h, scale));
+            // Nothing (text included) reaches into the page's right padding, as the legend's
+            // right-aligned caption does not either; a clipped name would.
+            let margin = (PAD - 2.0) as u32 * scale;
+            let touched = (0..image.height)
+                .flat_map(|y| (image.width - margin..image.width).map(move |x| (x, y)))
+                .find(|(x, y)| {
+                    let i = ((y * image.width + x) * 3) as usize;
+                    image.rgb[i..i + 3] != [BACKGROUND.0, BACKGROUND.1, BACKGROUND.2]
+                });
+            assert_eq!(touched, None, "{:?} at {scale}x", data.kind);
+        }
+    }
+    // Not vacuous: "Medium" is drawn (its solid strokes in its own ink) on the frequency chart.
+    let frequency = decode(&png(&charts[0], w, h, 1));
+    let ink = band_ink(Band::Medium);
+    assert!(
+        frequency.rgb.chunks(3).any(|p| p == [ink.0, ink.1, ink.2]),
+        "no Medium on {:?}",
+        charts[0].kind
+    );
+}
+
+#[test]
 fn an_empty_period_says_so_in_the_plot() {
     let empty = chart(ChartKind::Frequency, &[], at(0), at(7 * DAY));
     let mut blank = empty.clone();
@@ -135,7 +167,6 @@ fn the_svg_is_a_document_with_its_text_as_text() {
                 text.contains(&format!(">\n{}\n</text>", data.title)),
                 "{name}"
             );
-            assert!(text.contains("DejaVu Sans"));
             // Shaded, and so captioned, where there is something to rate.
             assert_eq!(
                 text.contains("DORA 2024 bands"),
@@ -145,6 +176,112 @@ fn the_svg_is_a_document_with_its_text_as_text() {
             );
         }
     }
+}
+
+/// The `(bold, text)` of each `<text>` element of `svg`, as plotters writes them, unescaped;
+/// each must name `family`.
+fn texts(svg: &str, family: &str) -> Vec<(bool, String)> {
+    svg.split("<text ")
+        .skip(1)
+        .map(|element| {
+            let (attributes, rest) = element.split_once(">\n").unwrap();
+            let named = format!(r#"font-family="{family}""#);
+            assert!(attributes.contains(&named), "{attributes}");
+            let text = rest.split_once("\n</text>").unwrap().0;
+            let text = [
+                ("&lt;", "<"),
+                ("&gt;", ">"),
+                ("&quot;", "\""),
+                ("&apos;", "'"),
+            ]
+            .iter()
+            .fold(text.to_owned(), |t, (from, to)| t.replace(from, to))
+            .replace("&amp;", "&");
+            (attributes.contains(r#"font-weight="bold""#), text)
+        })
+        .collect()
+}
+
+/// The fonts of `svg`'s `@font-face` rules, `(family, bold, sfnt)`, as a browser would unpack
+/// them.
+fn embedded_fonts(svg: &str) -> Vec<(String, bool, Vec<u8>)> {
+    use base64::Engine;
+    svg.split("@font-face{")
+        .skip(1)
+        .map(|rule| {
+            let rule = rule.split_once('}').unwrap().0;
+            let family = rule.split_once("font-family:\"").unwrap().1;
+            let family = family.split_once('"').unwrap().0.to_owned();
+            assert!(family.starts_with("Shipdeck Chart Sans "), "{rule}");
+            let data = rule.split_once("url(data:font/woff;base64,").unwrap().1;
+            let data = data.split_once(')').unwrap().0;
+            let woff = base64::engine::general_purpose::STANDARD
+                .decode(data)
+                .unwrap();
+            let sfnt = crate::charts::sfnt::write(&crate::charts::woff::tables(&woff));
+            (family, rule.contains("font-weight:bold"), sfnt)
+        })
+        .collect()
+}
+
+#[test]
+fn the_svg_embeds_the_glyphs_of_its_text_and_names_no_installed_font() {
+    use crate::charts::font::{BOLD, REGULAR};
+    use ab_glyph::{Font, FontRef};
+    let mut data = charts(&week(), at(0), at(7 * DAY));
+    data.extend(charts(&week(), at(0), at(90 * DAY)));
+    data.push(chart(ChartKind::Frequency, &[], at(0), at(7 * DAY)));
+    for data in &data {
+        let text = svg(data, 1200, 675);
+        let fonts = embedded_fonts(&text);
+        // A regular and a bold face (the title) of one family, each a subset, not the 740 KB
+        // font, and every text names that family.
+        assert_eq!(fonts.iter().map(|f| f.1).collect::<Vec<_>>(), [false, true]);
+        let face = &fonts[0].0;
+        assert_eq!(&fonts[1].0, face);
+        let texts = texts(&text, &format!("{face}, sans-serif"));
+        for (_, bold, font) in &fonts {
+            let (full, name) = if *bold {
+                (BOLD, "bold")
+            } else {
+                (REGULAR, "regular")
+            };
+            let full = FontRef::try_from_slice(full).unwrap();
+            let small = FontRef::try_from_slice(font).unwrap();
+            let written: String = texts
+                .iter()
+                .filter(|t| t.0 == *bold)
+                .map(|t| t.1.as_str())
+                .collect();
+            assert!(written.len() > 5, "{:?} {name}: {written}", data.kind);
+            for c in written.chars() {
+                let id = small.glyph_id(c);
+                assert_ne!(id.0, 0, "{:?} {name}: no {c:?}", data.kind);
+                // The same glyph as the full font's, not merely a glyph.
+                let advance = full.h_advance_unscaled(full.glyph_id(c));
+                assert_eq!(small.h_advance_unscaled(id), advance, "{c:?}");
+            }
+            assert!(small.glyph_count() < 120, "{:?} {name}", data.kind);
+        }
+        assert!(text.len() < 60_000, "{:?}: {} bytes", data.kind, text.len());
+        // No family but the embedded one (and the generic fallback) is named anywhere.
+        assert!(!text.contains("DejaVu"), "{:?}", data.kind);
+    }
+}
+
+#[test]
+fn svgs_inlined_in_one_page_each_name_their_own_faces() {
+    // The window puts the five SVGs in one page, where every `@font-face` applies to all: a
+    // chart naming another's subset would miss glyphs.
+    let faces: Vec<String> = charts(&week(), at(0), at(7 * DAY))
+        .iter()
+        .map(|data| embedded_fonts(&svg(data, 1200, 675))[0].0.clone())
+        .collect();
+    let distinct: std::collections::BTreeSet<_> = faces.iter().collect();
+    assert_eq!(distinct.len(), faces.len(), "{faces:?}");
+    // The same text, the same subsets and so the same name, in every run.
+    let frequency = chart(ChartKind::Frequency, &week(), at(0), at(7 * DAY));
+    assert_eq!(embedded_fonts(&svg(&frequency, 1200, 675))[0].0, faces[0]);
 }
 
 #[test]
