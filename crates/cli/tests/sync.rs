@@ -763,6 +763,9 @@ fn a_sync_while_another_desk_syncs_is_refused_naming_who_and_leaves_no_record() 
 fn another_desk_sees_rollouts_from_before_shipdeck_and_this_desks_sync_in_history() {
     let world = World::new("history");
     let ns = world.ns.clone();
+    // Before Shipdeck, Argo CD synced the same repository and path twice (a third sync of its,
+    // after Shipdeck's first record, is Shipdeck's to tell).
+    argo_cd_application(&world, &ns);
     // Before Shipdeck: applied by hand, then rolled out again with a change cause.
     let by_hand = world.work.path().join("by-hand.yaml");
     std::fs::write(&by_hand, manifests("registry.example/web:1.2", true)).unwrap();
@@ -806,6 +809,9 @@ fn another_desk_sees_rollouts_from_before_shipdeck_and_this_desks_sync_in_histor
     );
     std::thread::sleep(Duration::from_millis(1100));
     let sha = world.commit(GOOD, true);
+    // Lead times are whole seconds and zero is dropped: the sync ends a second after the
+    // commit at least.
+    std::thread::sleep(Duration::from_millis(1100));
     // The fields kubectl set are taken over, as the user would confirm in the window.
     world
         .run(&["sync", "web", "--force", "-o", "json"])
@@ -838,17 +844,22 @@ fn another_desk_sees_rollouts_from_before_shipdeck_and_this_desks_sync_in_histor
     assert_eq!(
         ids,
         [
+            format!("argocd/{ns}/web-argo/1"),
+            format!("argocd/{ns}/web-argo/2"),
             format!("rs/{ns}/web/1"),
             format!("rs/{ns}/web/2"),
             "web.1".to_string()
         ],
-        "the sync's own rollout (revision 3) is the record, not counted twice: {run:#?}"
+        "the sync's own rollout (revision 3) is the record, not counted twice, nor Argo CD's \
+         sync after it: {run:#?}"
     );
+    assert_eq!(deployments[1]["kind"], "auto-sync");
+    assert_eq!(deployments[1]["revision"], "b".repeat(40));
     assert_eq!(
-        deployments[1]["revision"],
+        deployments[3]["revision"],
         "registry.example/web:1.3 (hotfix by hand)"
     );
-    assert_eq!(deployments[2]["commits"], serde_json::json!([sha]));
+    assert_eq!(deployments[4]["commits"], serde_json::json!([sha]));
     assert!(
         events
             .iter()
@@ -859,9 +870,53 @@ fn another_desk_sees_rollouts_from_before_shipdeck_and_this_desks_sync_in_histor
         .run(&["dora", "--app", "web", "--offline", "-o", "json"])
         .expect(0);
     let dora: serde_json::Value = serde_json::from_str(&dora.stdout).unwrap();
-    assert_eq!(dora["deployments"], 3, "{dora:#}");
+    assert_eq!(dora["deployments"], 5, "{dora:#}");
     assert!(
-        dora["lead_time"]["median_seconds"].as_i64().unwrap() > 0,
+        dora["lead_time"]["median_seconds"].as_i64().is_some_and(|s| s > 0),
         "{dora:#}"
     );
+}
+
+/// Argo CD's `Application` resource (its schema left open, as a cluster without Argo CD's
+/// controller would have it) and an Application in `ns` of the world's repository and path,
+/// whose `status.history` holds two syncs from hours ago and one from an hour ahead.
+fn argo_cd_application(world: &World, ns: &str) {
+    let crd = world.work.path().join("argo-crd.yaml");
+    std::fs::write(
+        &crd,
+        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n\
+         metadata:\n  name: applications.argoproj.io\nspec:\n  group: argoproj.io\n  \
+         names:\n    kind: Application\n    listKind: ApplicationList\n    plural: applications\n    \
+         singular: application\n  scope: Namespaced\n  versions:\n    - name: v1alpha1\n      \
+         served: true\n      storage: true\n      schema:\n        openAPIV3Schema:\n          \
+         type: object\n          x-kubernetes-preserve-unknown-fields: true\n",
+    )
+    .unwrap();
+    kubectl_ok(contexts::A, &["apply", "-f", crd.to_str().unwrap()]);
+    kubectl_ok(
+        contexts::A,
+        &[
+            "wait",
+            "--for=condition=Established",
+            "crd/applications.argoproj.io",
+            "--timeout=30s",
+        ],
+    );
+    let at =
+        |hours: i64| (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(hours)).to_string();
+    let url = world.work.path().join("repo").display().to_string();
+    let application = serde_json::json!({
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "Application",
+        "metadata": {"name": "web-argo", "namespace": ns},
+        "spec": {"source": {"repoURL": format!("{url}/"), "path": "./apps/web"}},
+        "status": {"history": [
+            {"id": 1, "revision": "a".repeat(40), "deployedAt": at(-3), "deployStartedAt": at(-3)},
+            {"id": 2, "revision": "b".repeat(40), "deployedAt": at(-2), "initiatedBy": {"automated": true}},
+            {"id": 3, "revision": "c".repeat(40), "deployedAt": at(1)}
+        ]}
+    });
+    let file = world.work.path().join("argo-application.json");
+    std::fs::write(&file, application.to_string()).unwrap();
+    kubectl_ok(contexts::A, &["create", "-f", file.to_str().unwrap()]);
 }

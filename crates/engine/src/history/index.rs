@@ -40,12 +40,33 @@ pub async fn application(
         .iter()
         .flat_map(|root| bare_repositories(&root.join(&cx.app.repository), 3))
         .collect();
+    let argo = match cx.settings.repository(&cx.app.repository) {
+        Some(repository) => {
+            let source = super::argocd::Source {
+                repository_url: &repository.url,
+                path: &cx.app.path,
+            };
+            super::argocd::entries(cx.client, &source, first).await
+        }
+        None => Vec::new(),
+    };
     let (app, cluster) = (cx.app.id.clone(), cx.cluster.id.clone());
     let (tip, path) = (tip_of(&cx.app.revision), cx.app.path.clone());
     // Git and SQLite block: off the async runtime.
     tokio::task::spawn_blocking(move || {
         let mirrors = Mirrors::open(&repos);
         events.extend(events_of(&deployments, &app, &cluster, &mirrors));
+        let synced_by_argo = super::argocd::events(&argo, &app, &cluster, |to, from| {
+            // The first entry's commits are not known: everything before it is not its own.
+            let from = from?;
+            repos.iter().find_map(|r| {
+                crate::git::commits_between(r, to, Some(from), &path, MAX_COMMITS_BROUGHT)
+                    .ok()
+                    .filter(|c| !c.is_empty())
+            })
+        });
+        events.extend(commits_of(&synced_by_argo, &app, &mirrors));
+        events.extend(synced_by_argo);
         let indexed = store.import(events, Origin::Cluster)?;
         let log = path_log(&repos, &tip, &path, &app);
         let logged = store.import(log, Origin::Git)?;
@@ -57,6 +78,31 @@ pub async fn application(
     .await
     .map_err(|e| IndexError::Records(e.to_string()))?
     .map_err(IndexError::Store)
+}
+
+/// The most commits one deployment from another tool's history is said to bring.
+const MAX_COMMITS_BROUGHT: usize = 200;
+
+/// The commits `events`' deployments brought that `mirrors` know, as commit events.
+fn commits_of(events: &[HistoryEvent], app: &str, mirrors: &Mirrors) -> Vec<HistoryEvent> {
+    let mut seen = BTreeSet::new();
+    events
+        .iter()
+        .flat_map(|e| match e {
+            HistoryEvent::Deployment { commits, .. } => commits.as_slice(),
+            _ => &[],
+        })
+        .filter(|sha| seen.insert(sha.as_str()))
+        .filter_map(|sha| {
+            let (seconds, author) = mirrors.commit(sha)?;
+            Some(HistoryEvent::Commit {
+                app: app.to_string(),
+                sha: sha.clone(),
+                committed_at: jiff::Timestamp::from_second(seconds).ok()?.to_string(),
+                author,
+            })
+        })
+        .collect()
 }
 
 /// The most commits of an application's path taken from its mirror's log each time.

@@ -1,6 +1,7 @@
 //! The deployment history: what the team did, indexed for the timeline and the DORA metrics.
 //! [`store`] is the database, [`jsonl`] the exchange format it imports and exports.
 
+pub mod argocd;
 pub mod files;
 pub mod index;
 pub mod jsonl;
