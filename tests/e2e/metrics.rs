@@ -77,8 +77,8 @@ async fn an_imported_history_is_measured_per_period_and_exported_back() -> Resul
     app.screenshot("metrics-week").await?;
 
     // The charts are drawn by the engine; one is exported as a PNG at 2× (the default).
-    app.wait_for("#chart-frequency svg").await?;
-    assert_eq!(app.count("figure.chart svg").await?, 5);
+    app.wait_for("#chart-frequency img.chart-image").await?;
+    assert_eq!(app.count("figure.chart img.chart-image").await?, 5);
     let png = files.path().join("frequency.png");
     app.fill("#chart-path", png.to_str().unwrap()).await?;
     app.click("button.chart-export-button[data-chart='frequency']")
@@ -136,16 +136,25 @@ async fn an_imported_history_is_measured_per_period_and_exported_back() -> Resul
         "12",
     )
     .await?;
-    app.wait_for_text("#presentation [data-metric='change-fail-rate']", "before: ")
-        .await?;
+    app.wait_for_text(
+        "#presentation [data-metric='change-fail-rate']",
+        "previous 30 days: ",
+    )
+    .await?;
+    assert_eq!(
+        app.count("#presentation button.selected[data-period='30']")
+            .await?,
+        1,
+        "the period chosen on the page carries over"
+    );
     app.screenshot("presentation-numbers").await?;
     app.press("#presentation-leave", Key::Right).await?;
-    app.wait_for("#presentation[data-slide='1'] figure[data-chart='frequency'] svg")
+    app.wait_for("#presentation[data-slide='1'] figure[data-chart='frequency'] img")
         .await?;
     for _ in 0..5 {
         app.press("#presentation-leave", Key::Right).await?;
     }
-    app.wait_for("#presentation[data-slide='5'] figure[data-chart='rework-rate'] svg")
+    app.wait_for("#presentation[data-slide='5'] figure[data-chart='rework-rate'] img")
         .await?;
     app.press("#presentation-leave", Key::Left).await?;
     app.wait_for("#presentation[data-slide='4'] figure[data-chart='recovery-time']")

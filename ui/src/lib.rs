@@ -9,6 +9,8 @@ mod diff;
 mod filter;
 mod format;
 mod history;
+mod keys;
+mod metrics_query;
 mod open_rows;
 mod pages;
 mod recent_drift;

@@ -60,14 +60,18 @@ impl Window {
         } else {
             (self.zoom + 1).min(ZOOMS.len() - 1)
         };
-        let middle = self.until - self.span() / 2;
-        Window::new(zoom, (middle + ZOOMS[zoom].0 / 2).min(now))
+        Window::around(self.middle(), zoom, now)
     }
 
-    /// Zoomed to the narrowest span that still holds `at`, centred on it.
+    /// `ZOOMS[zoom]` long and centred on `at`, never ending past `now`.
     pub fn around(at: i64, zoom: usize, now: i64) -> Self {
         let w = Window::new(zoom, 0);
         Window::new(zoom, (at + w.span() / 2).min(now))
+    }
+
+    /// The middle of the window.
+    pub fn middle(&self) -> i64 {
+        self.until - self.span() / 2
     }
 
     /// Where `at` falls across a strip `width` wide (0 at `since`).
@@ -151,26 +155,14 @@ fn label(at: i64, hours: bool) -> String {
     }
 }
 
+/// (year, month, day) of an instant, UTC.
 fn civil(secs: i64) -> (i64, u32, u32) {
-    let z = secs.div_euclid(86_400) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(month <= 2), month, day)
+    let (year, month, day) = crate::format::civil_from_days(secs.div_euclid(86_400));
+    (year, month as u32, day as u32)
 }
 
 fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(month);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    crate::format::days_from_civil(year, i64::from(month), i64::from(day))
 }
 
 #[cfg(test)]
@@ -206,6 +198,13 @@ mod tests {
         assert_eq!(Window::new(0, NOON).zoomed(true, NOON).zoom, 0);
         // Wider than what lies before now: it ends now.
         assert_eq!(Window::new(5, NOON).zoomed(false, NOON).until, NOON);
+    }
+
+    #[test]
+    fn around_centres_a_zoom_on_an_instant_but_not_past_now() {
+        let w = Window::around(NOON - 86_400 * 10, 1, NOON);
+        assert_eq!((w.zoom, w.middle()), (1, NOON - 86_400 * 10));
+        assert_eq!(Window::around(NOON - 60, 1, NOON).until, NOON);
     }
 
     #[test]

@@ -872,7 +872,9 @@ fn another_desk_sees_rollouts_from_before_shipdeck_and_this_desks_sync_in_histor
     let dora: serde_json::Value = serde_json::from_str(&dora.stdout).unwrap();
     assert_eq!(dora["deployments"], 5, "{dora:#}");
     assert!(
-        dora["lead_time"]["median_seconds"].as_i64().is_some_and(|s| s > 0),
+        dora["lead_time"]["median_seconds"]
+            .as_i64()
+            .is_some_and(|s| s > 0),
         "{dora:#}"
     );
 }

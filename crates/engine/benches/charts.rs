@@ -66,6 +66,7 @@ fn history(since: Timestamp) -> Vec<Fact> {
             finished_at: Some(end),
             commits,
             answers,
+            incident: false,
         });
     }
     facts

@@ -9,14 +9,14 @@ use crate::drift::compare::{Sides, compare};
 use crate::drift::policy::Policy;
 use crate::manifests::ObjectId;
 use crate::records::Manifest;
-use shipdeck_ipc::deploy::{Deployment, DeploymentResult, ResourceRef};
+use shipdeck_ipc::deploy::{Deployment, RecordPlace, ResourceRef};
 use shipdeck_ipc::drift::DriftReport;
 use shipdeck_ipc::timeline::DeploymentDiff;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Deployment `id` of the application against `against`, or the one before it: the newest
-/// older deployment that succeeded and keeps its manifests (what was running when it
-/// started, as far as the records say).
+/// Deployment `id` of the application against `against`, or the last known good deployment
+/// before it (as a rollback chooses one: what was running when it started, as far as the
+/// records say).
 pub async fn of(
     cx: &Context<'_>,
     history: &[Deployment],
@@ -40,10 +40,7 @@ pub async fn of(
             )));
         }
         Some(other) => Some(history[find(other)?].clone()),
-        None => history[at + 1..]
-            .iter()
-            .find(|d| d.result == DeploymentResult::Succeeded && d.has_manifests)
-            .cloned(),
+        None => deployments::last_good_before(history, at).cloned(),
     };
     let after = manifests_of(cx, &deployment).await?;
     let before = match &base {
@@ -58,7 +55,17 @@ pub async fn of(
         ));
     }
     let shared = shared_scope(&deployment, base.as_ref(), &mut notes);
-    let report = diff(before.as_deref(), &after, shared.as_ref());
+    // A record kept on this desk holds Secret values masked: they cannot be compared.
+    let masked = std::iter::once(&deployment)
+        .chain(base.as_ref())
+        .any(|d| d.place == RecordPlace::Local);
+    if masked {
+        notes.push(
+            "A record kept on this desk holds Secret values masked, so Secrets are not compared."
+                .into(),
+        );
+    }
+    let report = diff(before.as_deref(), &after, shared.as_ref(), masked);
     Ok(DeploymentDiff {
         deployment,
         against: base,
@@ -99,6 +106,7 @@ pub fn diff(
     before: Option<&[Manifest]>,
     after: &[Manifest],
     scope: Option<&BTreeSet<ResourceRef>>,
+    secrets_masked: bool,
 ) -> DriftReport {
     let by_id = |manifests: &[Manifest]| -> BTreeMap<ResourceRef, Manifest> {
         manifests
@@ -124,7 +132,7 @@ pub fn diff(
             };
             let version = new.or(old).map(|m| m.version.as_str()).unwrap_or("v1");
             let predicted = new.map(|m| Ok(m.object.clone()));
-            compare(
+            let mut compared = compare(
                 Sides {
                     id: &id,
                     version,
@@ -133,10 +141,23 @@ pub fn diff(
                     live: old.map(|m| &m.object),
                 },
                 &policy,
-            )
+            );
+            if secrets_masked && is_secret(new.or(old).map(|m| &m.object)) {
+                compared.status = shipdeck_ipc::SyncStatus::Unknown;
+                compared.reason = None;
+                compared.changes.clear();
+                compared.message = Some(
+                    "its values are masked in a record kept on this desk: not compared".into(),
+                );
+            }
+            compared
         })
         .collect();
     DriftReport::new(resources)
+}
+
+fn is_secret(object: Option<&serde_json::Value>) -> bool {
+    object.is_some_and(crate::drift::mask::is_secret)
 }
 
 #[cfg(test)]
@@ -201,7 +222,7 @@ mod tests {
     fn a_changed_image_an_added_and_a_removed_object_are_told_apart() {
         let before = [web("web:1"), config()];
         let after = [web("web:2"), secret("s3cr3t")];
-        let report = diff(Some(&before), &after, None);
+        let report = diff(Some(&before), &after, None, false);
         let web = by_name(&report, "web");
         assert_eq!(web.reason, Some(DriftReason::Modified));
         assert_eq!(web.changes.len(), 1, "{:?}", web.changes);
@@ -217,7 +238,7 @@ mod tests {
 
     #[test]
     fn secret_values_never_appear_only_that_they_changed() {
-        let report = diff(Some(&[secret("hunter2")]), &[secret("s3cr3t")], None);
+        let report = diff(Some(&[secret("hunter2")]), &[secret("s3cr3t")], None, false);
         let text = serde_json::to_string(&report).unwrap();
         assert!(
             !text.contains("hunter2") && !text.contains("s3cr3t"),
@@ -228,8 +249,21 @@ mod tests {
     }
 
     #[test]
+    fn secrets_masked_on_this_desk_are_not_compared() {
+        let report = diff(
+            Some(&[secret("<masked value 1>")]),
+            &[secret("<masked value 1>")],
+            None,
+            true,
+        );
+        let db = by_name(&report, "db");
+        assert_eq!(db.status, SyncStatus::Unknown, "{db:?}");
+        assert!(db.message.as_deref().unwrap().contains("masked"));
+    }
+
+    #[test]
     fn the_same_manifests_are_in_sync() {
-        let report = diff(Some(&[web("web:1")]), &[web("web:1")], None);
+        let report = diff(Some(&[web("web:1")]), &[web("web:1")], None, false);
         assert_eq!(report.resources[0].status, SyncStatus::Synced);
         assert!(report.resources[0].changes.is_empty());
     }
@@ -239,14 +273,14 @@ mod tests {
         let before = [web("web:1"), config()];
         let after = [web("web:2")];
         let scope: BTreeSet<ResourceRef> = [after[0].resource.clone()].into();
-        let report = diff(Some(&before), &after, Some(&scope));
+        let report = diff(Some(&before), &after, Some(&scope), false);
         assert_eq!(report.resources.len(), 1);
         assert_eq!(report.resources[0].name, "web");
     }
 
     #[test]
     fn with_nothing_before_everything_is_added() {
-        let report = diff(None, &[web("web:1")], None);
+        let report = diff(None, &[web("web:1")], None, false);
         assert_eq!(report.resources[0].reason, Some(DriftReason::Missing));
         assert!(
             report.resources[0]

@@ -318,6 +318,17 @@ pub async fn undo_job(
     })
 }
 
+/// The last known good deployment before `history[at]` (newest first): the newest older one
+/// that succeeded, synced the whole application and keeps its manifests. A sync of a
+/// selection says nothing of the other objects: restored or compared alone, it would stand
+/// for only part of the application.
+pub fn last_good_before(history: &[Deployment], at: usize) -> Option<&Deployment> {
+    history
+        .get(at + 1..)?
+        .iter()
+        .find(|d| d.can_restore() && d.selection.is_empty())
+}
+
 /// The deployment to roll back to and the one it answers (the newest). By default the newest
 /// successful deployment, older than the newest one, that still holds its manifests.
 pub fn choose(
@@ -331,11 +342,7 @@ pub fn choose(
             .find(|d| d.id == wanted)
             .cloned()
             .ok_or_else(|| Error::NotFound(format!("application '{app}' has no deployment {wanted}")))?,
-        // A sync of a selection restored alone would put back only part of the application.
-        None => history
-            .iter()
-            .skip(1)
-            .find(|d| d.can_restore() && d.selection.is_empty())
+        None => last_good_before(history, 0)
             .cloned()
             .ok_or_else(|| {
                 Error::Refused(format!(

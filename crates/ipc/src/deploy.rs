@@ -106,6 +106,18 @@ pub enum DeploymentResult {
 }
 
 impl DeploymentResult {
+    /// The result whose [`label`](Self::label) is `label`.
+    pub fn from_label(label: &str) -> Option<Self> {
+        [
+            Self::Running,
+            Self::Succeeded,
+            Self::Failed,
+            Self::Cancelled,
+        ]
+        .into_iter()
+        .find(|r| r.label() == label)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Self::Running => "running",

@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 /// The most events one answer holds, newest first; [`Timeline::counts`] says how many the
 /// window has, so the window can say to zoom in or filter.
 pub const DEFAULT_LIMIT: usize = 2000;
+/// The most a query may ask for.
+pub const MAX_LIMIT: usize = 20_000;
 
 /// What the timeline shows.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -98,7 +100,7 @@ pub enum What {
         sha: String,
         author: String,
     },
-    /// At its end, or its start while it has none.
+    /// At its end (only finished deployments are in the history).
     Deployment {
         id: String,
         kind: DeploymentKind,
@@ -106,15 +108,12 @@ pub enum What {
         revision: String,
         started_at: String,
         #[serde(default)]
-        finished_at: Option<String>,
-        #[serde(default)]
         answers: Option<String>,
+        /// Marked as having caused an incident (by its record or a history file).
         incident: bool,
         /// How many commits it brought.
         commits: usize,
-        /// Where the history has it from: `cluster` (a deployment record, which may keep its
-        /// manifests) or `import` (a history file: nothing to diff).
-        origin: String,
+        source: DeploymentSource,
     },
     /// At its detection.
     Drift {
@@ -136,7 +135,59 @@ pub enum What {
     },
 }
 
+/// Where the history has a deployment from, which says what can be done with it.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum DeploymentSource {
+    /// A Shipdeck deployment record: compared, rolled back to, marked.
+    Record,
+    /// A ReplicaSet from before Shipdeck.
+    ReplicaSet,
+    /// Argo CD's history of the application.
+    ArgoCd,
+    /// A history file.
+    Import,
+}
+
+impl DeploymentSource {
+    /// Only a record keeps manifests and a mark the team sees.
+    pub fn has_record(self) -> bool {
+        self == Self::Record
+    }
+
+    /// Why a deployment from here cannot be compared or marked, in words.
+    pub fn why_no_record(self) -> &'static str {
+        match self {
+            Self::Record => "",
+            Self::ReplicaSet => {
+                "A rollout from before Shipdeck, read from the cluster's ReplicaSets: no \
+                 manifests are kept for it, so there is nothing to compare, roll back to or mark."
+            }
+            Self::ArgoCd => {
+                "A sync from Argo CD's history: no manifests are kept for it, so there is \
+                 nothing to compare, roll back to or mark."
+            }
+            Self::Import => {
+                "Imported from a history file: no manifests are kept for it, so there is \
+                 nothing to compare or roll back to. Its incident mark comes from the file."
+            }
+        }
+    }
+}
+
 impl What {
+    /// At one instant, what follows from another is listed above it (newest first): a
+    /// recovery above the deployment that made it, a deployment above the commits it brought.
+    pub fn rank(&self) -> u8 {
+        match self {
+            What::Commit { .. } => 0,
+            What::Drift { .. } => 1,
+            What::Incident { .. } => 2,
+            What::Deployment { .. } => 3,
+            What::Recovery { .. } => 4,
+        }
+    }
+
     pub fn kind(&self) -> EventKind {
         match self {
             What::Commit { .. } => EventKind::Commit,
@@ -166,6 +217,86 @@ pub struct Timeline {
     /// Applications and clusters the history holds, for the filters.
     pub apps: Vec<String>,
     pub clusters: Vec<String>,
+}
+
+impl TimelineEvent {
+    /// One line for a list or a tooltip, as the window and the command line show it.
+    pub fn line(&self) -> String {
+        let on = self
+            .cluster
+            .as_deref()
+            .map(|c| format!(" on {c}"))
+            .unwrap_or_default();
+        match &self.what {
+            What::Commit { sha, author } => format!("commit {} by {author}", short(sha)),
+            What::Deployment {
+                id,
+                kind,
+                result,
+                revision,
+                answers,
+                incident,
+                commits,
+                ..
+            } => format!(
+                "{id}: {} {}{on}, revision {}{}{}{}",
+                kind.label(),
+                result.label(),
+                short(revision),
+                match commits {
+                    0 => String::new(),
+                    1 => ", 1 commit".to_string(),
+                    n => format!(", {n} commits"),
+                },
+                answers
+                    .as_deref()
+                    .map(|a| format!(", answers {a}"))
+                    .unwrap_or_default(),
+                if *incident {
+                    ", caused an incident"
+                } else {
+                    ""
+                }
+            ),
+            What::Drift { summary, .. } => summary.clone(),
+            What::Incident {
+                resolved_at,
+                deployment,
+            } => format!(
+                "incident{}{}",
+                deployment
+                    .as_deref()
+                    .map(|d| format!(" caused by {d}"))
+                    .unwrap_or_default(),
+                match resolved_at {
+                    Some(r) => format!(", resolved {r}"),
+                    None => ", still open".into(),
+                }
+            ),
+            What::Recovery { failed, seconds } => format!(
+                "recovered from {failed}{on} after {}",
+                crate::dora_text::duration(*seconds)
+            ),
+        }
+    }
+}
+
+/// A commit or revision as shown: its first 7 characters.
+fn short(sha: &str) -> String {
+    sha.chars().take(7).collect()
+}
+
+/// How one object changed between two deployments, from a report that reads the base as
+/// `live`: a sign and words (`+ added`, `- removed`, `~ 2 fields changed`, `? why`).
+pub fn change_of(r: &crate::drift::ResourceDrift) -> (&'static str, String) {
+    use crate::drift::DriftReason;
+    match r.reason {
+        Some(DriftReason::Missing) => ("+", "added".into()),
+        Some(DriftReason::Extra) => ("-", "removed".into()),
+        Some(DriftReason::Modified) if r.changes.len() == 1 => ("~", "1 field changed".into()),
+        Some(DriftReason::Modified) => ("~", format!("{} fields changed", r.changes.len())),
+        None => ("?", r.message.clone().unwrap_or_default()),
+    }
 }
 
 impl Timeline {

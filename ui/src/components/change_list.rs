@@ -29,10 +29,7 @@ pub fn ChangeList(changes: Vec<FieldChange>, ignore: Option<IgnoreTarget>) -> im
             </thead>
             <tbody>
                 {changes.into_iter().map(|c| {
-                    let show = |v: Option<serde_json::Value>| v.map_or("(none)".to_string(), |v| match v {
-                        serde_json::Value::String(s) => s,
-                        other => other.to_string(),
-                    });
+                    let show = |v: Option<serde_json::Value>| crate::format::field_value(v.as_ref());
                     let actions = ignore.clone().map(|target| {
                         let field = IgnoreRule::Pointer { pointer: c.path.clone(), kind: Some(target.kind.clone()) };
                         // Ignoring a manager that edits by hand would hide every hand edit: the

@@ -7,16 +7,19 @@ use crate::api;
 use crate::components::deploy_section::reveal_on_mount;
 use crate::components::diff_view::{DiffView, Sides};
 use crate::components::error_view::{ErrorView, Refusal};
-use crate::components::timeline_strip::{Selected, event_line};
+use crate::components::timeline_strip::Selected;
 use crate::deploy_runner as runner;
+use crate::format::field_value;
 use crate::routes;
 use crate::store::use_store;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use shipdeck_ipc::SyncStatus;
 use shipdeck_ipc::deploy::Deployment;
-use shipdeck_ipc::drift::{DriftReason, ResourceDrift};
-use shipdeck_ipc::timeline::{DeploymentDiff, DeploymentDiffArgs, IncidentArgs, What};
+use shipdeck_ipc::drift::ResourceDrift;
+use shipdeck_ipc::timeline::{
+    DeploymentDiff, DeploymentDiffArgs, DeploymentSource, IncidentArgs, What, change_of,
+};
 
 #[component]
 pub fn DeploymentDetail(
@@ -25,19 +28,20 @@ pub fn DeploymentDetail(
     /// Bumped when the incident mark changes, so the timeline shows it.
     reload: RwSignal<u32>,
 ) -> impl IntoView {
-    let imported =
-        matches!(&selected.event.what, What::Deployment { origin, .. } if origin == "import");
-    let line = event_line(&selected.event);
-    let body = if imported {
+    let source = match &selected.event.what {
+        What::Deployment { source, .. } => *source,
+        _ => DeploymentSource::Import,
+    };
+    let line = selected.event.line();
+    let body = if source.has_record() {
+        view! { <Changes selected=selected.clone() reload/> }.into_any()
+    } else {
         view! {
-            <p class="muted" id="deployment-imported">
-                "Imported from a history file: no manifests are kept for it, so there is \
-                 nothing to compare or roll back to. Its incident mark comes from the file."
+            <p class="muted" id="deployment-no-record" data-source=format!("{source:?}")>
+                {source.why_no_record()}
             </p>
         }
         .into_any()
-    } else {
-        view! { <Changes selected=selected.clone() reload/> }.into_any()
     };
     let node = NodeRef::<leptos::html::Section>::new();
     reveal_on_mount(node);
@@ -185,29 +189,28 @@ fn Diff(diff: DeploymentDiff) -> impl IntoView {
             {diff.notes.into_iter().map(|n| view! { <p class="muted diff-note">{n}</p> }).collect_view()}
             {(total == 0).then(|| view! { <p class="muted" id="deployment-diff-same">"The manifests are the same."</p> })}
             {changed.into_iter().enumerate().map(|(i, r)| {
-                let (sign, words) = match r.reason {
-                    Some(DriftReason::Missing) => ("+", "added".to_string()),
-                    Some(DriftReason::Extra) => ("-", "removed".to_string()),
-                    _ => ("~", match r.changes.len() {
-                        1 => "1 field changed".to_string(),
-                        n => format!("{n} fields changed"),
-                    }),
-                };
-                let fields = r.changes.iter().map(|c| {
-                    let show = |v: &Option<serde_json::Value>| v.as_ref().map_or("(none)".to_string(), |v| match v {
-                        serde_json::Value::String(s) => s.clone(),
-                        other => other.to_string(),
-                    });
-                    view! {
-                        <li class="diff-field"><code>{c.path.clone()}</code>": "{show(&c.live)}" → "{show(&c.desired)}</li>
-                    }
+                let (sign, words) = change_of(&r);
+                let fields = r.changes.iter().map(|c| view! {
+                    <li class="diff-field">
+                        <code>{c.path.clone()}</code>": "{field_value(c.live.as_ref())}" → "{field_value(c.desired.as_ref())}
+                    </li>
                 }).collect_view();
+                // The YAML diff is built when its object is opened: a deployment may change
+                // hundreds of objects.
+                let open = RwSignal::new(i == 0);
                 let (live, desired) = (r.live_yaml.clone().unwrap_or_default(), r.desired_yaml.clone().unwrap_or_default());
+                let sides = sides.clone();
                 view! {
-                    <details class="deployment-change" data-id=r.id() open=i == 0>
+                    <details class="deployment-change" data-id=r.id() open=i == 0
+                        on:toggle=move |ev| {
+                            let el: web_sys::HtmlDetailsElement = wasm_bindgen::JsCast::unchecked_into(event_target::<web_sys::EventTarget>(&ev));
+                            open.set(el.open());
+                        }>
                         <summary><code>{format!("{sign} {}", r.id())}</code>" "{words}</summary>
                         <ul class="diff-fields">{fields}</ul>
-                        <DiffView live desired sides=sides.clone()/>
+                        {move || open.get().then(|| view! {
+                            <DiffView live=live.clone() desired=desired.clone() sides=sides.clone()/>
+                        })}
                     </details>
                 }
             }).collect_view()}

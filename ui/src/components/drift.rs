@@ -196,11 +196,7 @@ pub fn change_summary(changes: &[FieldChange]) -> String {
         .iter()
         .take(3)
         .map(|c| {
-            let side = |v: &Option<serde_json::Value>| match v {
-                None => "(none)".to_string(),
-                Some(serde_json::Value::String(s)) => s.clone(),
-                Some(other) => other.to_string(),
-            };
+            let side = |v: &Option<serde_json::Value>| crate::format::field_value(v.as_ref());
             let path = c.path.trim_start_matches('/').replace('/', ".");
             let by = c
                 .manager

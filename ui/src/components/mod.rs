@@ -1,4 +1,5 @@
 pub mod change_list;
+pub mod chart_image;
 pub mod commit;
 pub mod connection;
 pub mod deploy_section;

@@ -4,10 +4,11 @@
 //! leaves. The numbers and charts are the engine's, as on the page.
 
 use crate::api;
+use crate::components::chart_image::ChartImage;
 use crate::components::error_view::ErrorView;
 use crate::components::scope_select::ScopeSelect;
 use crate::format;
-use crate::pages::metrics::{PERIODS, query};
+use crate::metrics_query::{PERIODS, query};
 use leptos::ev;
 use leptos::prelude::*;
 use shipdeck_ipc::dora_text as text;
@@ -15,12 +16,29 @@ use shipdeck_ipc::dora_text as text;
 /// The numbers, then the five charts.
 const SLIDES: usize = 6;
 
+thread_local! {
+    /// Whether the window should be full screen: the last request wins, however the calls
+    /// that carry them overtake each other.
+    static WANTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 /// The window in or out of full screen. The board covers the window either way, so a
 /// system that refuses (no window manager) costs only the screen's edges: logged, not shown.
 fn full_screen(on: bool) {
+    WANTED.with(|w| w.set(on));
     leptos::task::spawn_local(async move {
-        if let Err(e) = api::set_fullscreen(on).await {
-            leptos::logging::warn!("full screen {on}: {}", e.message);
+        let mut applied = on;
+        loop {
+            if let Err(e) = api::set_fullscreen(applied).await {
+                leptos::logging::warn!("full screen {applied}: {}", e.message);
+                return;
+            }
+            // Asked otherwise meanwhile, and that call may have landed first: apply the last.
+            let wanted = WANTED.with(|w| w.get());
+            if wanted == applied {
+                return;
+            }
+            applied = wanted;
         }
     });
 }
@@ -43,15 +61,12 @@ pub fn Presentation(
         open.set(false);
     };
     let keys = window_event_listener(ev::keydown, move |e| {
-        let typing = e
-            .target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-            .is_some_and(|el| el.tag_name() == "SELECT");
+        if crate::keys::is_for_a_field(&e) {
+            return;
+        }
         match e.key().as_str() {
-            "ArrowRight" | "PageDown" | " " if !typing => {
-                slide.update(|s| *s = (*s + 1).min(SLIDES - 1))
-            }
-            "ArrowLeft" | "PageUp" if !typing => slide.update(|s| *s = s.saturating_sub(1)),
+            "ArrowRight" | "PageDown" | " " => slide.update(|s| *s = (*s + 1).min(SLIDES - 1)),
+            "ArrowLeft" | "PageUp" => slide.update(|s| *s = s.saturating_sub(1)),
             "Home" => slide.set(0),
             "End" => slide.set(SLIDES - 1),
             "Escape" => leave(),
@@ -94,7 +109,7 @@ pub fn Presentation(
                                                 {band.map(|b| view! {
                                                     <p class=format!("band band-{}", b.label())>{format!("{} · DORA {year}", b.label())}</p>
                                                 })}
-                                                <p class="metric-previous">{format!("before: {}", text::value(m.id, &v.previous))}</p>
+                                                <p class="metric-previous">{format!("previous {} days: {}", days.get_untracked(), text::value(m.id, &v.previous))}</p>
                                             </article>
                                         }
                                     }).collect_view()}
@@ -105,11 +120,11 @@ pub fn Presentation(
                     n => match charts.get() {
                         None => view! { <p class="loading">"Drawing…"</p> }.into_any(),
                         Some(Err(error)) => view! { <ErrorView error/> }.into_any(),
-                        Some(Ok(list)) => list.into_iter().nth(n - 1).map(|c| view! {
-                            <figure class="presentation-chart" data-chart=c.id.clone()>
-                                <div class="chart-svg" inner_html=c.svg></div>
+                        Some(Ok(list)) => list.into_iter().nth(n - 1).map(|c| { let id = c.id.clone(); view! {
+                            <figure class="presentation-chart" data-chart=id>
+                                <ChartImage chart=c/>
                             </figure>
-                        }.into_any()).unwrap_or_else(|| view! { <p class="muted">"No chart."</p> }.into_any()),
+                        }}.into_any()).unwrap_or_else(|| view! { <p class="muted">"No chart."</p> }.into_any()),
                     },
                 }}
             </main>

@@ -35,13 +35,17 @@ pub fn ScopeSelect(
                         .get()
                         .and_then(Result::ok)
                         .map(|s| {
+                            // Another selector (the presentation's) may have chosen it already.
+                            let now = scope.get_untracked();
                             let teams = s.teams.into_iter().map(|t| {
                                 let value = format!("team:{}", t.id);
-                                view! { <option value=value>{format!("team {}", t.id)}</option> }
+                                let picked = value == now;
+                                view! { <option value=value selected=picked>{format!("team {}", t.id)}</option> }
                             });
                             let apps = s.applications.into_iter().map(|a| {
                                 let value = format!("app:{}", a.id);
-                                view! { <option value=value>{a.id}</option> }
+                                let picked = value == now;
+                                view! { <option value=value selected=picked>{a.id}</option> }
                             });
                             (teams.collect_view(), apps.collect_view())
                         })

@@ -38,75 +38,6 @@ impl Selected {
     }
 }
 
-/// One line for the list and a mark's tooltip.
-pub fn event_line(e: &TimelineEvent) -> String {
-    let on = e
-        .cluster
-        .as_deref()
-        .map(|c| format!(" on {c}"))
-        .unwrap_or_default();
-    match &e.what {
-        What::Commit { sha, author } => format!("commit {} by {author}", short(sha)),
-        What::Deployment {
-            id,
-            kind,
-            result,
-            revision,
-            answers,
-            incident,
-            commits,
-            ..
-        } => format!(
-            "{id}: {} {}{on}, revision {}{}{}{}",
-            kind.label(),
-            result.label(),
-            short(revision),
-            match commits {
-                0 => String::new(),
-                1 => ", 1 commit".to_string(),
-                n => format!(", {n} commits"),
-            },
-            answers
-                .as_deref()
-                .map(|a| format!(", answers {a}"))
-                .unwrap_or_default(),
-            if *incident {
-                ", caused an incident"
-            } else {
-                ""
-            }
-        ),
-        What::Drift { summary, .. } => summary.clone(),
-        What::Incident {
-            resolved_at,
-            deployment,
-        } => format!(
-            "incident{}{}",
-            deployment
-                .as_deref()
-                .map(|d| format!(" caused by {d}"))
-                .unwrap_or_default(),
-            match resolved_at {
-                Some(r) => format!(
-                    ", resolved {}",
-                    format::parse_rfc3339(r)
-                        .map(format::utc)
-                        .unwrap_or_else(|| r.clone())
-                ),
-                None => ", still open".into(),
-            }
-        ),
-        What::Recovery { failed, seconds } => format!(
-            "recovered from {failed}{on} after {}",
-            shipdeck_ipc::dora_text::duration(*seconds)
-        ),
-    }
-}
-
-fn short(sha: &str) -> String {
-    sha.chars().take(7).collect()
-}
-
 #[component]
 pub fn Strip(
     events: Vec<TimelineEvent>,
@@ -151,7 +82,7 @@ pub fn Strip(
         .filter_map(|e| {
             let cx = x(&e.at)?;
             let cy = lane_y(&e.app);
-            let title = event_line(e);
+            let title = e.line();
             Some(match &e.what {
                 What::Commit { .. } => view! {
                     <line class="tl-mark tl-commit" x1=cx x2=cx y1=cy - 11.0 y2=cy - 5.0><title>{title}</title></line>

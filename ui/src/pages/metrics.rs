@@ -3,29 +3,16 @@
 //! The numbers are the engine's (`dora_metrics`), never computed here.
 
 use crate::api;
+use crate::components::chart_image::ChartImage;
 use crate::components::error_view::ErrorView;
 use crate::components::presentation::Presentation;
 use crate::components::scope_select::{ScopeSelect, chosen};
 use crate::format;
+use crate::metrics_query::{PERIODS, query};
 use leptos::prelude::*;
-use shipdeck_ipc::dora::{
-    BehindArgs, ChartExportArgs, ChartFormat, DEFAULT_DAYS, DoraQuery, DoraView,
-};
+use shipdeck_ipc::dora::{BehindArgs, ChartExportArgs, ChartFormat, DEFAULT_DAYS, DoraView};
 use shipdeck_ipc::dora_text as text;
 use shipdeck_ipc::history::HistoryFileArgs;
-
-/// The periods offered, in days.
-pub(crate) const PERIODS: [u32; 4] = [7, 30, DEFAULT_DAYS, 365];
-
-pub(crate) fn query(scope: &str, days: u32, now: i64) -> DoraQuery {
-    let (app, team) = chosen(scope);
-    DoraQuery {
-        app,
-        team,
-        since: format::rfc3339(now - i64::from(days) * 86_400),
-        until: format::rfc3339(now),
-    }
-}
 
 #[component]
 pub fn Metrics() -> impl IntoView {
@@ -255,7 +242,7 @@ fn Charts(scope: RwSignal<String>, days: RwSignal<u32>, reload: RwSignal<u32>) -
                             let id = c.id.clone();
                             view! {
                                 <figure class="chart card" id=format!("chart-{}", c.id)>
-                                    <div class="chart-svg" inner_html=c.svg></div>
+                                    <ChartImage chart=c.clone()/>
                                     <figcaption>
                                         <button
                                             class="chart-export-button"

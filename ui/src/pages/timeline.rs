@@ -7,7 +7,7 @@ use crate::api;
 use crate::components::deployment_detail::DeploymentDetail;
 use crate::components::error_view::ErrorView;
 use crate::components::scope_select::{ScopeSelect, chosen};
-use crate::components::timeline_strip::{Selected, Strip, event_line};
+use crate::components::timeline_strip::{Selected, Strip};
 use crate::format;
 use crate::timeline_scale::{DEFAULT_ZOOM, Window, ZOOMS};
 use leptos::ev;
@@ -46,31 +46,34 @@ pub fn Timeline() -> impl IntoView {
         let w = window.get();
         let (app, team) = chosen(&scope.get());
         let hidden = hidden.get();
+        let kinds: Vec<EventKind> = EventKind::ALL
+            .into_iter()
+            .filter(|k| !hidden.contains(k))
+            .collect();
         let query = TimelineQuery {
             since: format::rfc3339(w.since()),
             until: format::rfc3339(w.until),
             app,
             team,
             cluster: Some(cluster.get()).filter(|c| !c.is_empty()),
-            kinds: EventKind::ALL
-                .into_iter()
-                .filter(|k| !hidden.contains(k))
-                .collect(),
+            kinds: kinds.clone(),
             results: RESULTS
                 .into_iter()
                 .filter(|r| r.label() == result.get())
                 .collect(),
             limit: None,
         };
-        api::timeline::timeline(query)
+        async move {
+            // Every kind unticked is nothing to show (to the engine, no kinds means all).
+            if kinds.is_empty() {
+                return Ok(Events::default());
+            }
+            api::timeline::timeline(query).await
+        }
     });
     // The arrow keys pan, + and - zoom, unless the user is typing.
     let keys = window_event_listener(ev::keydown, move |e| {
-        let typing = e
-            .target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
-        if typing || e.alt_key() || e.ctrl_key() || e.meta_key() {
+        if crate::keys::is_for_a_field(&e) {
             return;
         }
         let now = now();
@@ -111,11 +114,7 @@ pub fn Timeline() -> impl IntoView {
                     {ZOOMS.iter().enumerate().map(|(i, (_, label))| view! {
                         <button class="zoom-button" data-zoom=i
                             class:selected=move || window.get().zoom == i
-                            on:click=move |_| window.update(|w| {
-                                let now = now();
-                                let middle = w.until - w.span() / 2;
-                                *w = Window::around(middle, i, now);
-                            })>
+                            on:click=move |_| window.update(|w| *w = Window::around(w.middle(), i, now()))>
                             {*label}
                         </button>
                     }).collect_view()}
@@ -211,7 +210,7 @@ fn Loaded(
                                 What::Deployment { id, .. } => Some(id.clone()),
                                 _ => None,
                             };
-                            let line = event_line(e);
+                            let line = e.line();
                             let when = format::parse_rfc3339(&e.at).map(format::utc).unwrap_or_else(|| e.at.clone());
                             view! {
                                 <li class=format!("timeline-event tl-{kind}") data-kind=kind data-id=id.clone()>

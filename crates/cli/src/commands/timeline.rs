@@ -15,9 +15,9 @@ use jiff::{SignedDuration, Timestamp};
 use shipdeck_engine::Dirs;
 use shipdeck_engine::deployments::{self, Context};
 use shipdeck_engine::drift_log::{DriftLog, KEPT};
-use shipdeck_engine::history::timeline::Filter;
+use shipdeck_engine::history::{marks, timeline};
 use shipdeck_ipc::deploy::DeploymentResult;
-use shipdeck_ipc::timeline::{EventKind, Timeline, What};
+use shipdeck_ipc::timeline::{EventKind, Timeline, TimelineQuery};
 
 /// The window shown when --since is not given.
 const DEFAULT_DAYS: i64 = 7;
@@ -35,36 +35,41 @@ pub async fn run(
         Some(t) => bound("--since", t)?,
         None => until.checked_sub(SignedDuration::from_hours(24 * DEFAULT_DAYS))?,
     };
-    if since >= until {
-        return Err(anyhow!("--since {since} must be before --until {until}"));
-    }
-    let kinds = args
-        .kinds
-        .iter()
-        .map(|k| {
-            EventKind::from_label(k).ok_or_else(|| {
-                anyhow!(
-                    "--kind {k:?} is not a kind; choose {}",
-                    EventKind::ALL.map(|k| k.label()).join(", ")
-                )
+    let query = TimelineQuery {
+        since: since.to_string(),
+        until: until.to_string(),
+        app: None,
+        team: None,
+        cluster: args.cluster.clone(),
+        kinds: args
+            .kinds
+            .iter()
+            .map(|k| {
+                EventKind::from_label(k).ok_or_else(|| {
+                    anyhow!(
+                        "--kind {k:?} is not a kind; choose {}",
+                        EventKind::ALL.map(|k| k.label()).join(", ")
+                    )
+                })
             })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let results = args
-        .results
-        .iter()
-        .map(|r| match r.as_str() {
-            "succeeded" => Ok(DeploymentResult::Succeeded),
-            "failed" => Ok(DeploymentResult::Failed),
-            "cancelled" => Ok(DeploymentResult::Cancelled),
-            other => Err(anyhow!(
-                "--result {other:?} is not a result; choose succeeded, failed or cancelled"
-            )),
-        })
-        .collect::<Result<Vec<_>>>()?;
-    if args.limit == 0 {
-        return Err(anyhow!("--limit must be at least 1"));
-    }
+            .collect::<Result<_>>()?,
+        results: args
+            .results
+            .iter()
+            .map(|r| {
+                DeploymentResult::from_label(r)
+                    .filter(|r| *r != DeploymentResult::Running)
+                    .ok_or_else(|| {
+                        anyhow!(
+                            "--result {r:?} is not a result; choose succeeded, failed or cancelled"
+                        )
+                    })
+            })
+            .collect::<Result<_>>()?,
+        limit: Some(args.limit),
+    };
+    // The window's checks: the same window and limits.
+    let (since, until, filter) = timeline::checked(&query).map_err(|e| anyhow!("{e}"))?;
     let settings = super::settings(dirs)?;
     let store = open(dirs)?;
     let (mut scope, apps) = scope(&settings, &args.scope, dirs, &store)?;
@@ -77,77 +82,27 @@ pub async fn run(
     if let Err(e) = store.record_drifts(drifts) {
         eprintln!("shipdeck: drift events not added to the history: {e}");
     }
-    let filter = Filter {
-        kinds,
-        results,
-        limit: args.limit,
-    };
     let timeline = store.timeline(&scope, since, until, &filter)?;
-    match args.output.output {
-        Format::Json => output::write_stdout(&(serde_json::to_string_pretty(&timeline)? + "\n"))?,
-        Format::Text | Format::Markdown => output::write_stdout(&text(&timeline))?,
-    }
+    let text = match args.output.output {
+        Format::Json => serde_json::to_string_pretty(&timeline)? + "\n",
+        Format::Text => lines(&timeline, ""),
+        Format::Markdown => lines(&timeline, "- "),
+    };
+    output::write_stdout(&text)?;
     Ok(Code::DONE)
 }
 
-fn text(timeline: &Timeline) -> String {
+/// One line per event (each after `bullet`), then how many there are.
+fn lines(timeline: &Timeline, bullet: &str) -> String {
     let mut out = String::new();
     for e in &timeline.events {
-        let cluster = e.cluster.as_deref().unwrap_or("-");
-        let detail = match &e.what {
-            What::Commit { sha, author } => {
-                format!("{} by {author}", output::deployment::short_sha(sha))
-            }
-            What::Deployment {
-                id,
-                kind,
-                result,
-                revision,
-                answers,
-                incident,
-                ..
-            } => format!(
-                "{id} {} {} revision {}{}{}",
-                kind.label(),
-                result.label(),
-                output::deployment::short_sha(revision),
-                answers
-                    .as_deref()
-                    .map(|a| format!(", answers {a}"))
-                    .unwrap_or_default(),
-                if *incident {
-                    ", caused an incident"
-                } else {
-                    ""
-                }
-            ),
-            What::Drift {
-                resources, summary, ..
-            } => format!("{resources} resources: {summary}"),
-            What::Incident {
-                resolved_at,
-                deployment,
-            } => format!(
-                "{}{}",
-                resolved_at
-                    .as_deref()
-                    .map_or("open".to_string(), |r| format!("resolved {r}")),
-                deployment
-                    .as_deref()
-                    .map(|d| format!(", caused by {d}"))
-                    .unwrap_or_default()
-            ),
-            What::Recovery { failed, seconds } => format!(
-                "{failed} recovered after {}",
-                shipdeck_ipc::dora_text::duration(*seconds)
-            ),
-        };
+        out.push_str(bullet);
         out.push_str(&printable(&format!(
-            "{}  {:<10}  {}  {}  {detail}",
+            "{}  {:<10}  {}  {}",
             e.at,
             e.what.kind().label(),
             e.app,
-            cluster
+            e.line()
         )));
         out.push('\n');
     }
@@ -196,7 +151,12 @@ pub async fn diff(args: DeploymentDiffArgs, dirs: &Dirs) -> Result<Code> {
     for note in &diff.notes {
         eprintln!("shipdeck: {}", printable(note));
     }
-    output::print_changes(&diff.report, &heading, &args.output)?;
+    output::print_changes(
+        &diff.report,
+        &heading,
+        args.output.output == Format::Markdown,
+        !args.output.no_diff,
+    )?;
     Ok(Code::DONE)
 }
 
@@ -212,11 +172,8 @@ pub async fn incident(args: IncidentArgs, dirs: &Dirs) -> Result<Code> {
         client: &client,
         local_root: &local,
     };
-    let history = deployments::history(&cx).await?;
     let id = deployment_id(&app.id, &args.id);
-    let marked = deployments::set_incident(&cx, &history, &id, !args.clear).await?;
-    let store = open(dirs)?;
-    store.set_incident(&cx.cluster.id, &marked.id, marked.incident)?;
+    let marked = marks::mark(&cx, open(dirs)?, &id, !args.clear).await?;
     println!(
         "{} {}",
         printable(&marked.id),

@@ -1,23 +1,25 @@
 //! What a deployment changed (`shipdeck deployment-diff`): a drift report read as base →
 //! deployment, so `missing` is an object it added and `extra` one it removed. Text and
-//! Markdown list each changed object with its fields and a unified diff; JSON is the report.
+//! Markdown list each changed object with its fields and a unified diff (JSON is the whole
+//! comparison, printed by the command).
 
 use super::{printable, unified, values};
-use crate::args::{Format, OutputArgs};
 use anyhow::Result;
 use shipdeck_ipc::SyncStatus;
-use shipdeck_ipc::drift::{DriftReason, DriftReport};
+use shipdeck_ipc::drift::DriftReport;
 use std::fmt::Write as _;
 
-pub fn print(report: &DriftReport, heading: &str, args: &OutputArgs) -> Result<()> {
-    let out = match args.output {
-        Format::Json => serde_json::to_string_pretty(report)? + "\n",
-        Format::Text => render(report, heading, !args.no_diff),
-        Format::Markdown => format!(
+/// Prints the changes as text, or as Markdown when `markdown`; with unified diffs unless
+/// `with_diff` is false.
+pub fn print(report: &DriftReport, heading: &str, markdown: bool, with_diff: bool) -> Result<()> {
+    let out = if markdown {
+        format!(
             "**{}**\n\n```diff\n{}```\n",
             printable(heading),
-            render(report, "", !args.no_diff)
-        ),
+            render(report, "", with_diff)
+        )
+    } else {
+        render(report, heading, with_diff)
     };
     super::write_stdout(&out)
 }
@@ -42,13 +44,7 @@ fn render(report: &DriftReport, heading: &str, with_diff: bool) -> String {
         let _ = writeln!(out, "The manifests are the same.");
     }
     for r in changed {
-        let (sign, words) = match r.reason {
-            Some(DriftReason::Missing) => ("+", "added".to_string()),
-            Some(DriftReason::Extra) => ("-", "removed".to_string()),
-            Some(DriftReason::Modified) if r.changes.len() == 1 => ("~", "1 field changed".into()),
-            Some(DriftReason::Modified) => ("~", format!("{} fields changed", r.changes.len())),
-            None => ("?", r.message.clone().unwrap_or_default()),
-        };
+        let (sign, words) = shipdeck_ipc::timeline::change_of(r);
         let _ = writeln!(out, "\n{sign} {} {}", printable(&r.id()), printable(&words));
         for change in &r.changes {
             let _ = writeln!(out, "    {}", values::change(change));

@@ -27,6 +27,7 @@ pub fn deployment(
         finished_at: Some(at(end)),
         commits: commits.iter().map(|c| at(*c)).collect(),
         answers: None,
+        incident: false,
     }
 }
 

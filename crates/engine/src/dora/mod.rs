@@ -49,6 +49,8 @@ pub struct Fact {
     pub commits: Vec<Timestamp>,
     /// The deployment it repairs (rollback, undo, hotfix).
     pub answers: Option<String>,
+    /// Marked as having caused an incident (in its record, or by a history file).
+    pub incident: bool,
 }
 
 pub fn report(facts: &[Fact], since: Timestamp, until: Timestamp) -> DoraReport {
@@ -110,8 +112,10 @@ impl<'a> Intervention<'a> {
         }
     }
 
+    /// Failed, answered by a repair, or marked as having caused an incident: each needed
+    /// immediate intervention.
     fn needed(&self, f: &Fact) -> bool {
-        f.result == DeploymentResult::Failed || self.answered.contains(f.id.as_str())
+        f.result == DeploymentResult::Failed || f.incident || self.answered.contains(f.id.as_str())
     }
 }
 

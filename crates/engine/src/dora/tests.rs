@@ -15,6 +15,7 @@ fn deployment(id: &str, kind: DeploymentKind, result: DeploymentResult, end: i64
         finished_at: Some(at(end)),
         commits: vec![],
         answers: None,
+        incident: false,
     }
 }
 
@@ -95,6 +96,19 @@ fn failures_rollbacks_and_recovery_are_counted_once_each() {
     // w.2 → w.4: 2 h; w.3 → w.4: 1 h; w.5 → w.7 (w.6 needed intervention itself): 20 min;
     // w.6 → w.7: 10 min. Sorted: 600, 1200, 3600, 7200; lower middle: 1200.
     assert_eq!(r.recovery_time.unwrap().median_seconds, 1200);
+}
+
+#[test]
+fn a_success_marked_as_having_caused_an_incident_is_a_change_failure() {
+    let marked = Fact {
+        incident: true,
+        ..sync("web.1", DeploymentResult::Succeeded, 0)
+    };
+    let facts = vec![marked, sync("web.2", DeploymentResult::Succeeded, 3_600)];
+    let report = report(&facts, at(-DAY), at(DAY));
+    assert_eq!(report.change_fail_rate.map(|r| r.ratio), Some(0.5));
+    // Recovered by the next clean success, an hour later.
+    assert_eq!(report.recovery_time.map(|r| r.median_seconds), Some(3_600));
 }
 
 #[test]

@@ -135,6 +135,7 @@ impl Engine {
     /// before them) into the history store.
     pub async fn index_history(&self, id: &str) -> Result<HistoryCounts> {
         let store = self.history_store()?;
+        let _marks_wait = self.index_lock.lock().await;
         let target = self.target(id).await?;
         let workloads = self
             .drift(id)

@@ -51,6 +51,10 @@ pub struct Engine {
     history: history::History,
     history_notice: Option<String>,
     indexer: Option<JoinHandle<()>>,
+    /// Held while an application's records are read and indexed, and while a deployment is
+    /// marked: an indexing round that listed the records before a mark must not store its
+    /// older copy after it.
+    index_lock: tokio::sync::Mutex<()>,
     /// Held from a settings write until the monitor follows it, so the monitor never follows
     /// an older copy after a newer one (two saves, or a save and a hand edit, racing).
     follow: std::sync::Mutex<()>,
@@ -127,6 +131,7 @@ impl Engine {
             secrets,
             monitor,
             operations: Operations::default(),
+            index_lock: tokio::sync::Mutex::new(()),
             follow: std::sync::Mutex::new(()),
         });
         tracing::info!(settings = %engine.dirs.settings_file().display(), "engine started");

@@ -6,38 +6,29 @@
 
 use super::Engine;
 use super::error::{Error, Result};
-use super::history::{blocking, period, scope_of};
+use super::history::{blocking, scope_of};
 use crate::deployments;
-use crate::history::timeline::Filter;
+use crate::history::{marks, timeline};
 use shipdeck_ipc::deploy::Deployment;
 use shipdeck_ipc::drift::DriftEvent;
 use shipdeck_ipc::timeline::{
-    DEFAULT_LIMIT, DeploymentDiff, DeploymentDiffArgs, IncidentArgs, Timeline, TimelineQuery,
+    DeploymentDiff, DeploymentDiffArgs, IncidentArgs, Timeline, TimelineQuery,
 };
+use std::time::Duration;
 
-/// The most events one timeline answer may ask for.
-pub const MAX_LIMIT: usize = 20_000;
+/// The longest a deployment diff or an incident mark may take: each reads or writes several
+/// records, and a cluster that answers slowly must not keep the window waiting.
+const RECORDS_DEADLINE: Duration = Duration::from_secs(60);
 
 impl Engine {
     /// What happened in `query`'s window, newest first.
     pub async fn timeline(&self, query: TimelineQuery) -> Result<Timeline> {
         let store = self.history_store()?;
-        let (since, until) = period(&query.since, &query.until)?;
-        let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
-        if limit == 0 || limit > MAX_LIMIT {
-            return Err(Error::Invalid(format!(
-                "a timeline shows from 1 to {MAX_LIMIT} events, not {limit}"
-            )));
-        }
+        let (since, until, filter) = timeline::checked(&query).map_err(Error::Invalid)?;
         let settings = self.settings.get();
         blocking(move || {
             let mut scope = scope_of(&settings, &query.app, &query.team, &store)?;
             scope.cluster = query.cluster.clone();
-            let filter = Filter {
-                kinds: query.kinds,
-                results: query.results,
-                limit,
-            };
             store
                 .timeline(&scope, since, until, &filter)
                 .map_err(|e| Error::Io(e.to_string()))
@@ -46,30 +37,31 @@ impl Engine {
     }
 
     /// What deployment `args.id` of `args.app` changed against `args.against` (by default the
-    /// deployment before it), from the manifests their records keep.
+    /// last known good deployment before it), from the manifests their records keep.
     pub async fn deployment_diff(&self, args: DeploymentDiffArgs) -> Result<DeploymentDiff> {
-        let target = self.target(&args.app).await?;
-        let cx = target.context();
-        let history = deployments::history(&cx).await?;
-        Ok(crate::deployment_diff::of(&cx, &history, &args.id, args.against.as_deref()).await?)
+        within(async {
+            let target = self.target(&args.app).await?;
+            let cx = target.context();
+            let history = deployments::history(&cx).await?;
+            Ok(
+                crate::deployment_diff::of(&cx, &history, &args.id, args.against.as_deref())
+                    .await?,
+            )
+        })
+        .await
     }
 
     /// Marks deployment `args.id` of `args.app` as having caused an incident (or clears the
-    /// mark): in its record, then in the history index, so the metrics count it at once.
+    /// mark): in its record, then in the history index. No indexing round runs meanwhile, so
+    /// none stores a copy of the record read before the mark.
     pub async fn mark_incident(&self, args: IncidentArgs) -> Result<Deployment> {
-        let target = self.target(&args.app).await?;
-        let cx = target.context();
-        let history = deployments::history(&cx).await?;
-        let marked = deployments::set_incident(&cx, &history, &args.id, args.incident).await?;
-        let store = self.history_store()?;
-        let (cluster, id, incident) = (cx.cluster.id.clone(), marked.id.clone(), marked.incident);
-        blocking(move || {
-            store
-                .set_incident(&cluster, &id, incident)
-                .map_err(|e| Error::Io(e.to_string()))
+        within(async {
+            let store = self.history_store()?;
+            let target = self.target(&args.app).await?;
+            let _indexing = self.index_lock.lock().await;
+            Ok(marks::mark(&target.context(), store, &args.id, args.incident).await?)
         })
-        .await?;
-        Ok(marked)
+        .await
     }
 
     /// Stores drift the monitor saw in the history; a failure is logged (the drift log keeps
@@ -88,4 +80,16 @@ impl Engine {
             Err(e) => tracing::warn!("drift not added to the history: {e}"),
         }
     }
+}
+
+/// `work`, or a clear error once [`RECORDS_DEADLINE`] has passed.
+async fn within<T>(work: impl std::future::Future<Output = Result<T>>) -> Result<T> {
+    tokio::time::timeout(RECORDS_DEADLINE, work)
+        .await
+        .unwrap_or_else(|_| {
+            Err(Error::Io(format!(
+                "the cluster did not answer about the deployment records within {}s; try again when it does",
+                RECORDS_DEADLINE.as_secs()
+            )))
+        })
 }

@@ -8,7 +8,7 @@ use crate::deployments::{self, Context};
 use crate::settings::model::Revision;
 use shipdeck_ipc::deploy::{Deployment, DeploymentResult};
 use shipdeck_ipc::history::{HistoryEvent, Outcome};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -68,8 +68,12 @@ pub async fn application(
         events.extend(commits_of(&synced_by_argo, &app, &mirrors));
         events.extend(synced_by_argo);
         let indexed = store.import(events, Origin::Cluster)?;
-        let log = path_log(&repos, &tip, &path, &app);
+        let (log, walked) = path_log(&repos, &tip, &path, &app);
         let logged = store.import(log, Origin::Git)?;
+        // Only once stored: a write that failed is walked again next round.
+        if let Some(walked) = walked {
+            walked.remember();
+        }
         Ok(Imported {
             commits: indexed.commits + logged.commits,
             ..indexed
@@ -119,12 +123,43 @@ fn tip_of(revision: &Revision) -> String {
     git.local_ref().unwrap_or_default()
 }
 
+/// An application's path log walked at a mirror's tip: (mirror, application, path) → tip.
+/// Process-wide, so the window's indexing rounds walk a log again only when its mirror moved.
+struct Walked {
+    key: (PathBuf, String, String),
+    tip: git2::Oid,
+}
+
+static WALKED: std::sync::Mutex<BTreeMap<(PathBuf, String, String), git2::Oid>> =
+    std::sync::Mutex::new(BTreeMap::new());
+
+impl Walked {
+    fn is_known(&self) -> bool {
+        WALKED
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&self.key)
+            == Some(&self.tip)
+    }
+
+    fn remember(self) {
+        WALKED
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(self.key, self.tip);
+    }
+}
+
 /// The newest [`PATH_COMMITS`] commits that changed `path`, from the first of `repos` that
 /// has `tip`: the application's history from before Shipdeck and what is not deployed yet,
-/// for the timeline. A tip walked before (the mirror did not move) is not walked again.
-fn path_log(repos: &[PathBuf], tip: &str, path: &str, app: &str) -> Vec<HistoryEvent> {
-    static WALKED: std::sync::Mutex<BTreeSet<(PathBuf, String, git2::Oid)>> =
-        std::sync::Mutex::new(BTreeSet::new());
+/// for the timeline; and the walk to remember once they are stored. Nothing when the log
+/// was walked at this tip before (the mirror did not move).
+fn path_log(
+    repos: &[PathBuf],
+    tip: &str,
+    path: &str,
+    app: &str,
+) -> (Vec<HistoryEvent>, Option<Walked>) {
     for dir in repos {
         let Ok(repo) = git2::Repository::open_bare(dir) else {
             continue;
@@ -136,13 +171,12 @@ fn path_log(repos: &[PathBuf], tip: &str, path: &str, app: &str) -> Vec<HistoryE
         else {
             continue;
         };
-        let key = (dir.clone(), path.to_string(), oid);
-        if WALKED
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .contains(&key)
-        {
-            return Vec::new();
+        let walked = Walked {
+            key: (dir.clone(), app.to_string(), path.to_string()),
+            tip: oid,
+        };
+        if walked.is_known() {
+            return (Vec::new(), None);
         }
         let Ok(shas) = crate::git::commits_between(dir, &oid.to_string(), None, path, PATH_COMMITS)
         else {
@@ -161,10 +195,9 @@ fn path_log(repos: &[PathBuf], tip: &str, path: &str, app: &str) -> Vec<HistoryE
                 })
             })
             .collect();
-        WALKED.lock().unwrap_or_else(|e| e.into_inner()).insert(key);
-        return events;
+        return (events, Some(walked));
     }
-    Vec::new()
+    (Vec::new(), None)
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -322,8 +355,8 @@ mod tests {
                 bare.to_str().unwrap(),
             ],
         );
-        let repos = [dir.path().join("no-such-mirror"), bare];
-        let log = path_log(&repos, "refs/heads/main", "apps/web", "web");
+        let repos = [dir.path().join("no-such-mirror"), bare.clone()];
+        let (log, walked) = path_log(&repos, "refs/heads/main", "apps/web", "web");
         let shas: Vec<&str> = log
             .iter()
             .map(|e| match e {
@@ -337,10 +370,35 @@ mod tests {
             })
             .collect();
         assert_eq!(shas.len(), 2, "{log:?}");
-        // The mirror did not move: nothing to walk again.
-        assert!(path_log(&repos, "refs/heads/main", "apps/web", "web").is_empty());
-        // Another path of the same mirror is its own log.
-        assert_eq!(path_log(&repos, "refs/heads/main", "", "all").len(), 3);
+        // Not stored yet: walked again.
+        assert_eq!(
+            path_log(&repos, "refs/heads/main", "apps/web", "web")
+                .0
+                .len(),
+            2
+        );
+        walked.unwrap().remember();
+        // Stored, and the mirror did not move: nothing to walk again…
+        assert!(
+            path_log(&repos, "refs/heads/main", "apps/web", "web")
+                .0
+                .is_empty()
+        );
+        // …but another application of the same path has its own.
+        assert_eq!(
+            path_log(&repos, "refs/heads/main", "apps/web", "web-prod")
+                .0
+                .len(),
+            2
+        );
+        assert_eq!(path_log(&repos, "refs/heads/main", "", "all").0.len(), 3);
+        // A clone the way the window mirrors a branch: under refs/remotes/origin.
+        git(
+            &bare,
+            &["update-ref", "refs/remotes/origin/main", "refs/heads/main"],
+        );
+        let tip = tip_of(&Revision::Branch("main".into()));
+        assert_eq!(path_log(&repos, &tip, "apps/web", "web-mirror").0.len(), 2);
     }
 
     #[test]

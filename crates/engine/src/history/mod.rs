@@ -5,6 +5,7 @@ pub mod argocd;
 pub mod files;
 pub mod index;
 pub mod jsonl;
+pub mod marks;
 pub mod replicasets;
 mod rows;
 mod schema;

@@ -10,33 +10,36 @@ use std::collections::HashMap;
 
 /// Stores `events` in `tx`; the caller commits. A row that would not change is not written, so
 /// indexing the same records again every few minutes leaves the database (and the metrics
-/// cache keyed by its `data_version`) as it was.
+/// cache keyed by its generation) as it was.
 pub fn insert(
     tx: &Transaction,
     events: &[HistoryEvent],
     origin: &str,
 ) -> rusqlite::Result<Imported> {
     let mut counts = Imported::default();
+    let mut changed = 0;
     let mut commit = tx.prepare_cached(
         "INSERT INTO commits (app, sha, committed_at, author, origin) VALUES (?1, ?2, ?3, ?4, ?5) \
          ON CONFLICT (app, sha) DO UPDATE SET committed_at = excluded.committed_at, \
          author = excluded.author \
          WHERE committed_at IS NOT excluded.committed_at OR author IS NOT excluded.author",
     )?;
+    // A deployment's own record says whether it caused an incident (`recorded`, taken as it
+    // is); a history file can only add a mark (`incident`). The metrics count either.
     let mut deployment = tx.prepare_cached(
         "INSERT INTO deployments (cluster, id, app, kind, started_at, finished_at, result, \
-         revision, answers, incident, origin) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
+         revision, answers, incident, origin, recorded) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) \
          ON CONFLICT (cluster, id) DO UPDATE SET app = excluded.app, kind = excluded.kind, \
          started_at = excluded.started_at, finished_at = excluded.finished_at, \
          result = excluded.result, revision = excluded.revision, answers = excluded.answers, \
-         incident = CASE WHEN excluded.origin = 'cluster' THEN excluded.incident \
-         ELSE max(incident, excluded.incident) END \
+         incident = max(incident, excluded.incident), \
+         recorded = CASE WHEN excluded.origin = 'cluster' THEN excluded.recorded ELSE recorded END \
          WHERE app IS NOT excluded.app OR kind IS NOT excluded.kind \
          OR started_at IS NOT excluded.started_at OR finished_at IS NOT excluded.finished_at \
          OR result IS NOT excluded.result OR revision IS NOT excluded.revision \
-         OR answers IS NOT excluded.answers \
-         OR incident IS NOT (CASE WHEN excluded.origin = 'cluster' THEN excluded.incident \
-         ELSE max(incident, excluded.incident) END)",
+         OR answers IS NOT excluded.answers OR incident < excluded.incident \
+         OR (excluded.origin = 'cluster' AND recorded IS NOT excluded.recorded)",
     )?;
     let mut stored_commits = tx.prepare_cached(
         "SELECT sha FROM deployment_commits WHERE cluster = ?1 AND id = ?2 ORDER BY position",
@@ -64,7 +67,8 @@ pub fn insert(
                 committed_at,
                 author,
             } => {
-                commit.execute(params![app, sha, time(committed_at)?, author, origin])?;
+                changed +=
+                    commit.execute(params![app, sha, time(committed_at)?, author, origin])?;
                 counts.commits += 1;
             }
             HistoryEvent::Deployment {
@@ -80,7 +84,8 @@ pub fn insert(
                 answers,
                 incident: caused_incident,
             } => {
-                deployment.execute(params![
+                let from_record = origin == "cluster";
+                changed += deployment.execute(params![
                     cluster,
                     id,
                     app,
@@ -90,13 +95,15 @@ pub fn insert(
                     outcome_str(*result),
                     revision,
                     answers,
-                    caused_incident,
-                    origin
+                    *caused_incident && !from_record,
+                    origin,
+                    *caused_incident && from_record,
                 ])?;
                 let stored: Vec<String> = stored_commits
                     .query_map(params![cluster, id], |r| r.get(0))?
                     .collect::<rusqlite::Result<_>>()?;
                 if stored != *commits {
+                    changed += 1;
                     forget_commits.execute(params![cluster, id])?;
                     for (position, sha) in commits.iter().enumerate() {
                         brought.execute(params![cluster, id, app, sha, position as i64])?;
@@ -116,8 +123,20 @@ pub fn insert(
             }
         }
     }
+    if changed > 0 {
+        bump_generation(tx)?;
+    }
     Ok(counts)
 }
+
+/// Counts up the generation the metrics cache is keyed by: what they read has changed.
+pub fn bump_generation(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute("UPDATE facts_generation SET n = n + 1", [])
+        .map(|_| ())
+}
+
+/// Drift older than this is forgotten when new drift is stored.
+const DRIFT_KEPT_DAYS: i64 = 730;
 
 /// Stores drift seen in a cluster; the same event (application, cluster, time) twice is one.
 pub fn insert_drifts(
@@ -131,16 +150,23 @@ pub fn insert_drifts(
     )?;
     let mut stored = 0;
     for event in events {
+        // One unreadable event (a hand-edited log) must not keep the others out.
+        let Ok(at) = time(&event.at) else {
+            tracing::warn!(app = %event.app, "drift event with an unreadable time skipped");
+            continue;
+        };
         stored += insert.execute(params![
             event.app,
             event.cluster,
-            time(&event.at)?,
+            at,
             event.commit,
             event.resources.len() as i64,
             event.headline(),
             origin
         ])?;
     }
+    let oldest = Timestamp::now().as_millisecond() - DRIFT_KEPT_DAYS * 86_400_000;
+    tx.execute("DELETE FROM drifts WHERE detected_at < ?1", params![oldest])?;
     Ok(stored)
 }
 
@@ -184,7 +210,7 @@ pub fn select_all(conn: &Connection, scope: &Scope) -> rusqlite::Result<Vec<Hist
     }
     let mut statement = conn.prepare(&format!(
         "SELECT d.cluster, d.id, d.app, d.kind, d.started_at, d.finished_at, d.result, \
-         d.revision, d.answers, d.incident FROM deployments d \
+         d.revision, d.answers, max(d.incident, d.recorded) FROM deployments d \
          WHERE {filter} d.finished_at IS NOT NULL AND d.result != 'running' \
          ORDER BY d.finished_at, d.cluster, d.id"
     ))?;

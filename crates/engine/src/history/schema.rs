@@ -53,8 +53,14 @@ CREATE TABLE incidents (
     PRIMARY KEY (app, opened_at)
 ) WITHOUT ROWID;
 "#,
-    // 2: drift seen in the clusters, for the timeline; the timeline's window queries.
+    // 2: drift seen in the clusters, for the timeline; the timeline's window queries; the
+    // mark a deployment's own record holds (`recorded`), apart from marks history files add
+    // (`incident`); a generation counted up by every write that changes what the metrics read,
+    // so drift and incidents do not throw their cache away.
     r#"
+ALTER TABLE deployments ADD COLUMN recorded INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE facts_generation (n INTEGER NOT NULL);
+INSERT INTO facts_generation (n) VALUES (0);
 CREATE TABLE drifts (
     app TEXT NOT NULL,
     cluster TEXT NOT NULL,

@@ -101,9 +101,9 @@ pub struct Store {
     jobs: Option<mpsc::Sender<Job>>,
     writer: Option<JoinHandle<()>>,
     reader: Mutex<Connection>,
-    /// Every deployment as the metrics take it, with the `data_version` it was read at: the
+    /// Every deployment as the metrics take it, with the generation it was read at: the
     /// metrics of any period and scope are then worked out in memory, and read again only
-    /// after a write (by this process's writer or another process).
+    /// after a write that changes them (by this process's writer or another process).
     facts: Mutex<Option<(i64, Arc<Vec<Fact>>)>>,
     /// What the timeline works out from all the facts (recoveries, the applications and
     /// clusters), with the `data_version` of the facts it was worked out from.
@@ -236,15 +236,21 @@ impl Store {
         })
     }
 
-    /// Sets whether deployment `id` on `cluster` caused an incident, as the user said (an
-    /// import never clears a mark; this does). Returns whether the history has it.
+    /// Sets whether deployment `id` on `cluster` caused an incident, as the user said and its
+    /// record now holds; clearing also clears a mark a history file added. Returns whether
+    /// the history has the deployment.
     pub fn set_incident(&self, cluster: &str, id: &str, incident: bool) -> Result<bool, Error> {
         let (cluster, id) = (cluster.to_string(), id.to_string());
         self.write(move |conn| {
-            let changed = conn.execute(
-                "UPDATE deployments SET incident = ?3 WHERE cluster = ?1 AND id = ?2",
+            // Cleared means cleared: a mark a history file added goes too.
+            let tx = conn.transaction()?;
+            let changed = tx.execute(
+                "UPDATE deployments SET recorded = ?3, incident = incident AND ?3 \
+                 WHERE cluster = ?1 AND id = ?2",
                 rusqlite::params![cluster, id, incident],
             )?;
+            super::rows::bump_generation(&tx)?;
+            tx.commit()?;
             Ok(changed > 0)
         })
     }
@@ -276,7 +282,8 @@ impl Store {
                     .push(millis(row.get(2)?));
             }
             let mut statement = conn.prepare_cached(&format!(
-                "SELECT d.cluster, d.id, d.app, d.kind, d.result, d.finished_at, d.answers \
+                "SELECT d.cluster, d.id, d.app, d.kind, d.result, d.finished_at, d.answers, \
+                 max(d.incident, d.recorded) \
                  FROM deployments d WHERE {filter} (d.finished_at >= ? OR d.finished_at IS NULL)"
             ))?;
             let mut rows = statement.query(params_from_iter(args.iter()))?;
@@ -295,6 +302,7 @@ impl Store {
                     result: result(&row.get::<_, String>(4)?),
                     finished_at: row.get::<_, Option<i64>>(5)?.map(millis),
                     answers: answers.map(|a| format!("{cluster}/{a}")),
+                    incident: row.get(7)?,
                 });
             }
             Ok(facts)
@@ -316,11 +324,14 @@ impl Store {
         self.facts_versioned().map(|(_, facts)| facts)
     }
 
-    /// [`Store::facts_cached`], with the `data_version` they were read at.
+    /// [`Store::facts_cached`], with the generation they were read at.
     pub(super) fn facts_versioned(&self) -> Result<(i64, Arc<Vec<Fact>>), Error> {
         let mut cache = self.facts.lock().unwrap_or_else(|e| e.into_inner());
-        let version =
-            self.read(|conn| conn.query_row("PRAGMA data_version", [], |r| r.get::<_, i64>(0)))?;
+        // Counted up by every write that changes what the metrics read (this process's or
+        // another's), and by nothing else: drift coming in keeps the cache.
+        let version = self.read(|conn| {
+            conn.query_row("SELECT n FROM facts_generation", [], |r| r.get::<_, i64>(0))
+        })?;
         if let Some((at, facts)) = cache.as_ref()
             && *at == version
         {

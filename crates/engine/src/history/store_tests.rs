@@ -258,7 +258,7 @@ fn two_openers_of_a_damaged_database_set_it_aside_once() {
 fn importing_what_is_stored_again_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir).store;
-    store.import(sample(), Origin::Import).unwrap();
+    store.import(sample(), Origin::Cluster).unwrap();
     let cached = store.facts_cached().unwrap();
     store.import(sample(), Origin::Cluster).unwrap();
     assert!(

@@ -13,7 +13,10 @@ use jiff::Timestamp;
 use rusqlite::types::Value;
 use rusqlite::{Connection, params_from_iter};
 use shipdeck_ipc::deploy::DeploymentResult;
-use shipdeck_ipc::timeline::{EventKind, KindCount, Timeline, TimelineEvent, What};
+use shipdeck_ipc::timeline::{
+    DEFAULT_LIMIT, DeploymentSource, EventKind, KindCount, MAX_LIMIT, Timeline, TimelineEvent,
+    TimelineQuery, What,
+};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -50,6 +53,11 @@ impl Store {
         filter: &Filter,
     ) -> Result<Timeline, Error> {
         let (from, to) = (since.as_millisecond(), until.as_millisecond());
+        // However it was asked (the command line's --limit), never more than the most.
+        let filter = &Filter {
+            limit: filter.limit.clamp(1, MAX_LIMIT),
+            ..filter.clone()
+        };
         let mut found = self.read(|conn| {
             let mut found = Vec::new();
             let window = Window {
@@ -89,7 +97,7 @@ impl Store {
             found.into_iter().flat_map(|f| f.events).collect();
         // Newest first; at one instant, what follows from another above it (a recovery above the
         // deployment that made it, a deployment above a commit).
-        events.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.what.kind().cmp(&a.1.what.kind())));
+        events.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.what.rank().cmp(&a.1.what.rank())));
         events.truncate(filter.limit);
         Ok(Timeline {
             since: since.to_string(),
@@ -169,7 +177,7 @@ impl Store {
 
 /// One recovery as the timeline shows it.
 #[derive(Debug)]
-pub struct RecoveryRow {
+pub(super) struct RecoveryRow {
     /// When it recovered (ms).
     at: i64,
     app: String,
@@ -180,7 +188,7 @@ pub struct RecoveryRow {
 
 /// What the timeline works out from a set of deployments.
 #[derive(Debug, Default)]
-pub struct Derived {
+pub(super) struct Derived {
     apps: Vec<String>,
     clusters: Vec<String>,
     /// Every recovery, oldest first by the time it recovered.
@@ -217,6 +225,50 @@ impl Derived {
             recoveries,
         }
     }
+}
+
+/// Where a stored deployment came from: the origin of its row, and for the cluster's, the
+/// kind of id ([`super::replicasets`] and [`super::argocd`] name theirs).
+fn source_of(origin: &str, id: &str) -> DeploymentSource {
+    if origin == "import" {
+        DeploymentSource::Import
+    } else if id.starts_with("rs/") {
+        DeploymentSource::ReplicaSet
+    } else if id.starts_with("argocd/") {
+        DeploymentSource::ArgoCd
+    } else {
+        DeploymentSource::Record
+    }
+}
+
+/// A timeline question as the window or the command line asks it, checked: its window (RFC
+/// 3339 bounds, the start before the end) and what to show (the limit from 1 to
+/// [`MAX_LIMIT`]; none is [`DEFAULT_LIMIT`]).
+pub fn checked(query: &TimelineQuery) -> Result<(Timestamp, Timestamp, Filter), String> {
+    let bound = |name: &str, text: &str| {
+        text.parse::<Timestamp>()
+            .map_err(|e| format!("`{name}` is not an RFC 3339 time ({text:?}): {e}"))
+    };
+    let (since, until) = crate::dora::period(
+        Some(bound("since", &query.since)?),
+        Some(bound("until", &query.until)?),
+        Timestamp::now(),
+    )?;
+    let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(format!(
+            "a timeline shows from 1 to {MAX_LIMIT} events, not {limit}"
+        ));
+    }
+    Ok((
+        since,
+        until,
+        Filter {
+            kinds: query.kinds.clone(),
+            results: query.results.clone(),
+            limit,
+        },
+    ))
 }
 
 /// `CLUSTER/ID` as [`Store::facts`] names a deployment, split.
@@ -324,7 +376,7 @@ impl Window<'_> {
             "deployments d",
             "d.finished_at",
             "d.finished_at, d.app, d.cluster, d.id, d.kind, d.result, d.revision, d.started_at, \
-             d.answers, d.incident, d.origin, \
+             d.answers, max(d.incident, d.recorded), d.origin, \
              (SELECT count(*) FROM deployment_commits dc WHERE dc.cluster = d.cluster AND dc.id = d.id)",
             (filter, args),
             |r| {
@@ -335,17 +387,19 @@ impl Window<'_> {
                         at: rfc3339(at),
                         app: r.get(1)?,
                         cluster: Some(r.get(2)?),
-                        what: What::Deployment {
-                            id: r.get(3)?,
-                            kind: kind(&r.get::<_, String>(4)?),
-                            result: super::store::result(&r.get::<_, String>(5)?),
-                            revision: r.get(6)?,
-                            started_at: millis(r.get(7)?).to_string(),
-                            finished_at: Some(rfc3339(at)),
-                            answers: r.get(8)?,
-                            incident: r.get(9)?,
-                            origin: r.get(10)?,
-                            commits: r.get::<_, i64>(11)? as usize,
+                        what: {
+                            let id: String = r.get(3)?;
+                            What::Deployment {
+                                source: source_of(&r.get::<_, String>(10)?, &id),
+                                id,
+                                kind: kind(&r.get::<_, String>(4)?),
+                                result: super::store::result(&r.get::<_, String>(5)?),
+                                revision: r.get(6)?,
+                                started_at: millis(r.get(7)?).to_string(),
+                                answers: r.get(8)?,
+                                incident: r.get(9)?,
+                                commits: r.get::<_, i64>(11)? as usize,
+                            }
                         },
                     },
                 ))

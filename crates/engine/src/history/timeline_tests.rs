@@ -3,6 +3,7 @@ use crate::history::Origin;
 use shipdeck_ipc::deploy::DeploymentKind;
 use shipdeck_ipc::drift::{DriftEvent, DriftedResource};
 use shipdeck_ipc::history::{HistoryEvent, Outcome};
+use std::sync::Arc;
 
 fn t(text: &str) -> Timestamp {
     text.parse().unwrap()
@@ -220,7 +221,18 @@ fn kinds_results_and_clusters_filter() {
         cluster: None,
     };
     let timeline = store.timeline(&web, since, until, &all()).unwrap();
-    assert!(timeline.events.iter().all(|e| e.app == "web"));
+    assert_eq!(
+        described(&timeline),
+        [
+            "13:00 web 1 drifted",
+            "12:30 web web.2 recovered in 1800s",
+            "12:30 web web.3",
+            "12:05 web incident web.2",
+            "12:00 web web.2",
+            "10:00 web web.1",
+            "09:00 web c2",
+        ]
+    );
 }
 
 #[test]
@@ -250,6 +262,45 @@ fn a_recovery_shows_when_it_happened_even_if_the_failure_is_older() {
         )
         .unwrap();
     assert!(before.events.is_empty());
+}
+
+#[test]
+fn on_one_cluster_a_failure_is_recovered_by_that_clusters_next_success() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(&dir);
+    // web's failure on prod (12:00) is recovered on prod at 12:30; a success of web on
+    // staging at 12:10 recovers it for every cluster taken together, not for prod.
+    store
+        .import(
+            vec![deployment(
+                "web",
+                "staging",
+                "web.1",
+                "2026-11-02T12:10:00Z",
+                Outcome::Succeeded,
+            )],
+            Origin::Import,
+        )
+        .unwrap();
+    let filter = Filter {
+        kinds: vec![EventKind::Recovery],
+        limit: 100,
+        ..Filter::default()
+    };
+    let (since, until) = day();
+    let everywhere = store
+        .timeline(&Scope::default(), since, until, &filter)
+        .unwrap();
+    assert_eq!(
+        described(&everywhere),
+        ["12:10 web web.2 recovered in 600s"]
+    );
+    let prod = Scope {
+        apps: None,
+        cluster: Some("prod".into()),
+    };
+    let on_prod = store.timeline(&prod, since, until, &filter).unwrap();
+    assert_eq!(described(&on_prod), ["12:30 web web.2 recovered in 1800s"]);
 }
 
 #[test]
@@ -288,43 +339,66 @@ fn incident_of(store: &Store, id: &str) -> bool {
 }
 
 #[test]
-fn an_incident_mark_is_set_and_cleared_and_the_cluster_record_wins() {
+fn the_record_says_its_own_mark_a_file_only_adds_one_and_clearing_clears_both() {
     let dir = tempfile::tempdir().unwrap();
     let store = store(&dir);
+    let web1 = |incident: bool| HistoryEvent::Deployment {
+        app: "web".into(),
+        cluster: "prod".into(),
+        id: "web.1".into(),
+        kind: DeploymentKind::Sync,
+        started_at: "2026-11-01T00:00:00Z".into(),
+        finished_at: "2026-11-02T10:00:00Z".into(),
+        result: Outcome::Succeeded,
+        revision: "c2".into(),
+        commits: vec!["c2".into()],
+        answers: None,
+        incident,
+    };
+    let cached = store.facts_cached().unwrap();
     assert!(store.set_incident("prod", "web.1", true).unwrap());
     assert!(incident_of(&store, "web.1"));
+    assert!(
+        !Arc::ptr_eq(&cached, &store.facts_cached().unwrap()),
+        "the mark counts in the metrics at once"
+    );
     // A history file without the mark does not clear it…
-    store
-        .import(
-            vec![deployment(
-                "web",
-                "prod",
-                "web.1",
-                "2026-11-02T10:00:00Z",
-                Outcome::Succeeded,
-            )],
-            Origin::Import,
-        )
-        .unwrap();
+    store.import(vec![web1(false)], Origin::Import).unwrap();
     assert!(incident_of(&store, "web.1"));
-    // …the record in the cluster does: it is where the team marks and clears it.
-    store
-        .import(
-            vec![deployment(
-                "web",
-                "prod",
-                "web.1",
-                "2026-11-02T10:00:00Z",
-                Outcome::Succeeded,
-            )],
-            Origin::Cluster,
-        )
-        .unwrap();
+    // …the record (indexed from the cluster) says its own mark, cleared by another desk.
+    store.import(vec![web1(false)], Origin::Cluster).unwrap();
     assert!(!incident_of(&store, "web.1"));
-    assert!(store.set_incident("prod", "web.1", true).unwrap());
+    // A mark a file adds stays whatever the record says, until the user clears it.
+    store.import(vec![web1(true)], Origin::Import).unwrap();
+    store.import(vec![web1(false)], Origin::Cluster).unwrap();
+    assert!(incident_of(&store, "web.1"));
     assert!(store.set_incident("prod", "web.1", false).unwrap());
     assert!(!incident_of(&store, "web.1"));
     assert!(!store.set_incident("prod", "nothing.9", true).unwrap());
+}
+
+#[test]
+fn drift_coming_in_keeps_the_metrics_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(&dir);
+    let cached = store.facts_cached().unwrap();
+    store
+        .record_drifts(vec![drift("web", "2026-11-02T15:00:00Z")])
+        .unwrap();
+    assert!(Arc::ptr_eq(&cached, &store.facts_cached().unwrap()));
+}
+
+#[test]
+fn an_unreadable_drift_time_skips_that_event_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(&dir);
+    let stored = store
+        .record_drifts(vec![
+            drift("web", "yesterday"),
+            drift("web", "2026-11-02T16:00:00Z"),
+        ])
+        .unwrap();
+    assert_eq!(stored, 1);
 }
 
 #[test]

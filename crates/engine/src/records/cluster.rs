@@ -225,9 +225,7 @@ impl ClusterRecords {
                 .await
             {
                 Ok(_) => return Ok(deployment),
-                Err(Error::Cluster(m)) if m.contains("Conflict") || m.contains("modified") => {
-                    continue;
-                }
+                Err(Error::Conflict(_)) => continue,
                 Err(e) => return Err(e),
             }
         }
@@ -302,18 +300,30 @@ impl ClusterRecords {
                 .and_then(|c| c.parse().ok())
                 .unwrap_or(0)
                 .min(codec::MAX_CHUNKS);
-            let mut meta = old.clone();
+            // The metadata as the record holds it now, written back only if nobody wrote it
+            // since (an incident mark from another desk must not be undone); a record that
+            // changed is trimmed by a later sync.
+            let mut meta = meta_of(&main)?;
             meta.has_manifests = false;
             let patch = json!({
-                "metadata": {"annotations": {CHUNKS_ANNOTATION: null, DIGEST_ANNOTATION: null}},
+                "metadata": {
+                    "resourceVersion": main.metadata.resource_version,
+                    "annotations": {CHUNKS_ANNOTATION: null, DIGEST_ANNOTATION: null},
+                },
                 "data": {"manifests": null, "meta": ByteString(codec::compress(&meta))},
             });
-            self.bounded(self.secrets().patch(
-                &name,
-                &PatchParams::default(),
-                &Patch::Merge(&patch),
-            ))
-            .await?;
+            match self
+                .bounded(self.secrets().patch(
+                    &name,
+                    &PatchParams::default(),
+                    &Patch::Merge(&patch),
+                ))
+                .await
+            {
+                Ok(_) => {}
+                Err(Error::Conflict(_)) => continue,
+                Err(e) => return Err(e),
+            }
             for i in 1..count {
                 match self
                     .bounded(
@@ -422,6 +432,9 @@ impl ClusterRecords {
             },
             kube::Error::Api(status) if status.code == 404 => {
                 Error::NotFound(status.message.clone())
+            }
+            kube::Error::Api(status) if status.code == 409 && status.reason == "Conflict" => {
+                Error::Conflict(status.message.clone())
             }
             kube::Error::Api(status) if status.code == 409 => {
                 Error::Cluster(format!("AlreadyExists: {}", status.message))

@@ -50,6 +50,9 @@ pub enum Error {
     Damaged { name: String, message: String },
     #[error("{0}")]
     Cluster(String),
+    /// Written by someone else since it was read (a resourceVersion precondition failed).
+    #[error("the record changed while it was being written: {0}")]
+    Conflict(String),
     #[error("the local deployment records could not be used: {0}")]
     Local(String),
 }
