@@ -21,6 +21,7 @@ pub fn run() {
     let workspace = state::workspace_from_env_and_args(std::env::args().skip(1));
     tauri::Builder::default()
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
             let paths = app.path();
             let dirs = Dirs::new(

@@ -22,7 +22,7 @@ const PAGES: [(&str, &str, &str); 5] = [
     (
         "#nav-timeline",
         "#page-timeline",
-        "Git history of the workspace",
+        "Click a deployment to see what it changed",
     ),
     ("#nav-metrics", "#page-metrics", "Measure"),
     (

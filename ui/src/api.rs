@@ -3,6 +3,7 @@
 //! deployment history are in [`deploy`].
 
 pub mod deploy;
+pub mod dialog;
 pub mod history;
 pub mod timeline;
 

@@ -169,11 +169,6 @@ pub struct TimelineArgs {
     #[command(flatten)]
     pub scope: ScopeArgs,
 
-    /// Only what happened on this cluster (commits and incidents of the applications that
-    /// deployed there).
-    #[arg(long, value_name = "CLUSTER")]
-    pub cluster: Option<String>,
-
     /// The start of the window: a day (`2026-09-01`, UTC) or RFC 3339. Default: 7 days before
     /// --until.
     #[arg(long, value_name = "DATE")]
@@ -301,6 +296,10 @@ pub struct ScopeArgs {
     /// A team: a named group of applications (`[[teams]]` in settings.toml).
     #[arg(long, value_name = "TEAM")]
     pub team: Option<String>,
+
+    /// Only what happened on this cluster (an environment), by its id in the settings.
+    #[arg(long, value_name = "CLUSTER")]
+    pub cluster: Option<String>,
 
     /// Use only what is stored on this desk; do not read the clusters' deployment records.
     #[arg(long)]

@@ -110,6 +110,17 @@ fn the_numbers_of_an_imported_history_are_the_ones_worked_out_by_hand() {
     ] {
         assert_eq!(empty[metric], Value::Null, "{metric}");
     }
+    // Per cluster (environment): all of it is prod's; a cluster nobody knows is refused.
+    assert_eq!(dora(&home, &["--cluster", "prod"]), expected());
+    let refused = home
+        .run(&["dora", "--cluster", "staging", "--offline"])
+        .expect(2);
+    assert!(
+        refused
+            .stderr
+            .contains("there is no cluster 'staging' in the settings or the history; known: prod"),
+        "{refused:#?}"
+    );
 }
 
 #[test]

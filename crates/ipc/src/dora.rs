@@ -97,6 +97,9 @@ pub struct DoraQuery {
     pub app: Option<String>,
     #[serde(default)]
     pub team: Option<String>,
+    /// One cluster (environment); `None`: every one.
+    #[serde(default)]
+    pub cluster: Option<String>,
     pub since: String,
     pub until: String,
 }

@@ -7,8 +7,7 @@ use crate::api;
 use crate::components::chart_image::ChartImage;
 use crate::components::error_view::ErrorView;
 use crate::components::scope_select::ScopeSelect;
-use crate::format;
-use crate::metrics_query::{PERIODS, query};
+use crate::metrics_query::{Measure, PERIODS};
 use leptos::ev;
 use leptos::prelude::*;
 use shipdeck_ipc::dora_text as text;
@@ -44,18 +43,11 @@ fn full_screen(on: bool) {
 }
 
 #[component]
-pub fn Presentation(
-    scope: RwSignal<String>,
-    days: RwSignal<u32>,
-    open: RwSignal<bool>,
-) -> impl IntoView {
+pub fn Presentation(m: Measure, open: RwSignal<bool>) -> impl IntoView {
+    let (scope, days) = (m.scope, m.days);
     let slide = RwSignal::new(0usize);
-    let view_ = LocalResource::new(move || {
-        api::history::dora_metrics(query(&scope.get(), days.get(), format::now_secs()))
-    });
-    let charts = LocalResource::new(move || {
-        api::history::dora_charts(query(&scope.get(), days.get(), format::now_secs()))
-    });
+    let view_ = LocalResource::new(move || api::history::dora_metrics(m.query()));
+    let charts = LocalResource::new(move || api::history::dora_charts(m.query()));
     let leave = move || {
         full_screen(false);
         open.set(false);

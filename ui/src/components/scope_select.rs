@@ -54,3 +54,28 @@ pub fn ScopeSelect(
         </label>
     }
 }
+
+/// One cluster (an environment) from the settings, or every one (`""`).
+#[component]
+pub fn ClusterSelect(cluster: RwSignal<String>, id: &'static str) -> impl IntoView {
+    let store = use_store();
+    let settings = LocalResource::new(move || {
+        store.settings_version.track();
+        api::settings()
+    });
+    view! {
+        <label>
+            "on "
+            <select id=id on:change=move |ev| cluster.set(event_target_value(&ev))>
+                <option value="">"every cluster"</option>
+                {move || settings.get().and_then(Result::ok).map(|s| {
+                    let now = cluster.get_untracked();
+                    s.clusters.into_iter().map(|c| {
+                        let picked = c.id == now;
+                        view! { <option value=c.id.clone() selected=picked>{c.id.clone()}</option> }
+                    }).collect_view()
+                })}
+            </select>
+        </label>
+    }
+}

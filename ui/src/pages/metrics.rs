@@ -6,26 +6,25 @@ use crate::api;
 use crate::components::chart_image::ChartImage;
 use crate::components::error_view::ErrorView;
 use crate::components::presentation::Presentation;
-use crate::components::scope_select::{ScopeSelect, chosen};
-use crate::format;
-use crate::metrics_query::{PERIODS, query};
+use crate::components::scope_select::{ClusterSelect, ScopeSelect, chosen};
+use crate::metrics_query::{Measure, PERIODS};
+use crate::routes;
 use leptos::prelude::*;
-use shipdeck_ipc::dora::{BehindArgs, ChartExportArgs, ChartFormat, DEFAULT_DAYS, DoraView};
+use shipdeck_ipc::dora::{BehindArgs, ChartExportArgs, ChartFormat, DoraView};
 use shipdeck_ipc::dora_text as text;
 use shipdeck_ipc::history::HistoryFileArgs;
 
 #[component]
 pub fn Metrics() -> impl IntoView {
-    let days = RwSignal::new(DEFAULT_DAYS);
-    let scope = RwSignal::new(String::new());
+    let m = Measure::new();
+    let (days, scope) = (m.days, m.scope);
     let reload = RwSignal::new(0u32);
     let presenting = RwSignal::new(false);
     // The metric whose deployments are listed (a click on its card).
     let selected = RwSignal::new(None::<&'static str>);
     let view = LocalResource::new(move || {
         reload.track();
-        let q = query(&scope.get(), days.get(), format::now_secs());
-        api::history::dora_metrics(q)
+        api::history::dora_metrics(m.query())
     });
     view! {
         <section class="page" id="page-metrics">
@@ -38,6 +37,7 @@ pub fn Metrics() -> impl IntoView {
             </header>
             <div class="metrics-controls">
                 <ScopeSelect scope id="metrics-scope" label="Measure"/>
+                <ClusterSelect cluster=m.cluster id="metrics-cluster"/>
                 <div class="period" role="group" aria-label="Period">
                     {PERIODS
                         .into_iter()
@@ -58,14 +58,14 @@ pub fn Metrics() -> impl IntoView {
                 <button id="metrics-present" class="primary" title="Full screen, large type, arrow keys to step"
                     on:click=move |_| presenting.set(true)>"Present"</button>
             </div>
-            {move || presenting.get().then(|| view! { <Presentation scope days open=presenting/> })}
+            {move || presenting.get().then(|| view! { <Presentation m open=presenting/> })}
             {move || match view.get() {
                 None => view! { <p class="loading">"Measuring…"</p> }.into_any(),
                 Some(Err(error)) => view! { <ErrorView error/> }.into_any(),
                 Some(Ok(v)) => view! { <Board view=v days=days.get_untracked() selected/> }.into_any(),
             }}
-            <Behind scope days reload selected/>
-            <Charts scope days reload/>
+            <Behind m reload selected/>
+            <Charts m reload/>
             <HistoryFiles scope reload/>
         </section>
     }
@@ -113,17 +113,13 @@ fn Board(view: DoraView, days: u32, selected: RwSignal<Option<&'static str>>) ->
 /// The deployments behind the selected metric, each with what it adds to the number.
 #[component]
 fn Behind(
-    scope: RwSignal<String>,
-    days: RwSignal<u32>,
+    m: Measure,
     reload: RwSignal<u32>,
     selected: RwSignal<Option<&'static str>>,
 ) -> impl IntoView {
     let rows = LocalResource::new(move || {
         reload.track();
-        let (query, metric) = (
-            query(&scope.get(), days.get(), format::now_secs()),
-            selected.get(),
-        );
+        let (query, metric) = (m.query(), selected.get());
         async move {
             match metric {
                 Some(metric) => api::history::dora_behind(BehindArgs {
@@ -153,7 +149,10 @@ fn Behind(
                                 .into_iter()
                                 .map(|r| view! {
                                     <li>
-                                        <code>{r.deployment}</code>
+                                        <a class="behind-link" href=routes::timeline_at(&r.deployment, &r.finished_at)
+                                            title="Show it in the timeline">
+                                            <code>{r.deployment.clone()}</code>
+                                        </a>
                                         {format!(
                                             " {} {}, finished {}",
                                             r.kind.label(),
@@ -176,10 +175,10 @@ fn Behind(
 /// The five charts of what is measured, drawn by the engine, each exportable as PNG (1× or
 /// 2×), SVG or the CSV of its numbers.
 #[component]
-fn Charts(scope: RwSignal<String>, days: RwSignal<u32>, reload: RwSignal<u32>) -> impl IntoView {
+fn Charts(m: Measure, reload: RwSignal<u32>) -> impl IntoView {
     let charts = LocalResource::new(move || {
         reload.track();
-        api::history::dora_charts(query(&scope.get(), days.get(), format::now_secs()))
+        api::history::dora_charts(m.query())
     });
     let path = RwSignal::new(String::new());
     let format = RwSignal::new(ChartFormat::Png2x);
@@ -187,11 +186,7 @@ fn Charts(scope: RwSignal<String>, days: RwSignal<u32>, reload: RwSignal<u32>) -
     let result = RwSignal::new(None::<Result<String, shipdeck_ipc::IpcError>>);
     let export = move |chart: String| {
         let args = ChartExportArgs {
-            query: query(
-                &scope.get_untracked(),
-                days.get_untracked(),
-                format::now_secs(),
-            ),
+            query: m.query_untracked(),
             chart,
             format: format.get_untracked(),
             path: path.get_untracked().trim().to_string(),
@@ -215,6 +210,22 @@ fn Charts(scope: RwSignal<String>, days: RwSignal<u32>, reload: RwSignal<u32>) -
                 prop:value=move || path.get()
                 on:input=move |ev| path.set(event_target_value(&ev))
             />
+            <button id="chart-path-choose" title="Choose where to save the chart"
+                on:click=move |_| {
+                    let (kind, extension) = match format.get_untracked() {
+                        ChartFormat::Svg => ("SVG image", "svg"),
+                        ChartFormat::Csv => ("CSV", "csv"),
+                        _ => ("PNG image", "png"),
+                    };
+                    leptos::task::spawn_local(async move {
+                        let name = format!("chart.{extension}");
+                        match api::dialog::save_path("Save the chart", &name, kind, &[extension]).await {
+                            Ok(Some(chosen)) => path.set(chosen),
+                            Ok(None) => {}
+                            Err(e) => result.set(Some(Err(e))),
+                        }
+                    });
+                }>"Save as…"</button>
             <select id="chart-format" on:change=move |ev| {
                 format.set(match event_target_value(&ev).as_str() {
                     "png-1x" => ChartFormat::Png1x,
@@ -262,6 +273,23 @@ fn Charts(scope: RwSignal<String>, days: RwSignal<u32>, reload: RwSignal<u32>) -
             .into_any(),
         }}
     }
+}
+
+/// Fills `path` from the system's dialog: a history file to open, or (`Some(name)`) where to
+/// save one. A cancelled dialog leaves it as it was.
+fn choose(path: RwSignal<String>, save_as: Option<&'static str>) {
+    leptos::task::spawn_local(async move {
+        let kind = ("History (JSON Lines)", ["jsonl"]);
+        let chosen = match save_as {
+            Some(name) => api::dialog::save_path("Export the history", name, kind.0, &kind.1).await,
+            None => api::dialog::open_path("Import a history file", kind.0, &kind.1).await,
+        };
+        match chosen {
+            Ok(Some(chosen)) => path.set(chosen),
+            Ok(None) => {}
+            Err(e) => leptos::logging::warn!("file dialog: {}", e.message),
+        }
+    });
 }
 
 /// Import a history file, or export what is stored, by path.
@@ -322,6 +350,10 @@ fn HistoryFiles(scope: RwSignal<String>, reload: RwSignal<u32>) -> impl IntoView
                 prop:value=move || path.get()
                 on:input=move |ev| path.set(event_target_value(&ev))
             />
+            <button id="history-choose-import" title="Choose a history file to import"
+                on:click=move |_| choose(path, None)>"Choose…"</button>
+            <button id="history-choose-export" title="Choose where to export the history"
+                on:click=move |_| choose(path, Some("history.jsonl"))>"Save as…"</button>
             <button id="history-import" on:click=import disabled=move || path.get().trim().is_empty()>
                 "Import"
             </button>

@@ -4,16 +4,22 @@
 //! deployment opens to what it changed (`deployment_detail`).
 
 use crate::api;
+use crate::components::commit::CommitLine;
 use crate::components::deployment_detail::DeploymentDetail;
 use crate::components::error_view::ErrorView;
 use crate::components::scope_select::{ScopeSelect, chosen};
 use crate::components::timeline_strip::{Selected, Strip};
 use crate::format;
+use crate::store::use_store;
 use crate::timeline_scale::{DEFAULT_ZOOM, Window, ZOOMS};
 use leptos::ev;
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 use shipdeck_ipc::deploy::DeploymentResult;
 use shipdeck_ipc::timeline::{EventKind, Timeline as Events, TimelineQuery, What};
+
+/// The workspace's commits listed below the timeline.
+const WORKSPACE_COMMITS: u32 = 100;
 
 /// Events listed before "Show more".
 const LISTED_AT_FIRST: usize = 200;
@@ -33,7 +39,14 @@ const RESULTS: [DeploymentResult; 3] = [
 
 #[component]
 pub fn Timeline() -> impl IntoView {
-    let window = RwSignal::new(Window::new(DEFAULT_ZOOM, now()));
+    // A link from a metric opens a day around one deployment, and opens it.
+    let asked = use_query_map().get_untracked();
+    let asked_at = asked.get("at").and_then(|t| format::parse_rfc3339(&t));
+    let asked_for = asked.get("deployment");
+    let window = RwSignal::new(match asked_at {
+        Some(at) => Window::around(at, 1, now()),
+        None => Window::new(DEFAULT_ZOOM, now()),
+    });
     let scope = RwSignal::new(String::new());
     let cluster = RwSignal::new(String::new());
     let hidden = RwSignal::new(Vec::<EventKind>::new());
@@ -71,6 +84,27 @@ pub fn Timeline() -> impl IntoView {
             api::timeline::timeline(query).await
         }
     });
+    if let Some(wanted) = asked_for {
+        // Once, when the first answer holds it: `CLUSTER/ID`.
+        Effect::new(move |done: Option<bool>| {
+            if done == Some(true) {
+                return true;
+            }
+            events.with(|e| match e {
+                Some(Ok(t)) => {
+                    let found = t.events.iter().find(|e| {
+                        matches!(&e.what, What::Deployment { id, .. }
+                            if Some(format!("{}/{id}", e.cluster.as_deref().unwrap_or(""))) == Some(wanted.clone()))
+                    });
+                    if let Some(pick) = found.and_then(Selected::of) {
+                        selected.set(Some(pick));
+                    }
+                    true
+                }
+                _ => false,
+            })
+        });
+    }
     // The arrow keys pan, + and - zoom, unless the user is typing.
     let keys = window_event_listener(ev::keydown, move |e| {
         if crate::keys::is_for_a_field(&e) {
@@ -162,6 +196,7 @@ pub fn Timeline() -> impl IntoView {
                     <Loaded timeline window=window.get_untracked() selected listed reload/>
                 }.into_any(),
             }}
+            <WorkspaceHistory/>
         </section>
     }
 }
@@ -235,5 +270,30 @@ fn Loaded(
             }
             .into_any()
         }}
+    }
+}
+
+/// The Git history of the workspace the window opened (the demo's, or one given on the
+/// command line), newest first: what a workspace without applications still has to show.
+#[component]
+fn WorkspaceHistory() -> impl IntoView {
+    let store = use_store();
+    // Read again when the workspace reloads (its HEAD moved).
+    let commits = LocalResource::new(move || {
+        store.workspace.track();
+        api::recent_commits(WORKSPACE_COMMITS)
+    });
+    move || match commits.get() {
+        Some(Ok(list)) if !list.is_empty() => Some(
+            view! {
+                <h2 class="section-title">"Git history of the workspace"</h2>
+                <div class="card commit-list" id="commit-list">
+                    {list.into_iter().map(|commit| view! { <CommitLine commit/> }).collect_view()}
+                </div>
+            }
+            .into_any(),
+        ),
+        Some(Err(error)) => Some(view! { <ErrorView error/> }.into_any()),
+        _ => None,
     }
 }

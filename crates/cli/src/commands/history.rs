@@ -32,8 +32,14 @@ pub fn scope<'s>(
     dirs: &Dirs,
     store: &Store,
 ) -> Result<(Scope, Vec<&'s Application>)> {
-    history::scope::resolve(settings, args.app.as_deref(), args.team.as_deref(), store)
-        .map_err(|e| anyhow!("{e} ({})", dirs.settings_file().display()))
+    history::scope::resolve(
+        settings,
+        args.app.as_deref(),
+        args.team.as_deref(),
+        args.cluster.as_deref(),
+        store,
+    )
+    .map_err(|e| anyhow!("{e} ({})", dirs.settings_file().display()))
 }
 
 /// Indexes each application's deployment records, and the rollouts its cluster remembers from

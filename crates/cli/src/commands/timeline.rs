@@ -40,7 +40,7 @@ pub async fn run(
         until: until.to_string(),
         app: None,
         team: None,
-        cluster: args.cluster.clone(),
+        cluster: args.scope.cluster.clone(),
         kinds: args
             .kinds
             .iter()
@@ -72,8 +72,7 @@ pub async fn run(
     let (since, until, filter) = timeline::checked(&query).map_err(|e| anyhow!("{e}"))?;
     let settings = super::settings(dirs)?;
     let store = open(dirs)?;
-    let (mut scope, apps) = scope(&settings, &args.scope, dirs, &store)?;
-    scope.cluster = args.cluster.clone();
+    let (scope, apps) = scope(&settings, &args.scope, dirs, &store)?;
     if !args.scope.offline {
         index_all(&settings, &apps, &store, dirs, git_timeout).await;
     }

@@ -159,7 +159,7 @@ impl Engine {
         let settings = self.settings.get();
         let notice = self.history_notice.clone();
         blocking(move || {
-            let scope = scope_of(&settings, &query.app, &query.team, &store)?;
+            let scope = scope_of(&settings, &query.app, &query.team, &query.cluster, &store)?;
             let mut view = crate::dora::measure(&store, &scope, since, until)
                 .map_err(|e| Error::Io(e.to_string()))?;
             view.notice = notice;
@@ -174,7 +174,13 @@ impl Engine {
         let (since, until) = period_of(&args.query)?;
         let settings = self.settings.get();
         blocking(move || {
-            let scope = scope_of(&settings, &args.query.app, &args.query.team, &store)?;
+            let scope = scope_of(
+                &settings,
+                &args.query.app,
+                &args.query.team,
+                &args.query.cluster,
+                &store,
+            )?;
             crate::dora::behind_in(&store, &scope, &args.metric, since, until)
                 .map_err(|e| Error::Io(e.to_string()))?
                 .ok_or_else(|| Error::Invalid(format!("there is no metric '{}'", args.metric)))
@@ -231,7 +237,7 @@ impl Engine {
         let (since, until) = period_of(&query)?;
         let settings = self.settings.get();
         blocking(move || {
-            let scope = scope_of(&settings, &query.app, &query.team, &store)?;
+            let scope = scope_of(&settings, &query.app, &query.team, &query.cluster, &store)?;
             crate::charts::of_history(&store, &scope, since, until)
                 .map_err(|e| Error::Io(e.to_string()))
         })
@@ -265,7 +271,7 @@ impl Engine {
         }
         let settings = self.settings.get();
         blocking(move || {
-            let scope = scope_of(&settings, &args.app, &args.team, &store)?;
+            let scope = scope_of(&settings, &args.app, &args.team, &None, &store)?;
             let events = store.export(&scope).map_err(|e| Error::Io(e.to_string()))?;
             files::write(&path, &events)
                 .map_err(|e| Error::Io(format!("cannot write {}: {e}", path.display())))
@@ -274,16 +280,23 @@ impl Engine {
     }
 }
 
-/// The scope an application or team (or neither) names.
+/// The scope an application or team (or neither) names, on a cluster or all.
 pub(super) fn scope_of(
     settings: &crate::settings::Settings,
     app: &Option<String>,
     team: &Option<String>,
+    cluster: &Option<String>,
     store: &Store,
 ) -> Result<crate::history::Scope> {
-    scope::resolve(settings, app.as_deref(), team.as_deref(), store)
-        .map(|(scope, _)| scope)
-        .map_err(Error::Invalid)
+    scope::resolve(
+        settings,
+        app.as_deref(),
+        team.as_deref(),
+        cluster.as_deref(),
+        store,
+    )
+    .map(|(scope, _)| scope)
+    .map_err(Error::Invalid)
 }
 
 /// The period `query` names, checked.

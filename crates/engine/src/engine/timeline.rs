@@ -27,8 +27,7 @@ impl Engine {
         let (since, until, filter) = timeline::checked(&query).map_err(Error::Invalid)?;
         let settings = self.settings.get();
         blocking(move || {
-            let mut scope = scope_of(&settings, &query.app, &query.team, &store)?;
-            scope.cluster = query.cluster.clone();
+            let scope = scope_of(&settings, &query.app, &query.team, &query.cluster, &store)?;
             store
                 .timeline(&scope, since, until, &filter)
                 .map_err(|e| Error::Io(e.to_string()))

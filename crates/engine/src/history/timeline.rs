@@ -109,6 +109,11 @@ impl Store {
         })
     }
 
+    /// Every cluster something is stored about.
+    pub fn clusters(&self) -> Result<Vec<String>, Error> {
+        Ok(self.derived()?.clusters.clone())
+    }
+
     /// What the timeline works out from every deployment, once per write.
     fn derived(&self) -> Result<Arc<Derived>, Error> {
         let (version, facts) = self.facts_versioned()?;
