@@ -120,6 +120,10 @@ pub enum What {
         commit: String,
         resources: usize,
         summary: String,
+        /// When the application was seen in sync again; `None` while it is not (or was not
+        /// watched since).
+        #[serde(default)]
+        resolved_at: Option<String>,
     },
     /// At its opening.
     Incident {
@@ -258,7 +262,14 @@ impl TimelineEvent {
                     ""
                 }
             ),
-            What::Drift { summary, .. } => summary.clone(),
+            What::Drift {
+                summary,
+                resolved_at,
+                ..
+            } => match resolved_at {
+                Some(r) => format!("{summary}; in sync again {r}"),
+                None => summary.clone(),
+            },
             What::Incident {
                 resolved_at,
                 deployment,

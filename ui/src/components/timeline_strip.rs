@@ -121,9 +121,15 @@ pub fn Strip(
                         .into_any()
                     }
                 }
-                What::Drift { .. } => {
+                What::Drift { resolved_at, .. } => {
                     let points = format!("{},{} {},{} {},{}", cx, cy + 5.0, cx - 5.0, cy + 13.0, cx + 5.0, cy + 13.0);
-                    view! { <polygon class="tl-mark tl-drift" points=points><title>{title}</title></polygon> }.into_any()
+                    // Out of sync until resolved (or to the window's end while it is not).
+                    let end = resolved_at.as_deref().and_then(&x).unwrap_or(LEFT + plot);
+                    view! {
+                        <line class="tl-drift-span" x1=cx x2=end.max(cx) y1=cy + 13.0 y2=cy + 13.0/>
+                        <polygon class="tl-mark tl-drift" points=points><title>{title}</title></polygon>
+                    }
+                    .into_any()
                 }
                 What::Incident { resolved_at, .. } => {
                     let end = resolved_at

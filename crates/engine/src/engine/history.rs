@@ -40,10 +40,13 @@ pub(super) fn spawn(runtime: &tokio::runtime::Handle, engine: Weak<Engine>) -> J
     runtime.spawn(async move {
         // Drift goes into the history as it is seen; each round also stores what the drift
         // log holds, in case some was missed (a lagging receiver, a start).
-        let mut drifts = match engine.upgrade() {
-            Some(e) => Some(e.monitor.drift_log().subscribe()),
+        let (mut drifts, mut live) = match engine.upgrade() {
+            Some(e) => (Some(e.monitor.drift_log().subscribe()), Some(e.subscribe())),
             None => return,
         };
+        // Applications last seen OutOfSync; one seen in sync after that (or for the first
+        // time) resolves its open drift.
+        let mut drifting = Drifting::default();
         let mut next_round = tokio::time::Instant::now() + FIRST_INDEX_AFTER;
         loop {
             let seen = async {
@@ -68,12 +71,67 @@ pub(super) fn spawn(runtime: &tokio::runtime::Handle, engine: Weak<Engine>) -> J
                     Err(RecvError::Lagged(_)) => {}
                     Err(RecvError::Closed) => drifts = None,
                 },
+                changed = async {
+                    match live.as_mut() {
+                        Some(rx) => rx.changed().await,
+                        None => std::future::pending().await,
+                    }
+                } => {
+                    let (Ok(()), Some(rx)) = (changed, live.as_mut()) else {
+                        live = None;
+                        continue;
+                    };
+                    let state = rx.borrow_and_update().clone();
+                    let Some(engine) = engine.upgrade() else { return };
+                    for (app, cluster) in drifting.back_in_sync(&state) {
+                        engine.resolve_drifts(app, cluster).await;
+                    }
+                }
             }
         }
     })
 }
 
+/// Which applications are drifting, as the live states say, to tell when each is back in
+/// sync.
+#[derive(Default)]
+struct Drifting {
+    seen: std::collections::HashMap<String, bool>,
+}
+
+impl Drifting {
+    /// The applications (with their cluster) that `state` shows in sync, having been OutOfSync
+    /// or not seen before.
+    fn back_in_sync(&mut self, state: &crate::live::LiveState) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for (app, report) in &state.drift {
+            let synced = report.status() == shipdeck_ipc::SyncStatus::Synced;
+            let was = self.seen.insert(app.clone(), !synced);
+            if synced
+                && was != Some(false)
+                && let Some(configured) = state.settings.application(app)
+            {
+                out.push((app.clone(), configured.cluster.clone()));
+            }
+        }
+        out
+    }
+}
+
 impl Engine {
+    /// Marks the open drift of `app` on `cluster` resolved now; a failure is logged.
+    async fn resolve_drifts(&self, app: String, cluster: String) {
+        let Ok(store) = self.history_store() else {
+            return;
+        };
+        let now = Timestamp::now();
+        let resolved =
+            tokio::task::spawn_blocking(move || store.resolve_drifts(&app, &cluster, now)).await;
+        if let Ok(Err(e)) = resolved {
+            tracing::warn!("drift not marked resolved in the history: {e}");
+        }
+    }
+
     pub(super) fn history_store(&self) -> Result<Arc<Store>> {
         self.history.clone().map_err(|e| {
             Error::Io(format!(
@@ -339,4 +397,56 @@ pub(super) async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(f)
         .await
         .map_err(|e| Error::Io(e.to_string()))?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::live::LiveState;
+    use shipdeck_ipc::SyncStatus;
+    use shipdeck_ipc::drift::{DriftReport, ResourceDrift};
+
+    fn state(web: SyncStatus) -> LiveState {
+        let settings = toml::from_str::<crate::settings::Settings>(
+            "[[applications]]\nid = \"web\"\nrepository = \"r\"\npath = \"web\"\n\
+             cluster = \"prod\"\nnamespace = \"shop\"\n\n[applications.revision]\n\
+             kind = \"branch\"\nname = \"main\"\n",
+        )
+        .unwrap();
+        let resource: ResourceDrift = serde_json::from_value(serde_json::json!({
+            "group": "apps", "version": "v1", "kind": "Deployment", "namespace": "shop",
+            "name": "web", "status": web, "reason": null, "changes": [], "message": null
+        }))
+        .unwrap();
+        LiveState {
+            overview: Default::default(),
+            settings: Arc::new(settings),
+            rendered: Default::default(),
+            drift: [(
+                "web".to_string(),
+                Arc::new(DriftReport::new(vec![resource])),
+            )]
+            .into(),
+        }
+    }
+
+    #[test]
+    fn an_application_back_in_sync_resolves_its_drift_once() {
+        let mut drifting = Drifting::default();
+        // Seen in sync for the first time: whatever was open before the window started.
+        let first = drifting.back_in_sync(&state(SyncStatus::Synced));
+        assert_eq!(first, [("web".to_string(), "prod".to_string())]);
+        assert!(drifting.back_in_sync(&state(SyncStatus::Synced)).is_empty());
+        assert!(
+            drifting
+                .back_in_sync(&state(SyncStatus::OutOfSync))
+                .is_empty()
+        );
+        assert!(
+            drifting
+                .back_in_sync(&state(SyncStatus::OutOfSync))
+                .is_empty()
+        );
+        assert_eq!(drifting.back_in_sync(&state(SyncStatus::Synced)).len(), 1);
+    }
 }

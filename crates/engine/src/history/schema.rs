@@ -69,6 +69,7 @@ CREATE TABLE drifts (
     resources INTEGER NOT NULL,
     summary TEXT NOT NULL,
     origin TEXT NOT NULL,
+    resolved_at INTEGER,
     PRIMARY KEY (app, cluster, detected_at)
 ) WITHOUT ROWID;
 CREATE INDEX drifts_by_time ON drifts (detected_at);

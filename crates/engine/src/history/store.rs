@@ -236,6 +236,19 @@ impl Store {
         })
     }
 
+    /// Marks the drift of application `app` on `cluster` still open as resolved at `at` (the
+    /// application was seen in sync again). Returns how many were.
+    pub fn resolve_drifts(&self, app: &str, cluster: &str, at: Timestamp) -> Result<usize, Error> {
+        let (app, cluster) = (app.to_string(), cluster.to_string());
+        self.write(move |conn| {
+            conn.execute(
+                "UPDATE drifts SET resolved_at = ?3 \
+                 WHERE app = ?1 AND cluster = ?2 AND resolved_at IS NULL AND detected_at <= ?3",
+                rusqlite::params![app, cluster, at.as_millisecond()],
+            )
+        })
+    }
+
     /// Sets whether deployment `id` on `cluster` caused an incident, as the user said and its
     /// record now holds; clearing also clears a mark a history file added. Returns whether
     /// the history has the deployment.

@@ -417,7 +417,7 @@ impl Window<'_> {
             EventKind::Drift,
             "drifts f",
             "f.detected_at",
-            "f.detected_at, f.app, f.cluster, f.commit_sha, f.resources, f.summary",
+            "f.detected_at, f.app, f.cluster, f.commit_sha, f.resources, f.summary, f.resolved_at",
             scope_sql(self.scope, "f"),
             |r| {
                 let at: i64 = r.get(0)?;
@@ -431,6 +431,7 @@ impl Window<'_> {
                             commit: r.get(3)?,
                             resources: r.get::<_, i64>(4)? as usize,
                             summary: r.get(5)?,
+                            resolved_at: r.get::<_, Option<i64>>(6)?.map(rfc3339),
                         },
                     },
                 ))

@@ -304,6 +304,58 @@ fn on_one_cluster_a_failure_is_recovered_by_that_clusters_next_success() {
 }
 
 #[test]
+fn drift_is_resolved_once_the_application_is_in_sync_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(&dir);
+    let drift_only = Filter {
+        kinds: vec![EventKind::Drift],
+        limit: 100,
+        ..Filter::default()
+    };
+    let (since, until) = day();
+    let resolved = |store: &Store| -> Vec<Option<String>> {
+        store
+            .timeline(&Scope::default(), since, until, &drift_only)
+            .unwrap()
+            .events
+            .into_iter()
+            .map(|e| match e.what {
+                What::Drift { resolved_at, .. } => resolved_at,
+                other => panic!("{other:?}"),
+            })
+            .collect()
+    };
+    assert_eq!(resolved(&store), [None]);
+    // Another application, or another cluster, in sync resolves nothing of web's on prod.
+    assert_eq!(
+        store
+            .resolve_drifts("api", "prod", t("2026-11-02T14:00:00Z"))
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        store
+            .resolve_drifts("web", "staging", t("2026-11-02T14:00:00Z"))
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        store
+            .resolve_drifts("web", "prod", t("2026-11-02T14:00:00Z"))
+            .unwrap(),
+        1
+    );
+    assert_eq!(resolved(&store), [Some("2026-11-02T14:00:00Z".to_string())]);
+    // Resolved once: seen in sync again later changes nothing.
+    assert_eq!(
+        store
+            .resolve_drifts("web", "prod", t("2026-11-02T15:00:00Z"))
+            .unwrap(),
+        0
+    );
+}
+
+#[test]
 fn drift_seen_twice_is_stored_once() {
     let dir = tempfile::tempdir().unwrap();
     let store = store(&dir);
