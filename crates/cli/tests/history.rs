@@ -110,8 +110,8 @@ fn the_numbers_of_an_imported_history_are_the_ones_worked_out_by_hand() {
     ] {
         assert_eq!(empty[metric], Value::Null, "{metric}");
     }
-    // Per cluster (environment): all of it is prod's; a cluster nobody knows is refused.
-    assert_eq!(dora(&home, &["--cluster", "prod"]), expected());
+    // Per cluster (environment): a cluster nobody knows is refused; once staging has a
+    // deployment of its own in the week, everything counts it and prod's numbers stay.
     let refused = home
         .run(&["dora", "--cluster", "staging", "--offline"])
         .expect(2);
@@ -121,6 +121,20 @@ fn the_numbers_of_an_imported_history_are_the_ones_worked_out_by_hand() {
             .contains("there is no cluster 'staging' in the settings or the history; known: prod"),
         "{refused:#?}"
     );
+    let staging = home.dir.path().join("staging.jsonl");
+    std::fs::write(
+        &staging,
+        "{\"type\":\"header\",\"format\":\"shipdeck-history\",\"version\":1}\n\
+         {\"type\":\"deployment\",\"app\":\"web\",\"cluster\":\"staging\",\"id\":\"web.1\",\
+         \"kind\":\"sync\",\"started_at\":\"2026-11-03T08:00:00Z\",\
+         \"finished_at\":\"2026-11-03T08:05:00Z\",\"result\":\"failed\",\"revision\":\"c9\"}\n",
+    )
+    .unwrap();
+    home.run(&["history", "import", staging.to_str().unwrap()])
+        .expect(0);
+    assert_eq!(dora(&home, &[])["deployments"], 8);
+    assert_eq!(dora(&home, &["--cluster", "prod"]), expected());
+    assert_eq!(dora(&home, &["--cluster", "staging"])["deployments"], 1);
 }
 
 #[test]

@@ -8,6 +8,7 @@ use anyhow::{Context, Result, anyhow};
 use shipdeck_engine::Dirs;
 use shipdeck_engine::checkout::application::{self, Compared, Place};
 use shipdeck_engine::credentials::Keyring;
+use shipdeck_engine::deployments;
 use shipdeck_engine::git::{CancelToken, Revision};
 use shipdeck_engine::manifests::Tools;
 use shipdeck_engine::monitor::cluster_target;
@@ -40,6 +41,48 @@ pub async fn connect<'s>(
         .await
         .with_context(|| format!("cluster '{}'", cluster.id))?;
     Ok((cluster, client))
+}
+
+/// What a command that reads or writes an application's deployment records works with: the
+/// settings, the application and its cluster, a client of that cluster, and this desk's
+/// records. [`Records::context`] lends the engine's [`deployments::Context`].
+pub struct Records {
+    settings: Settings,
+    app: Application,
+    cluster: Cluster,
+    client: kube::Client,
+    local: std::path::PathBuf,
+}
+
+impl Records {
+    /// Application `id` of the window's settings, connected to its cluster.
+    pub async fn open(dirs: &Dirs, id: &str) -> Result<Self> {
+        let settings = super::settings(dirs)?;
+        let app = find(&settings, id, dirs)?.clone();
+        let (cluster, client) = connect(&settings, &app).await?;
+        let cluster = cluster.clone();
+        Ok(Records {
+            settings,
+            app,
+            cluster,
+            client,
+            local: dirs.deployments(),
+        })
+    }
+
+    pub fn app(&self) -> &Application {
+        &self.app
+    }
+
+    pub fn context(&self) -> deployments::Context<'_> {
+        deployments::Context {
+            settings: &self.settings,
+            app: &self.app,
+            cluster: &self.cluster,
+            client: &self.client,
+            local_root: &self.local,
+        }
+    }
 }
 
 /// [`compare`] with a client the caller keeps (a sync applies with it afterwards).

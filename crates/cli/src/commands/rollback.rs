@@ -2,28 +2,19 @@
 //! the cluster applied again. Git is never asked, so it works while the repository is down
 //! (or was the cause), from any desk with access to the cluster.
 
-use super::application::{connect, find};
+use super::application::Records;
 use super::deploy;
 use crate::args::RollbackArgs;
 use crate::exit::Code;
 use crate::output::printable;
 use anyhow::Result;
 use shipdeck_engine::Dirs;
-use shipdeck_engine::deployments::{self, Context};
+use shipdeck_engine::deployments;
 use shipdeck_engine::records;
 
 pub async fn run(args: RollbackArgs, dirs: &Dirs) -> Result<Code> {
-    let settings = super::settings(dirs)?;
-    let app = find(&settings, &args.app, dirs)?;
-    let (cluster, client) = connect(&settings, app).await?;
-    let local = dirs.deployments();
-    let cx = Context {
-        settings: &settings,
-        app,
-        cluster,
-        client: &client,
-        local_root: &local,
-    };
+    let records = Records::open(dirs, &args.app).await?;
+    let (cx, app) = (records.context(), records.app());
     let history = deployments::history(&cx).await?;
     let to = args.to.as_deref().map(|to| deployment_id(&app.id, to));
     let job = deployments::rollback_job(&cx, &history, to.as_deref()).await?;

@@ -3,7 +3,7 @@
 //! this desk's drift log first), what a deployment changed from its record's manifests, and
 //! the incident mark on a record.
 
-use super::application::{connect, find};
+use super::application::Records;
 use super::dora::bound;
 use super::history::{index_all, open, scope};
 use super::rollback::deployment_id;
@@ -13,7 +13,7 @@ use crate::output::{self, printable};
 use anyhow::{Result, anyhow};
 use jiff::{SignedDuration, Timestamp};
 use shipdeck_engine::Dirs;
-use shipdeck_engine::deployments::{self, Context};
+use shipdeck_engine::deployments;
 use shipdeck_engine::drift_log::{DriftLog, KEPT};
 use shipdeck_engine::history::{marks, timeline};
 use shipdeck_ipc::deploy::DeploymentResult;
@@ -121,17 +121,8 @@ fn lines(timeline: &Timeline, bullet: &str) -> String {
 }
 
 pub async fn diff(args: DeploymentDiffArgs, dirs: &Dirs) -> Result<Code> {
-    let settings = super::settings(dirs)?;
-    let app = find(&settings, &args.app, dirs)?;
-    let (cluster, client) = connect(&settings, app).await?;
-    let local = dirs.deployments();
-    let cx = Context {
-        settings: &settings,
-        app,
-        cluster,
-        client: &client,
-        local_root: &local,
-    };
+    let records = Records::open(dirs, &args.app).await?;
+    let (cx, app) = (records.context(), records.app());
     let history = deployments::history(&cx).await?;
     let id = deployment_id(&app.id, &args.id);
     let against = args.against.as_deref().map(|a| deployment_id(&app.id, a));
@@ -160,17 +151,8 @@ pub async fn diff(args: DeploymentDiffArgs, dirs: &Dirs) -> Result<Code> {
 }
 
 pub async fn incident(args: IncidentArgs, dirs: &Dirs) -> Result<Code> {
-    let settings = super::settings(dirs)?;
-    let app = find(&settings, &args.app, dirs)?;
-    let (cluster, client) = connect(&settings, app).await?;
-    let local = dirs.deployments();
-    let cx = Context {
-        settings: &settings,
-        app,
-        cluster,
-        client: &client,
-        local_root: &local,
-    };
+    let records = Records::open(dirs, &args.app).await?;
+    let (cx, app) = (records.context(), records.app());
     let id = deployment_id(&app.id, &args.id);
     let marked = marks::mark(&cx, open(dirs)?, &id, !args.clear).await?;
     println!(

@@ -10,7 +10,8 @@
 //! first Shipdeck record are taken: from then on Shipdeck's records say more.
 //!
 //! A cluster without Argo CD (no such resource), or that refuses the list, has none: that is
-//! no error.
+//! no error. Entries before the first record cannot change once there is one, so the caller
+//! reads them once ([`super::index`]).
 
 use jiff::Timestamp;
 use kube::api::{Api, ApiResource, DynamicObject, GroupVersionKind, ListParams};
@@ -53,7 +54,7 @@ pub async fn entries(
     client: &kube::Client,
     source: &Source<'_>,
     before: Option<Timestamp>,
-) -> Vec<(String, Entry)> {
+) -> Result<Vec<(String, Entry)>, String> {
     let resource = ApiResource::from_gvk(&GroupVersionKind::gvk(
         "argoproj.io",
         "v1alpha1",
@@ -67,14 +68,14 @@ pub async fn entries(
         let page = match tokio::time::timeout(LIST_TIMEOUT, api.list(&params)).await {
             Ok(Ok(page)) => page,
             // No Argo CD here (404), or not ours to read (403): nothing to take.
-            Ok(Err(kube::Error::Api(status))) if matches!(status.code, 403 | 404) => return out,
-            Ok(Err(e)) => {
-                tracing::warn!("Argo CD applications not read: {e}");
-                return out;
+            Ok(Err(kube::Error::Api(status))) if matches!(status.code, 403 | 404) => {
+                return Ok(out);
             }
+            Ok(Err(e)) => return Err(format!("Argo CD applications not read: {e}")),
             Err(_) => {
-                tracing::warn!("Argo CD applications not listed within {LIST_TIMEOUT:?}");
-                return out;
+                return Err(format!(
+                    "Argo CD applications not listed within {LIST_TIMEOUT:?}"
+                ));
             }
         };
         read += page.items.len();
@@ -92,7 +93,7 @@ pub async fn entries(
             Some(token) if !token.is_empty() && read < MAX_APPLICATIONS => {
                 params = params.continue_token(&token);
             }
-            _ => return out,
+            _ => return Ok(out),
         }
     }
 }

@@ -40,15 +40,31 @@ pub async fn application(
         .iter()
         .flat_map(|root| bare_repositories(&root.join(&cx.app.repository), 3))
         .collect();
+    // Argo CD's syncs from before the first record cannot change once there is one: listed
+    // (every Application of the cluster) once per process, not every round.
+    let argo_read = first.map(|f| (cx.cluster.id.clone(), cx.app.id.clone(), f.as_millisecond()));
+    let known = argo_read.as_ref().is_some_and(|key| {
+        ARGO_READ
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(key)
+    });
+    let mut argo_complete = true;
     let argo = match cx.settings.repository(&cx.app.repository) {
-        Some(repository) => {
+        Some(repository) if !known => {
             let source = super::argocd::Source {
                 repository_url: &repository.url,
                 path: &cx.app.path,
             };
-            super::argocd::entries(cx.client, &source, first).await
+            super::argocd::entries(cx.client, &source, first)
+                .await
+                .unwrap_or_else(|e| {
+                    tracing::warn!(app = %cx.app.id, "{e}");
+                    argo_complete = false;
+                    Vec::new()
+                })
         }
-        None => Vec::new(),
+        _ => Vec::new(),
     };
     let (app, cluster) = (cx.app.id.clone(), cx.cluster.id.clone());
     let (tip, path) = (tip_of(&cx.app.revision), cx.app.path.clone());
@@ -68,6 +84,12 @@ pub async fn application(
         events.extend(commits_of(&synced_by_argo, &app, &mirrors));
         events.extend(synced_by_argo);
         let indexed = store.import(events, Origin::Cluster)?;
+        if let Some(key) = argo_read.filter(|_| argo_complete) {
+            ARGO_READ
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(key);
+        }
         let (log, walked) = path_log(&repos, &tip, &path, &app);
         let logged = store.import(log, Origin::Git)?;
         // Only once stored: a write that failed is walked again next round.
@@ -122,6 +144,11 @@ fn tip_of(revision: &Revision) -> String {
     };
     git.local_ref().unwrap_or_default()
 }
+
+/// Applications whose Argo CD syncs before their first record (cluster, application, its
+/// start in ms) were read and stored.
+static ARGO_READ: std::sync::Mutex<BTreeSet<(String, String, i64)>> =
+    std::sync::Mutex::new(BTreeSet::new());
 
 /// An application's path log walked at a mirror's tip: (mirror, application, path) → tip.
 /// Process-wide, so the window's indexing rounds walk a log again only when its mirror moved.
