@@ -363,6 +363,20 @@ pub fn period(
     Ok((since, until))
 }
 
+/// The period between two RFC 3339 times as the window and the timeline send them, checked
+/// as [`period`] checks it.
+pub fn period_between(since: &str, until: &str) -> Result<(Timestamp, Timestamp), String> {
+    let bound = |name: &str, text: &str| {
+        text.parse::<Timestamp>()
+            .map_err(|e| format!("`{name}` is not an RFC 3339 time ({text:?}): {e}"))
+    };
+    period(
+        Some(bound("since", since)?),
+        Some(bound("until", until)?),
+        Timestamp::now(),
+    )
+}
+
 /// `since` and `until` of the period of the same length just before (for trends); it starts
 /// at the earliest time there is when the period is longer than what lies before it.
 pub fn previous(since: Timestamp, until: Timestamp) -> (Timestamp, Timestamp) {

@@ -364,17 +364,7 @@ fn period_of(query: &DoraQuery) -> Result<(Timestamp, Timestamp)> {
 
 /// The period between two RFC 3339 times, checked.
 pub(super) fn period(since: &str, until: &str) -> Result<(Timestamp, Timestamp)> {
-    let bound = |name: &str, text: &str| {
-        text.parse::<Timestamp>().map_err(|e| {
-            Error::Invalid(format!("`{name}` is not an RFC 3339 time ({text:?}): {e}"))
-        })
-    };
-    crate::dora::period(
-        Some(bound("since", since)?),
-        Some(bound("until", until)?),
-        Timestamp::now(),
-    )
-    .map_err(Error::Invalid)
+    crate::dora::period_between(since, until).map_err(Error::Invalid)
 }
 
 /// A path the window was given: only an absolute one (the app's working directory means

@@ -250,15 +250,7 @@ fn source_of(origin: &str, id: &str) -> DeploymentSource {
 /// 3339 bounds, the start before the end) and what to show (the limit from 1 to
 /// [`MAX_LIMIT`]; none is [`DEFAULT_LIMIT`]).
 pub fn checked(query: &TimelineQuery) -> Result<(Timestamp, Timestamp, Filter), String> {
-    let bound = |name: &str, text: &str| {
-        text.parse::<Timestamp>()
-            .map_err(|e| format!("`{name}` is not an RFC 3339 time ({text:?}): {e}"))
-    };
-    let (since, until) = crate::dora::period(
-        Some(bound("since", &query.since)?),
-        Some(bound("until", &query.until)?),
-        Timestamp::now(),
-    )?;
+    let (since, until) = crate::dora::period_between(&query.since, &query.until)?;
     let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
     if !(1..=MAX_LIMIT).contains(&limit) {
         return Err(format!(
